@@ -1,0 +1,59 @@
+import Foundation
+
+/// The data files the tool ships (catalog/ and templates/, embedded at build time) plus any
+/// directories a user adds with `--catalog DIR` or `SELFHOST_CATALOG`. Paths are relative,
+/// e.g. `catalog/apps/umami.yaml`; a user file at the same relative path overrides the shipped one.
+public struct ResourceStore: Sendable {
+    /// One file: its relative path, where it came from (for messages), and its text.
+    public struct File: Sendable, Hashable {
+        public var path: String
+        public var displayPath: String
+        public var contents: String
+    }
+
+    public private(set) var files: [String: File]
+
+    public init(files: [String: File]) { self.files = files }
+
+    /// The files compiled into the binary.
+    public static let embedded: ResourceStore = ResourceStore(
+        files: EmbeddedResources.files.reduce(into: [:]) { acc, pair in
+            acc[pair.key] = File(path: pair.key, displayPath: pair.key, contents: pair.value)
+        })
+
+    /// Files under `prefix` (e.g. `catalog/apps/`), sorted by path.
+    public func files(under prefix: String) -> [File] {
+        files.values.filter { $0.path.hasPrefix(prefix) }.sorted { $0.path < $1.path }
+    }
+
+    public func file(_ path: String) -> File? { files[path] }
+
+    /// Adds a user's catalog directory. The directory mirrors `catalog/`: `apps/`, `saas/`, …
+    /// (a directory that itself holds `catalog/` is accepted too). Throws a usage error if it is
+    /// missing or unreadable.
+    public func overlaying(catalogDirectory dir: URL) throws -> ResourceStore {
+        var copy = self
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
+            throw SelfhostError.usage("catalog directory \(dir.path) does not exist", remedy: "pass a directory holding apps/ and saas/ YAML files")
+        }
+        var base = dir
+        if fm.fileExists(atPath: dir.appendingPathComponent("catalog").path) { base = dir.appendingPathComponent("catalog") }
+        guard let walker = fm.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey]) else { return copy }
+        for case let url as URL in walker {
+            let name = url.lastPathComponent
+            guard name.hasSuffix(".yaml") || name.hasSuffix(".yml"), !name.hasPrefix(".") else { continue }
+            let rel = String(url.standardizedFileURL.path.dropFirst(base.standardizedFileURL.path.count + 1))
+            guard let data = fm.contents(atPath: url.path) else {
+                throw SelfhostError.usage("cannot read \(url.path)", remedy: "check its permissions")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw SelfhostError.usage("\(url.path) is not UTF-8 text", at: SourceLocation(file: url.path), remedy: "save it as UTF-8")
+            }
+            let key = "catalog/" + rel
+            copy.files[key] = File(path: key, displayPath: url.path, contents: text)
+        }
+        return copy
+    }
+}
