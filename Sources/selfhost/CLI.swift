@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import SelfhostKit
+
+/// Helpers shared by the subcommands: the live context, error reporting, exit mapping.
+enum CLI {
+    static let stderr = FileDescriptorSink(fd: 2)
+
+    /// Prints a library error the way people read it: location, message, hint.
+    static func report(_ error: SelfhostError) {
+        let isTTY = isatty(2) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+        let style = Style(enabled: isTTY)
+        var s = ""
+        if let location = error.location { s += "\(location): " }
+        s += style.red(style.bold("error:")) + " " + error.message + "\n"
+        if let remedy = error.remedy { s += "  " + style.cyan("hint:") + " " + remedy + "\n" }
+        stderr.write(s)
+    }
+
+    /// Ends a subcommand with the library's status (0 returns normally).
+    static func finish(_ status: ExitStatus) throws {
+        if status != .success { throw ExitCode(status.rawValue) }
+    }
+}
+
+/// `--format text|json`, shared by every command that prints a report.
+struct FormatOption: ParsableArguments {
+    @Option(name: .long, help: "Output format: text (for people) or json (stable, documented keys).")
+    var format: OutputFormat = .text
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// `--catalog DIR`, shared by commands that read the catalog.
+struct CatalogOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Add or override catalog entries from a directory of YAML files (also SELFHOST_CATALOG).", valueName: "dir"), completion: .directory)
+    var catalog: String?
+
+    /// The shipped catalog plus the user's directory, if any.
+    func store(_ context: Context) throws -> ResourceStore {
+        let dir = catalog ?? context.environment["SELFHOST_CATALOG"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let dir else { return ResourceStore.embedded }
+        return try ResourceStore.embedded.overlaying(catalogDirectory: context.url(for: dir))
+    }
+}
