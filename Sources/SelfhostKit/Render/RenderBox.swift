@@ -1,0 +1,289 @@
+import Foundation
+import Yams
+
+/// Everything one render produces, in memory: the files of a box of apps behind one Caddy.
+/// Nothing here touches the disk except reading existing `.env` files (to keep their values).
+struct RenderBox {
+    /// A file to write, relative to the output directory.
+    struct PlannedFile {
+        enum Kind: Equatable {
+            /// Rendered in full; refused when edited since the last render unless `--force`.
+            case regular
+            /// An app's `.env`: existing values are always kept; only missing keys are appended.
+            case env(added: [String])
+        }
+        var path: String
+        var content: String
+        var mode: Int16
+        var kind: Kind
+    }
+
+    /// One app in the box with the settings decided for it.
+    struct Member {
+        var app: App
+        var host: String
+        var publishedPorts: [ComposeView.PublishedPort]
+    }
+
+    var members: [Member]
+    var outDirectory: URL
+    var docker: String
+    var dockerNote: String?
+    var adminEmail: String?
+    var backupBase: String
+    var keep: Int
+    var defaults: RenderDefaults
+    var templates: TemplateSet
+    var store: ResourceStore
+
+    /// A per-app template-side list of variables the compose file uses beyond the catalog's
+    /// `env` (e.g. a database root password the catalog doesn't name): same shape as catalog `env`.
+    struct ExtraEnv: Decodable { var env: [App.EnvVar] }
+
+    func plan() throws -> [PlannedFile] {
+        var files: [PlannedFile] = []
+        var sites: [CaddyfileView.Site] = []
+        var readmeApps: [ReadmeView.AppSection] = []
+        let out = outDirectory.path
+        for m in members {
+            let app = m.app
+            let composeTemplate = "apps/\(app.id)/compose.yaml"
+            guard templates.contains(composeTemplate) else {
+                throw SelfhostError.problem(
+                    "\(app.id) is marked renderable but has no template (templates/\(composeTemplate).mustache)",
+                    remedy: "add the template, or set install.renderable: false in its catalog entry")
+            }
+            let view = composeView(m)
+            let compose = try templates.render(composeTemplate, view)
+            let analysis = try analyseCompose(compose, app: app, template: composeTemplate)
+            let env = try envEntries(app: app, referenced: analysis.variables, compose: compose, template: composeTemplate)
+            let envPath = "\(app.id)/.env"
+            let existing = try readIfPresent(outDirectory.appendingPathComponent(envPath))
+            let merged = RenderEnvFile.merge(
+                existing: existing, entries: env,
+                header: "# \(app.name): settings and secrets for \(app.id)/compose.yaml, written by `selfhost render`.\n"
+                    + "# Keep it private (mode 0600). Re-rendering keeps every value here and only adds missing keys.\n")
+            files.append(PlannedFile(path: "\(app.id)/compose.yaml", content: compose, mode: 0o644, kind: .regular))
+            files.append(PlannedFile(path: envPath, content: merged.text, mode: 0o600, kind: .env(added: merged.added)))
+
+            let backup = backupView(app, project: "selfhost-\(app.id)", volumesDeclared: analysis.volumes)
+            files.append(PlannedFile(path: "\(app.id)/backup.sh", content: try templates.render("backup/backup.sh", backup), mode: 0o755, kind: .regular))
+
+            let dir = "\(out)/\(app.id)"
+            let unit = AppUnitView(appID: app.id, appName: oneLine(app.name), directory: dir, docker: docker,
+                                   webNetwork: view.app.webNetwork, readme: "\(out)/README.md")
+            files.append(PlannedFile(path: "systemd/selfhost-\(app.id).service", content: try templates.render("systemd/app.service", unit), mode: 0o644, kind: .regular))
+            let backupUnit = BackupUnitView(appID: app.id, appName: oneLine(app.name), script: "\(dir)/backup.sh", directory: dir, backupDir: backup.backupDir)
+            files.append(PlannedFile(path: "systemd/selfhost-\(app.id)-backup.service", content: try templates.render("systemd/backup.service", backupUnit), mode: 0o644, kind: .regular))
+            files.append(PlannedFile(path: "systemd/selfhost-\(app.id)-backup.timer", content: try templates.render("systemd/backup.timer", backupUnit), mode: 0o644, kind: .regular))
+
+            sites.append(CaddyfileView.Site(
+                appID: app.id, appName: oneLine(app.name), host: m.host, upstream: "\(view.app.webAlias):\(view.app.port)",
+                hasMaxUpload: app.proxy.maxUploadMB != nil, maxUploadMB: app.proxy.maxUploadMB ?? 0,
+                websockets: app.proxy.websockets ?? false))
+            let required = env.filter { $0.value.isEmpty && ($0.comment ?? "").hasPrefix("REQUIRED") }.map(\.key)
+            var notes: [String] = []
+            if let n = app.data.backup?.notes { notes.append(oneLine(n)) }
+            notes += backup.notes
+            readmeApps.append(ReadmeView.AppSection(
+                id: app.id, name: app.name, host: m.host, url: "https://\(m.host)", directory: dir,
+                backupDir: backup.backupDir, dumps: backup.dumps, volumes: backup.volumes,
+                publishedPorts: m.publishedPorts, requiredSettings: required,
+                smtpNeeded: app.smtp.needed == "required", notes: notes))
+        }
+
+        let caddyfile = try templates.render("caddy/Caddyfile", CaddyfileView(
+            hasEmail: adminEmail != nil, email: adminEmail ?? "", sites: sites))
+        files.append(PlannedFile(path: "caddy/Caddyfile", content: caddyfile, mode: 0o644, kind: .regular))
+        let networks = members.map { CaddyComposeView.Network(key: $0.app.id, name: Self.webNetwork($0.app.id)) }
+        files.append(PlannedFile(path: "caddy/compose.yaml", content: try templates.render("caddy/compose.yaml", CaddyComposeView(
+            image: defaults.caddyImage, memLimit: RenderDefaults.memLimit(mb: defaults.caddyMemMB), networks: networks)), mode: 0o644, kind: .regular))
+        let appUnits = members.map { "selfhost-\($0.app.id).service" }
+        files.append(PlannedFile(path: "systemd/selfhost-caddy.service", content: try templates.render("systemd/caddy.service", CaddyUnitView(
+            directory: "\(out)/caddy", docker: docker, appUnits: appUnits.joined(separator: " "),
+            networks: networks.map(\.name), readme: "\(out)/README.md")), mode: 0o644, kind: .regular))
+
+        let publicPorts = members.flatMap { $0.publishedPorts.map(\.host) }.sorted()
+        files.append(PlannedFile(
+            path: ".selfhost-lint.yaml",
+            content: "# Written by `selfhost render`: ports the box publishes on purpose (besides Caddy's 80/443).\n"
+                + "public_ports: [\(publicPorts.map(String.init).joined(separator: ", "))]\n",
+            mode: 0o644, kind: .regular))
+
+        let timers = members.map { "selfhost-\($0.app.id)-backup.timer" }
+        let readme = try templates.render("readme/README.md", ReadmeView(
+            out: out, docker: docker, dockerNote: dockerNote ?? "", hasDockerNote: dockerNote != nil, apps: readmeApps,
+            units: (appUnits + ["selfhost-caddy.service"]).joined(separator: " "), timers: timers.joined(separator: " "),
+            keep: keep, caddyImage: defaults.caddyImage, backupImage: defaults.backupImage, hosts: members.map(\.host)), multiline: true)
+        files.append(PlannedFile(path: "README.md", content: readme, mode: 0o644, kind: .regular))
+        return files
+    }
+
+    static func webNetwork(_ id: String) -> String { "selfhost_\(id)_web" }
+
+    func composeView(_ m: Member) -> ComposeView {
+        let app = m.app
+        let mem = app.plannedRAMMB ?? defaults.appMemMB
+        var companions: [String: ComposeView.CompanionPart] = [:]
+        for c in app.companions {
+            let cmem = defaults.companionMemMB[c.kind] ?? defaults.companionMemMB["other"] ?? 512
+            companions[c.service] = .init(service: c.service, kind: c.kind, image: c.reference, memLimit: RenderDefaults.memLimit(mb: cmem))
+        }
+        return ComposeView(
+            app: .init(
+                id: app.id, name: oneLine(app.name), host: m.host, url: "https://\(m.host)",
+                image: app.image!.reference, port: app.port!, memLimit: RenderDefaults.memLimit(mb: mem),
+                webNetwork: Self.webNetwork(app.id), webAlias: "\(app.id)-web",
+                adminEmail: adminEmail ?? "admin@\(m.host)", publishedPorts: m.publishedPorts,
+                hasPublishedPorts: !m.publishedPorts.isEmpty),
+            companion: companions)
+    }
+
+    struct ComposeAnalysis {
+        var variables: [String]
+        var volumes: Set<String>
+        var services: Set<String>
+    }
+
+    /// Reads the rendered compose file back: valid YAML, Compose-Spec shaped, every companion and
+    /// catalog volume present, and the `${VAR}`s it interpolates (in order of first use).
+    func analyseCompose(_ text: String, app: App, template: String) throws -> ComposeAnalysis {
+        func fail(_ message: String) -> SelfhostError {
+            .problem("templates/\(template).mustache rendered for \(app.id): \(message)", remedy: "fix the template")
+        }
+        let node: Node?
+        do { node = try Yams.compose(yaml: text) } catch { throw fail("not valid YAML: \(error)") }
+        guard let root = node?.mapping else { throw fail("not a YAML mapping") }
+        for key in ["version", "name"] where root[key] != nil {
+            throw fail("top-level `\(key):` is not allowed (docker-compose 1.29 rejects `name:`; `version:` is obsolete)")
+        }
+        guard let services = root["services"]?.mapping else { throw fail("no `services:`") }
+        let serviceNames = Set(services.keys.compactMap(\.string))
+        for c in app.companions where (c.required ?? true) && !serviceNames.contains(c.service) {
+            throw fail("companion service `\(c.service)` (\(c.kind)) from the catalog is missing")
+        }
+        let volumes = Set(root["volumes"]?.mapping?.keys.compactMap(\.string) ?? [])
+        for v in app.data.volumes ?? [] where !volumes.contains(v.name) {
+            throw fail("catalog volume `\(v.name)` is not declared under top-level `volumes:`")
+        }
+        return ComposeAnalysis(variables: Self.interpolatedVariables(text), volumes: volumes, services: serviceNames)
+    }
+
+    /// `${NAME}`, `${NAME:-x}`, `${NAME?err}` and `$NAME` references, skipping `$$` escapes.
+    static func interpolatedVariables(_ text: String) -> [String] {
+        var out: [String] = []
+        let chars = Array(text.unicodeScalars)
+        var i = 0
+        func isStart(_ c: Unicode.Scalar) -> Bool { c == "_" || (c.isASCII && c.properties.isAlphabetic) }
+        func isBody(_ c: Unicode.Scalar) -> Bool { isStart(c) || ("0"..."9").contains(c) }
+        while i < chars.count {
+            guard chars[i] == "$", i + 1 < chars.count else { i += 1; continue }
+            if chars[i + 1] == "$" { i += 2; continue }
+            var j = i + 1
+            let braced = chars[j] == "{"
+            if braced { j += 1 }
+            guard j < chars.count, isStart(chars[j]) else { i += 1; continue }
+            var name = ""
+            while j < chars.count, isBody(chars[j]) { name.unicodeScalars.append(chars[j]); j += 1 }
+            if !out.contains(name) { out.append(name) }
+            i = j
+        }
+        return out
+    }
+
+    /// The `.env` entries an app needs: its compose project name, then every variable the compose
+    /// file interpolates, valued from the catalog (generated secret, default, or empty and flagged).
+    func envEntries(app: App, referenced: [String], compose: String, template: String) throws -> [RenderEnvFile.Entry] {
+        var declared = app.env
+        if let extra = store.file("templates/apps/\(app.id)/env.yaml") {
+            do {
+                declared += try YAMLDecoder().decode(ExtraEnv.self, from: extra.contents).env
+            } catch {
+                throw SelfhostError.problem("\(extra.displayPath): cannot read: \(error)", remedy: "fix the file (a list `env:` shaped like catalog env entries)")
+            }
+        }
+        var entries = [RenderEnvFile.Entry(key: "COMPOSE_PROJECT_NAME", value: "selfhost-\(app.id)",
+                                           comment: "Compose project name: prefixes this app's containers, networks and volumes.")]
+        for name in referenced where name != "COMPOSE_PROJECT_NAME" {
+            guard let v = declared.first(where: { $0.name == name }) else {
+                throw SelfhostError.problem(
+                    "templates/\(template).mustache uses ${\(name)}, which the catalog entry for \(app.id) does not declare under env",
+                    remedy: "add it to catalog/apps/\(app.id).yaml env (or templates/apps/\(app.id)/env.yaml), or fix the variable name")
+            }
+            var comment = v.description.map(oneLine)
+            let value: String
+            if let s = v.secret {
+                value = RenderSecret.generate(s.format, length: s.length)
+                comment = (comment.map { $0 + " " } ?? "") + "(generated: \(s.length) \(s.format.rawValue) characters)"
+            } else if let d = v.default {
+                guard !d.contains("\n") else {
+                    throw SelfhostError.problem("catalog env \(name) of \(app.id) has a multi-line default", remedy: "use a one-line default")
+                }
+                value = d
+            } else {
+                value = ""
+                comment = ((v.required ?? false) ? "REQUIRED: set this before starting. " : "Optional. ") + (comment ?? "")
+            }
+            entries.append(.init(key: name, value: value, comment: comment))
+        }
+        // Every secret or required variable of the catalog must reach the containers.
+        for v in declared where (v.secret != nil || v.required == true) && v.default == nil {
+            let used = referenced.contains(v.name) || compose.contains("\(v.name):") || compose.contains("\(v.name)=")
+            if !used {
+                throw SelfhostError.problem(
+                    "catalog env \(v.name) of \(app.id) (\(v.secret != nil ? "a secret" : "required")) is never used by templates/\(template).mustache",
+                    remedy: "pass it to its service in the template, e.g. \(v.name): ${\(v.name)}")
+            }
+        }
+        return entries
+    }
+
+    func backupView(_ app: App, project: String, volumesDeclared: Set<String>) -> BackupScriptView {
+        var dumps: [BackupScriptView.Dump] = []
+        var notes: [String] = []
+        var volumeNames: [String] = []
+        let databases = app.data.backup?.databases ?? []
+        var dumpedServices: Set<String> = []
+        for db in databases {
+            let name = db.database ?? app.id
+            switch db.method {
+            case "pg_dump", "mysqldump", "mariadb-dump", "mongodump", "redis-rdb":
+                let ext = ["pg_dump": "pgdump", "mongodump": "archive.gz", "redis-rdb": "rdb"][db.method] ?? "sql.gz"
+                dumps.append(.init(
+                    service: db.service, database: name, file: "\(db.service)-\(name).\(ext)",
+                    pgDump: db.method == "pg_dump", mysqlDump: db.method == "mysqldump" || db.method == "mariadb-dump",
+                    mongoDump: db.method == "mongodump", redisRDB: db.method == "redis-rdb"))
+                dumpedServices.insert(db.service)
+            default:
+                // sqlite, clickhouse-backup: archived with the service's volumes (taken live).
+                notes.append("\(db.service) (\(db.method)): its volume is archived while running; for a consistent copy stop the app first (`docker compose stop`).")
+                volumeNames += (app.data.volumes ?? []).filter { $0.service == db.service }.map(\.name)
+            }
+        }
+        if let listed = app.data.backup?.volumes {
+            volumeNames += listed
+        } else {
+            volumeNames += (app.data.volumes ?? []).filter { !dumpedServices.contains($0.service ?? "") }.map(\.name)
+        }
+        var seen: Set<String> = []
+        let volumes = volumeNames.filter { volumesDeclared.contains($0) && seen.insert($0).inserted }
+            .map { BackupScriptView.VolumeArchive(name: $0, file: "volume-\($0).tar.gz") }
+        return BackupScriptView(
+            appID: app.id, project: project, docker: docker, backupDir: "\(backupBase)/\(app.id)", keep: keep,
+            backupImage: defaults.backupImage, dumps: dumps, volumes: volumes, notes: notes)
+    }
+
+    func readIfPresent(_ url: URL) throws -> String? {
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw SelfhostError.usage("cannot read \(url.path)", remedy: "check its permissions")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Collapses line breaks and control characters into spaces (catalog text going into one line).
+func oneLine(_ s: String) -> String {
+    String(String.UnicodeScalarView(s.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+        .trimmingCharacters(in: .whitespaces)
+}

@@ -1,0 +1,296 @@
+import Foundation
+
+/// `selfhost render`: writes a deployable box — a compose project and `.env` per app, one Caddy in
+/// front, systemd units to start it at boot and back it up nightly, and a README — for catalog apps.
+///
+/// Rendering into an existing output directory adds the new apps to the box (the manifest in
+/// `.selfhost/manifest.json` remembers the old ones), keeps every value already in each `.env`,
+/// and refuses to overwrite a file a person edited since the last render unless `force` is set.
+public enum RenderCommand {
+    public struct Options: Sendable {
+        /// App ids to render (added to those already in the output directory).
+        public var apps: [String]
+        /// Apps are served at `<app>.<domain>` unless `hosts` says otherwise.
+        public var domain: String?
+        /// `app=fqdn` overrides.
+        public var hosts: [String]
+        /// ACME account contact for Caddy.
+        public var email: String?
+        /// Output directory (relative to the working directory unless absolute).
+        public var out: String
+        /// The docker binary the units run; found on PATH when nil.
+        public var docker: String?
+        /// Backups go to `<backupDir>/<app>`.
+        public var backupDir: String?
+        /// Backups to keep per app.
+        public var keep: Int?
+        public var dryRun: Bool
+        public var force: Bool
+        public var format: OutputFormat
+
+        public init(apps: [String], domain: String? = nil, hosts: [String] = [], email: String? = nil,
+                    out: String = "selfhost-deploy", docker: String? = nil, backupDir: String? = nil, keep: Int? = nil,
+                    dryRun: Bool = false, force: Bool = false, format: OutputFormat = .text) {
+            self.apps = apps
+            self.domain = domain
+            self.hosts = hosts
+            self.email = email
+            self.out = out
+            self.docker = docker
+            self.backupDir = backupDir
+            self.keep = keep
+            self.dryRun = dryRun
+            self.force = force
+            self.format = format
+        }
+    }
+
+    public static let defaultBackupDir = "/var/backups/selfhost"
+    public static let defaultKeep = 7
+
+    /// What happened to one file (JSON: `files[]`).
+    public struct FileResult: Encodable, Sendable, Equatable {
+        /// Path relative to the output directory.
+        public var path: String
+        /// `created`, `updated`, `unchanged` or `skipped`.
+        public var action: String
+        public var reason: String?
+    }
+
+    /// One app of the box (JSON: `apps[]`).
+    public struct AppResult: Encodable, Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var host: String
+        public var url: String
+        /// Whether this render added the app to the box.
+        public var added: Bool
+        public var publishedPorts: [String]
+    }
+
+    /// The JSON report (`--format json`), documented in docs/RENDER.md.
+    public struct Report: Encodable, Sendable {
+        public var out: String
+        public var dryRun: Bool
+        public var docker: String
+        public var apps: [AppResult]
+        public var hosts: [String]
+        public var files: [FileResult]
+        public var notes: [String]
+    }
+
+    public static func run(_ options: Options, store: ResourceStore, context: Context) throws -> ExitStatus {
+        let (report, _) = try render(options, store: store, context: context)
+        print(report, format: options.format, context: context)
+        return report.files.contains { $0.action == "skipped" } ? .problems : .success
+    }
+
+    /// Renders (or, with `dryRun`, plans) and returns the report; throws usage errors before
+    /// writing anything.
+    public static func render(_ options: Options, store: ResourceStore, context: Context) throws -> (Report, [String: String]) {
+        // 1. Input, all of it, before anything else.
+        let domain = try options.domain.map { try RenderInputValidation.hostname($0, flag: "--domain") }
+        var hostOverrides: [String: String] = [:]
+        for h in options.hosts {
+            let (app, host) = try RenderInputValidation.hostOverride(h)
+            hostOverrides[app] = host
+        }
+        let email = try options.email.map(RenderInputValidation.email)
+        if let k = options.keep, !(1...1000).contains(k) {
+            throw SelfhostError.usage("--keep \(k) is out of range", remedy: "keep between 1 and 1000 backups")
+        }
+        let outURL = context.url(for: options.out)
+        let out = try RenderInputValidation.path(outURL.path, flag: "--out")
+        let backupArg = try options.backupDir.map { try RenderInputValidation.path(context.url(for: $0).path, flag: "--backup-dir") }
+        var notes: [String] = []
+        let docker: String
+        var dockerNote: String?
+        if let d = options.docker {
+            docker = try RenderInputValidation.path(d, flag: "--docker")
+            if !FileManager.default.isExecutableFile(atPath: docker) {
+                notes.append("\(docker) is not an executable on this machine; the units will fail to start where it is missing")
+            }
+        } else if let found = findOnPath("docker", context: context), (try? RenderInputValidation.path(found, flag: "docker")) != nil {
+            docker = found
+        } else {
+            docker = "/usr/bin/docker"
+            dockerNote = "docker was not found on PATH when rendering; the units use /usr/bin/docker (render again with --docker PATH if it lives elsewhere)."
+            notes.append(dockerNote!)
+        }
+        guard !options.apps.isEmpty else {
+            throw SelfhostError.usage("no app given", remedy: "e.g. selfhost render umami --domain example.com")
+        }
+
+        // 2. Catalog, templates, the box so far.
+        let catalog = try CatalogLoader.load(store)
+        let templates = try TemplateSet(store: store)
+        let defaults = try RenderDefaults.load(store)
+        let manifest = try RenderManifest.read(in: outURL)
+        var ids: [String] = []
+        for raw in options.apps {
+            let id = raw.lowercased()
+            guard let app = catalog.app(id) else {
+                let hint = Suggestions.didYouMean(raw, in: catalog.apps.map(\.id))
+                throw SelfhostError.usage("unknown app '\(raw)'" + (hint.map { "; \($0)" } ?? ""),
+                                          remedy: "run `selfhost catalog list` to see the app ids")
+            }
+            guard app.isRenderable else {
+                let how = app.install.instructions.map { "\n\($0.trimmingCharacters(in: .whitespacesAndNewlines))" } ?? ""
+                throw SelfhostError.usage(
+                    "\(app.name) can't be rendered as a compose project (it installs with its own \(app.install.method)):\(how)",
+                    remedy: "follow \(app.install.docs ?? "the upstream install guide") instead")
+            }
+            if !ids.contains(id) { ids.append(id) }
+        }
+        let previous = manifest?.apps ?? [:]
+        for id in previous.keys where !ids.contains(id) {
+            guard let app = catalog.app(id), app.isRenderable else {
+                throw SelfhostError.usage(
+                    "the box in \(out) holds '\(id)', which the catalog no longer has as a renderable app",
+                    remedy: "render into a new --out directory, or restore the catalog entry")
+            }
+            ids.append(id)
+        }
+        ids.sort()
+        for app in hostOverrides.keys where !ids.contains(app) {
+            throw SelfhostError.usage("--host names '\(app)', which is not being rendered", remedy: "add \(app) to the apps, or drop the --host")
+        }
+
+        // 3. Hosts and public ports, stable across renders.
+        var members: [RenderBox.Member] = []
+        var usedPorts: Set<String> = []
+        for (id, rec) in previous where ids.contains(id) {
+            for (key, port) in rec.publishedPorts { usedPorts.insert("\(port)/\(key.split(separator: "/").last ?? "tcp")") }
+        }
+        var hostOwner: [String: String] = [:]
+        for id in ids {
+            let app = catalog.app(id)!
+            let host: String
+            if let h = hostOverrides[id] { host = h }
+            else if let h = previous[id]?.host { host = h }
+            else if let domain { host = "\(id).\(domain)" }
+            else {
+                throw SelfhostError.usage("no host name for \(id)", remedy: "pass --domain example.com (serves \(id).example.com) or --host \(id)=app.example.com")
+            }
+            if let other = hostOwner[host] {
+                throw SelfhostError.usage("\(id) and \(other) would both be served at \(host)", remedy: "give one of them another name with --host")
+            }
+            hostOwner[host] = id
+            var ports: [ComposeView.PublishedPort] = []
+            for p in app.extraPorts where p.public == true {
+                let proto = p.protocol ?? "tcp"
+                let key = "\(p.port)/\(proto)"
+                var hostPort: Int
+                if let kept = previous[id]?.publishedPorts[key] { hostPort = kept } else {
+                    hostPort = defaults.remapLowPorts[p.port] ?? p.port
+                    while usedPorts.contains("\(hostPort)/\(proto)") || hostPort == 80 || hostPort == 443 { hostPort += 1 }
+                    usedPorts.insert("\(hostPort)/\(proto)")
+                }
+                ports.append(.init(host: hostPort, container: p.port, protocol: proto, purpose: oneLine(p.purpose ?? "")))
+            }
+            members.append(.init(app: app, host: host, publishedPorts: ports))
+        }
+
+        // 4. Render everything in memory.
+        let keep = options.keep ?? manifest?.keep ?? defaultKeep
+        let backupBase = backupArg ?? manifest?.backupDir ?? defaultBackupDir
+        let box = RenderBox(members: members, outDirectory: URL(fileURLWithPath: out), docker: docker, dockerNote: dockerNote,
+                            adminEmail: email, backupBase: backupBase, keep: keep, defaults: defaults, templates: templates, store: store)
+        let planned = try box.plan()
+
+        // 5. Decide per file, then write (unless dry run), manifest last.
+        var results: [FileResult] = []
+        var newManifest = RenderManifest()
+        newManifest.backupDir = backupBase
+        newManifest.keep = keep
+        for m in members {
+            newManifest.apps[m.app.id] = .init(host: m.host, publishedPorts: Dictionary(uniqueKeysWithValues: m.publishedPorts.map { ("\($0.container)/\($0.protocol)", $0.host) }))
+        }
+        var writes: [(RenderBox.PlannedFile, URL)] = []
+        var contents: [String: String] = [:]
+        for f in planned {
+            let url = URL(fileURLWithPath: out).appendingPathComponent(f.path)
+            let disk = FileManager.default.contents(atPath: url.path).map { String(decoding: $0, as: UTF8.self) }
+            contents[f.path] = f.content
+            switch f.kind {
+            case let .env(added):
+                if disk == nil {
+                    results.append(.init(path: f.path, action: "created", reason: "\(added.count) variables, secrets generated"))
+                    writes.append((f, url))
+                } else if added.isEmpty {
+                    results.append(.init(path: f.path, action: "unchanged", reason: "every variable already set; values kept"))
+                    if !options.dryRun { chmod(url.path, 0o600) }
+                } else {
+                    results.append(.init(path: f.path, action: "updated", reason: "added \(added.joined(separator: ", ")); existing values kept"))
+                    writes.append((f, url))
+                }
+            case .regular:
+                let recorded = manifest?.files[f.path]
+                if let disk {
+                    if disk == f.content {
+                        results.append(.init(path: f.path, action: "unchanged", reason: nil))
+                        newManifest.files[f.path] = RenderHash.sha256(f.content)
+                        if !options.dryRun { chmod(url.path, mode_t(f.mode)) }
+                        continue
+                    }
+                    let pristine = recorded == RenderHash.sha256(disk)
+                    if !pristine && !options.force {
+                        let why = recorded == nil ? "not written by selfhost render" : "edited since the last render"
+                        results.append(.init(path: f.path, action: "skipped", reason: "\(why); render with --force to overwrite it"))
+                        if let recorded { newManifest.files[f.path] = recorded }
+                        continue
+                    }
+                    results.append(.init(path: f.path, action: "updated", reason: pristine ? nil : "overwritten (--force)"))
+                } else {
+                    results.append(.init(path: f.path, action: "created", reason: nil))
+                }
+                newManifest.files[f.path] = RenderHash.sha256(f.content)
+                writes.append((f, url))
+            }
+        }
+        if !options.dryRun {
+            for (f, url) in writes { try AtomicFile.write(f.content, to: url, permissions: f.mode) }
+            try AtomicFile.write(newManifest.encoded(), to: URL(fileURLWithPath: out).appendingPathComponent(RenderManifest.relativePath), permissions: 0o644)
+        }
+        let apps = members.map { m in
+            AppResult(id: m.app.id, name: m.app.name, host: m.host, url: "https://\(m.host)", added: previous[m.app.id] == nil,
+                      publishedPorts: m.publishedPorts.map { "\($0.host):\($0.container)/\($0.protocol)" })
+        }
+        let report = Report(out: out, dryRun: options.dryRun, docker: docker, apps: apps, hosts: members.map(\.host), files: results, notes: notes)
+        return (report, contents)
+    }
+
+    static func findOnPath(_ name: String, context: Context) -> String? {
+        let path = context.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for dir in path.split(separator: ":") where dir.hasPrefix("/") {
+            let candidate = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    static func print(_ report: Report, format: OutputFormat, context: Context) {
+        switch format {
+        case .json:
+            context.stdout.write(JSONOutput.encode(report))
+            for n in report.notes { context.stderr.write("note: \(n)\n") }
+        case .text:
+            let s = context.style
+            var text = report.dryRun ? "Dry run: nothing written. Would render into \(report.out):\n" : "Rendered into \(report.out):\n"
+            var apps = TextTable(headers: ["app", "url", ""])
+            for a in report.apps { apps.add([a.id, a.url, a.added ? "new" : ""]) }
+            text += apps.render(headerStyle: s.bold)
+            text += "\n"
+            var table = TextTable(headers: ["file", report.dryRun ? "would be" : "result", "note"])
+            for f in report.files { table.add([f.path, f.action, f.reason ?? ""]) }
+            text += table.render(headerStyle: s.bold)
+            for n in report.notes { text += "\nnote: \(n)" }
+            let skipped = report.files.filter { $0.action == "skipped" }.count
+            if skipped > 0 {
+                text += "\n\(skipped) file\(skipped == 1 ? " was" : "s were") left as they are: \(report.dryRun ? "would be " : "")skipped because edited by hand. Compare, then render again with --force to overwrite (secrets in .env are never overwritten).\n"
+            }
+            if !report.dryRun { text += "\nNext: read \(report.out)/README.md (DNS records, install and start commands, backups).\n" }
+            context.stdout.write(text)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Yams
+
+/// `templates/render/defaults.yaml`: the figures render uses where the catalog has none.
+struct RenderDefaults: Sendable, Decodable {
+    var appMemMB: Int
+    var companionMemMB: [String: Int]
+    var caddyImage: String
+    var caddyMemMB: Int
+    var backupImage: String
+    var remapLowPorts: [Int: Int]
+
+    enum CodingKeys: String, CodingKey {
+        case appMemMB = "app_mem_mb", companionMemMB = "companion_mem_mb", caddyImage = "caddy_image"
+        case caddyMemMB = "caddy_mem_mb", backupImage = "backup_image", remapLowPorts = "remap_low_ports"
+    }
+
+    static let path = "templates/render/defaults.yaml"
+
+    static func load(_ store: ResourceStore) throws -> RenderDefaults {
+        guard let file = store.file(path) else {
+            throw SelfhostError.problem("\(path) is missing", remedy: "restore it from the repository")
+        }
+        do {
+            return try YAMLDecoder().decode(RenderDefaults.self, from: file.contents)
+        } catch {
+            throw SelfhostError.problem("\(file.displayPath): cannot read: \(error)", remedy: "fix the file")
+        }
+    }
+
+    /// Docker's `m` is MiB; the catalog's MB are 10^6 bytes: round up so the limit is never below the figure.
+    static func memLimit(mb: Int) -> String {
+        let bytes = mb * 1_000_000
+        return "\((bytes + 1_048_575) / 1_048_576)m"
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// An app's `.env`: read the keys already set, and append only the missing ones.
+///
+/// The existing text is never rewritten: a re-render after a version bump must not change a
+/// database password the database was initialised with, nor drop a line a person added.
+struct RenderEnvFile {
+    /// One variable to ensure, with the comment written above it when it is added.
+    struct Entry: Equatable {
+        var key: String
+        var value: String
+        var comment: String?
+    }
+
+    /// Keys assigned in `text` (`KEY=…` or `export KEY=…`; comments and blank lines ignored).
+    static func keys(in text: String) -> Set<String> {
+        var keys: Set<String> = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            var l = line.drop { $0 == " " || $0 == "\t" }
+            if l.hasPrefix("#") { continue }
+            if l.hasPrefix("export ") { l = l.dropFirst(7).drop { $0 == " " } }
+            guard let eq = l.firstIndex(of: "=") else { continue }
+            let key = l[..<eq].trimmingCharacters(in: .whitespaces)
+            if !key.isEmpty { keys.insert(key) }
+        }
+        return keys
+    }
+
+    /// `existing` (or a header when there is none) with every entry whose key is missing appended.
+    /// Returns the new text and the keys added.
+    static func merge(existing: String?, entries: [Entry], header: String) -> (text: String, added: [String]) {
+        let present = existing.map(keys(in:)) ?? []
+        var text = existing ?? header
+        if !text.isEmpty, !text.hasSuffix("\n") { text += "\n" }
+        var added: [String] = []
+        var first = true
+        for e in entries where !present.contains(e.key) && !added.contains(e.key) {
+            if existing != nil, first { text += "\n# Added by selfhost render\n" }
+            first = false
+            if let c = e.comment { text += c.split(separator: "\n").map { "# \($0)\n" }.joined() }
+            text += "\(e.key)=\(e.value)\n"
+            added.append(e.key)
+        }
+        return (text, added)
+    }
+}

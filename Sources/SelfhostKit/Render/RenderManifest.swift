@@ -1,0 +1,46 @@
+import Foundation
+
+/// `<out>/.selfhost/manifest.json`: what the last render wrote, so that the next one can add apps
+/// to the box without losing the old ones and can tell which files a person edited since.
+struct RenderManifest: Codable, Equatable {
+    struct AppRecord: Codable, Equatable {
+        var host: String
+        /// Public ports by `port/protocol` in the container → port on the host.
+        var publishedPorts: [String: Int]
+
+        enum CodingKeys: String, CodingKey { case host, publishedPorts = "published_ports" }
+    }
+
+    var version: Int = 1
+    var apps: [String: AppRecord] = [:]
+    /// Path relative to the output directory → SHA-256 of the content last written there.
+    var files: [String: String] = [:]
+    var backupDir: String?
+    var keep: Int?
+
+    // Explicit keys: a key strategy would also rewrite the dictionary keys (file paths).
+    enum CodingKeys: String, CodingKey { case version, apps, files, backupDir = "backup_dir", keep }
+
+    static let relativePath = ".selfhost/manifest.json"
+
+    /// The manifest in `out`, or nil when there is none (a fresh output directory).
+    static func read(in out: URL) throws -> RenderManifest? {
+        let url = out.appendingPathComponent(relativePath)
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        do {
+            return try JSONDecoder().decode(RenderManifest.self, from: data)
+        } catch {
+            throw SelfhostError.usage(
+                "\(url.path) is not a selfhost render manifest: \(error)",
+                at: SourceLocation(file: url.path),
+                remedy: "restore it, or render into a new --out directory")
+        }
+    }
+
+    func encoded() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

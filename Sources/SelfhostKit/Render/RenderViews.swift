@@ -1,0 +1,159 @@
+/// Typed view models, one per kind of template. Their stored property names are the tags the
+/// templates may use; `TemplateSet` checks every tag against them before rendering.
+
+/// `templates/apps/<id>/compose.yaml.mustache`.
+struct ComposeView {
+    struct AppPart {
+        var id: String
+        var name: String
+        /// Public host name, e.g. `analytics.example.com`.
+        var host: String
+        /// `https://<host>`.
+        var url: String
+        /// Pinned image reference from the catalog, `name:tag`.
+        var image: String
+        var port: Int
+        /// `mem_limit` value, e.g. `1908m`.
+        var memLimit: String
+        /// The external network Caddy and the web service share, e.g. `selfhost_umami_web`.
+        var webNetwork: String
+        /// The web service's name on that network, e.g. `umami-web` (what Caddy proxies to).
+        var webAlias: String
+        /// The ACME/admin contact (`--email`, else `admin@<host>`).
+        var adminEmail: String
+        /// Ports the catalog marks public (SSH for git, RTMP), with their host port.
+        var publishedPorts: [PublishedPort]
+        var hasPublishedPorts: Bool
+    }
+
+    struct PublishedPort {
+        var host: Int
+        var container: Int
+        var `protocol`: String
+        var purpose: String
+    }
+
+    struct CompanionPart {
+        var service: String
+        var kind: String
+        var image: String
+        var memLimit: String
+    }
+
+    var app: AppPart
+    /// Companions by compose service name, e.g. `companion.db.image`.
+    var companion: [String: CompanionPart]
+}
+
+/// `templates/caddy/Caddyfile.mustache`.
+struct CaddyfileView {
+    struct Site {
+        var appID: String
+        var appName: String
+        var host: String
+        var upstream: String
+        var hasMaxUpload: Bool
+        var maxUploadMB: Int
+        var websockets: Bool
+    }
+    var hasEmail: Bool
+    var email: String
+    var sites: [Site]
+}
+
+/// `templates/caddy/compose.yaml.mustache`.
+struct CaddyComposeView {
+    struct Network {
+        /// Key in Caddy's compose file (the app id).
+        var key: String
+        /// The external network's name.
+        var name: String
+    }
+    var image: String
+    var memLimit: String
+    var networks: [Network]
+}
+
+/// `templates/systemd/app.service.mustache`.
+struct AppUnitView {
+    var appID: String
+    var appName: String
+    var directory: String
+    var docker: String
+    var webNetwork: String
+    var readme: String
+}
+
+/// `templates/systemd/caddy.service.mustache`.
+struct CaddyUnitView {
+    var directory: String
+    var docker: String
+    /// Space-separated app units Caddy starts after.
+    var appUnits: String
+    var networks: [String]
+    var readme: String
+}
+
+/// `templates/systemd/backup.service.mustache` and `backup.timer.mustache`.
+struct BackupUnitView {
+    var appID: String
+    var appName: String
+    var script: String
+    var directory: String
+    var backupDir: String
+}
+
+/// `templates/backup/backup.sh.mustache`.
+struct BackupScriptView {
+    struct Dump {
+        var service: String
+        var database: String
+        var file: String
+        var pgDump: Bool
+        var mysqlDump: Bool
+        var mongoDump: Bool
+        var redisRDB: Bool
+    }
+    struct VolumeArchive {
+        var name: String
+        var file: String
+    }
+    var appID: String
+    var project: String
+    var docker: String
+    var backupDir: String
+    var keep: Int
+    var backupImage: String
+    var dumps: [Dump]
+    var volumes: [VolumeArchive]
+    var notes: [String]
+}
+
+/// `templates/readme/README.md.mustache`.
+struct ReadmeView {
+    struct AppSection {
+        var id: String
+        var name: String
+        var host: String
+        var url: String
+        var directory: String
+        var backupDir: String
+        var dumps: [BackupScriptView.Dump]
+        var volumes: [BackupScriptView.VolumeArchive]
+        var publishedPorts: [ComposeView.PublishedPort]
+        var requiredSettings: [String]
+        var smtpNeeded: Bool
+        var notes: [String]
+    }
+    var out: String
+    var docker: String
+    var dockerNote: String
+    var hasDockerNote: Bool
+    var apps: [AppSection]
+    var units: String
+    var timers: String
+    var keep: Int
+    var caddyImage: String
+    var backupImage: String
+    var hosts: [String]
+}
