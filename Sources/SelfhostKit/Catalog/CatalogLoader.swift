@@ -80,15 +80,18 @@ public enum CatalogLoader {
         var validator = SchemaValidator(file: file.displayPath)
         validator.validate(node, as: .map(schema), path: "")
         diags += validator.diagnostics
-        return validator.diagnostics.isEmpty ? node : nil
+        return node
     }
 
+    /// Decodes a node the schema check has seen. When the schema check already reported
+    /// problems, a failed decode adds nothing (the entry is just left out of cross-checks).
     static func decode<T: Decodable>(_ type: T.Type, _ node: Node, _ file: ResourceStore.File, into diags: inout [Diagnostic]) -> T? {
         do {
             return try YAMLDecoder().decode(T.self, from: node)
         } catch {
-            // The schema check should have caught this; report it located at the document.
-            diags.append(Diagnostic(.error, "cannot read entry: \(error)", at: node.location(in: file.displayPath), rule: "catalog.schema"))
+            if !diags.contains(where: { $0.location?.file == file.displayPath }) {
+                diags.append(Diagnostic(.error, "cannot read entry: \(error)", at: node.location(in: file.displayPath), rule: "catalog.schema"))
+            }
             return nil
         }
     }
