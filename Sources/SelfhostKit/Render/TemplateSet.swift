@@ -125,6 +125,11 @@ public struct TemplateSet: Sendable {
                         problems.append("\(file):\(line): partials nest too deeply (a partial includes itself?)")
                         continue
                     }
+                    if entry.nodes.contains(where: { if case .section = $0 { true } else { false } }) {
+                        // swift-mustache indents only the first line a section renders inside an
+                        // indented partial: the YAML would silently lose its structure.
+                        problems.append("\(entry.file.displayPath): partials must not contain sections (their lines lose the partial's indentation); inline the section where `{{> \(name)}}` is used (\(file):\(line))")
+                    }
                     check(entry.nodes, file: entry.file.displayPath, stack: stack, depth: depth + 1)
                 }
             }
