@@ -103,7 +103,7 @@ struct RenderBox {
             directory: "\(out)/caddy", docker: docker, appUnits: appUnits.joined(separator: " "),
             networks: networks.map(\.name), readme: "\(out)/README.md")), mode: 0o644, kind: .regular))
 
-        let publicPorts = members.flatMap { $0.publishedPorts.map(\.host) }.sorted()
+        let publicPorts = Set(members.flatMap { $0.publishedPorts.map(\.host) }).sorted()
         files.append(PlannedFile(
             path: ".selfhost-lint.yaml",
             content: "# Written by `selfhost render`: ports the box publishes on purpose (besides Caddy's 80/443).\n"
@@ -161,6 +161,15 @@ struct RenderBox {
         let serviceNames = Set(services.keys.compactMap(\.string))
         for c in app.companions where (c.required ?? true) && !serviceNames.contains(c.service) {
             throw fail("companion service `\(c.service)` (\(c.kind)) from the catalog is missing")
+        }
+        // `condition: service_healthy` on a service without a healthcheck never becomes true.
+        for (name, svc) in services {
+            guard let deps = svc.mapping?["depends_on"]?.mapping else { continue }
+            for (dep, spec) in deps where spec.mapping?["condition"]?.string == "service_healthy" {
+                guard let target = dep.string, services[Node(target)]?.mapping?["healthcheck"] != nil else {
+                    throw fail("service `\(name.string ?? "?")` waits for `\(dep.string ?? "?")` to be healthy, which has no healthcheck")
+                }
+            }
         }
         let volumes = Set(root["volumes"]?.mapping?.keys.compactMap(\.string) ?? [])
         for v in app.data.volumes ?? [] where !volumes.contains(v.name) {

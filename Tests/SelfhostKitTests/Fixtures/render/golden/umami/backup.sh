@@ -1,0 +1,30 @@
+#!/bin/bash
+# Backs up umami: database dumps and volume archives into /var/backups/selfhost/umami/<UTC timestamp>/,
+# keeping the newest 7. Written by `selfhost render`; run by selfhost-umami-backup.timer.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+DOCKER="/usr/bin/true"
+BACKUP_DIR="${BACKUP_DIR:-/var/backups/selfhost/umami}"
+KEEP="${KEEP:-7}"
+PROJECT="$(sed -n 's/^COMPOSE_PROJECT_NAME=//p' .env | tail -n 1)"
+PROJECT="${PROJECT:-selfhost-umami}"
+STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+DEST="$BACKUP_DIR/$STAMP"
+
+umask 077
+mkdir -p "$DEST.partial"
+trap 'rm -rf "$DEST.partial"' EXIT
+
+# db: database umami
+"$DOCKER" compose exec -T db sh -c 'exec pg_dump -U "${POSTGRES_USER:-postgres}" --format=custom "$1"' sh umami > "$DEST.partial/db-umami.pgdump"
+
+cp compose.yaml "$DEST.partial/compose.yaml"
+mv "$DEST.partial" "$DEST"
+trap - EXIT
+
+# Retention: keep the newest $KEEP backups.
+ls -1d "$BACKUP_DIR"/[0-9]*Z 2>/dev/null | sort -r | tail -n +"$((KEEP + 1))" | while read -r old; do
+  rm -rf "$old"
+done || true
+echo "backup of umami written to $DEST"

@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+@testable import SelfhostKit
+
+/// Bad input writes nothing; re-renders keep secrets, grow the box, respect edits.
+@Suite("Render: behaviour")
+struct RenderBehaviourTests {
+    func temp(_ name: String) throws -> URL { try TestSupport.tempDirectory("render-\(name)").appendingPathComponent("box") }
+
+    func usageError(_ body: () throws -> Void) -> SelfhostError? {
+        do { try body() } catch let e as SelfhostError { return e } catch { return nil }
+        return nil
+    }
+
+    @Test("bad --domain, --host and --email exit 2 and write nothing", arguments: [
+        (["--domain"], "x.com\n    privileged: true"),
+        (["--domain"], "x.com privileged"),
+        (["--domain"], "exa{mple}.com"),
+        (["--domain"], "example.com:8080"),
+        (["--domain"], "-bad-.example.com"),
+        (["--domain"], "localhost"),
+        (["--domain"], "127.0.0.1"),
+        (["--host"], "umami=stats.example.com\n"),
+        (["--host"], "umami=stats example.com"),
+        (["--host"], "umami"),
+        (["--email"], "ops@example.com\n  - privileged"),
+        (["--email"], "ops@exa mple.com"),
+        (["--email"], "ops{x}@example.com"),
+        (["--email"], "not-an-address"),
+    ])
+    func badInput(_ flag: [String], _ value: String) throws {
+        let out = try temp("bad")
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+        let store = try RenderTestSupport.fixtureStore()
+        let e = usageError {
+            switch flag[0] {
+            case "--domain": try RenderTestSupport.render(["umami"], out: out, store: store, domain: value)
+            case "--host": try RenderTestSupport.render(["umami"], out: out, store: store, hosts: [value])
+            default: try RenderTestSupport.render(["umami"], out: out, store: store, email: value)
+            }
+        }
+        #expect(e?.status == .usage, "\(flag) \(value.debugDescription) was accepted")
+        #expect(!FileManager.default.fileExists(atPath: out.path), "something was written")
+    }
+
+    @Test("the injection from the issue is refused with a clear message, through the real binary")
+    func injectionEndToEnd() throws {
+        let dir = try TestSupport.tempDirectory("render-e2e")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try TestSupport.run(["render", "umami", "--domain", "x.com\n    privileged: true", "--out", "box",
+                                     "--catalog", RenderTestSupport.fixtureCatalog.path], cwd: dir)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("--domain 'x.com\\n    privileged: true' contains a line break"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
+    @Test("an unknown app exits 2 with did-you-mean; a non-renderable one says how it installs")
+    func unknownAndNotRenderable() throws {
+        let out = try temp("unknown")
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+        let store = try RenderTestSupport.fixtureStore()
+        let e = usageError { try RenderTestSupport.render(["umamy"], out: out, store: store) }
+        #expect(e?.status == .usage)
+        #expect(e?.message.contains("did you mean 'umami'") == true)
+        let d = usageError { try RenderTestSupport.render(["umami", "discourse"], out: out, store: store) }
+        #expect(d?.status == .usage)
+        #expect(d?.message.contains("./discourse-setup") == true)
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
+    @Test("--dry-run lists the files and writes nothing")
+    func dryRun() throws {
+        let out = try temp("dry")
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+        let (status, text, _) = try RenderTestSupport.render(["umami"], out: out, store: try RenderTestSupport.fixtureStore(), dryRun: true)
+        #expect(status == .success)
+        #expect(text.contains("umami/compose.yaml") && text.contains("systemd/selfhost-umami.service"))
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
+    @Test("re-rendering keeps every secret, adds only missing keys, and grows the box")
+    func rerender() throws {
+        let out = try temp("rerender")
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+        let store = try RenderTestSupport.fixtureStore()
+        try RenderTestSupport.render(["umami"], out: out, store: store, hosts: ["umami=stats.example.com"])
+        let envURL = out.appendingPathComponent("umami/.env")
+        let first = try String(contentsOf: envURL, encoding: .utf8)
+        #expect(first.contains("POSTGRES_PASSWORD=") && first.contains("APP_SECRET="))
+
+        // A second render: the .env is byte for byte the same.
+        let (s2, _, _) = try RenderTestSupport.render(["umami"], out: out, store: store)
+        #expect(s2 == .success)
+        #expect(try String(contentsOf: envURL, encoding: .utf8) == first)
+
+        // A key removed by hand comes back, the others stay as they were; a person's line stays.
+        var lines = first.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let appSecret = lines.first { $0.hasPrefix("APP_SECRET=") }!
+        lines.removeAll { $0.hasPrefix("APP_SECRET=") }
+        lines.append("MY_OWN=1")
+        try lines.joined(separator: "\n").write(to: envURL, atomically: true, encoding: .utf8)
+        try RenderTestSupport.render(["umami"], out: out, store: store)
+        let third = try String(contentsOf: envURL, encoding: .utf8)
+        #expect(third.contains("MY_OWN=1"))
+        #expect(third.contains(first.split(separator: "\n").first { $0.hasPrefix("POSTGRES_PASSWORD=") }!))
+        #expect(third.contains("APP_SECRET=") && !third.contains(appSecret), "a new APP_SECRET is generated")
+
+        // Adding gitea keeps umami (its host from the first render) in Caddy and systemd.
+        let (s4, _, _) = try RenderTestSupport.render(["gitea"], out: out, store: store, domain: "example.org")
+        #expect(s4 == .success)
+        let files = RenderTestSupport.snapshot(out)
+        let caddy = try #require(files["caddy/Caddyfile"])
+        #expect(caddy.contains("stats.example.com {") && caddy.contains("gitea.example.org {"))
+        #expect(files["caddy/compose.yaml"]?.contains("selfhost_umami_web") == true)
+        #expect(files["caddy/compose.yaml"]?.contains("selfhost_gitea_web") == true)
+        #expect(files["systemd/selfhost-caddy.service"]?.contains("selfhost-gitea.service selfhost-umami.service") == true)
+        #expect(files["umami/.env"] == third)
+        let manifest = try #require(try RenderManifest.read(in: out))
+        #expect(Set(manifest.apps.keys) == ["umami", "gitea"])
+        #expect(manifest.apps["gitea"]?.publishedPorts["22/tcp"] == 2222)
+    }
+
+    @Test("an edited file is left alone (exit 1) unless --force; --force never touches .env values")
+    func editedFiles() throws {
+        let out = try temp("edited")
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+        let store = try RenderTestSupport.fixtureStore()
+        try RenderTestSupport.render(["umami"], out: out, store: store)
+        let compose = out.appendingPathComponent("umami/compose.yaml")
+        let env = try String(contentsOf: out.appendingPathComponent("umami/.env"), encoding: .utf8)
+        let edited = try String(contentsOf: compose, encoding: .utf8) + "# my change\n"
+        try edited.write(to: compose, atomically: true, encoding: .utf8)
+
+        let (status, _, _) = try RenderTestSupport.render(["umami"], out: out, store: store, format: .json)
+        #expect(status == .problems)
+        #expect(try String(contentsOf: compose, encoding: .utf8) == edited)
+
+        // Still refused on the next render (the manifest keeps the old hash).
+        let (again, json, _) = try RenderTestSupport.render(["umami"], out: out, store: store, format: .json)
+        #expect(again == .problems)
+        let report = try TestSupport.json(json)
+        let files = try #require(report["files"] as? [[String: Any]])
+        let entry = try #require(files.first { $0["path"] as? String == "umami/compose.yaml" })
+        #expect(entry["action"] as? String == "skipped")
+        #expect((entry["reason"] as? String)?.contains("edited since the last render") == true)
+
+        let (forced, _, _) = try RenderTestSupport.render(["umami"], out: out, store: store, force: true)
+        #expect(forced == .success)
+        #expect(try String(contentsOf: compose, encoding: .utf8) != edited)
+        #expect(try String(contentsOf: out.appendingPathComponent("umami/.env"), encoding: .utf8) == env)
+    }
+
+    @Test("JSON output lists apps, hosts and files")
+    func json() throws {
+        let out = try temp("json")
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+        let (_, text, _) = try RenderTestSupport.render(["umami", "gitea"], out: out, store: try RenderTestSupport.fixtureStore(),
+                                                        hosts: ["umami=stats.example.com"], format: .json)
+        let r = try TestSupport.json(text)
+        #expect(r["hosts"] as? [String] == ["gitea.example.com", "stats.example.com"])
+        #expect(r["dry_run"] as? Bool == false)
+        let apps = try #require(r["apps"] as? [[String: Any]])
+        #expect(apps.map { $0["id"] as? String } == ["gitea", "umami"])
+        #expect(apps.first?["published_ports"] as? [String] == ["2222:22/tcp"])
+        let files = try #require(r["files"] as? [[String: Any]])
+        #expect(files.contains { $0["path"] as? String == "umami/.env" && $0["action"] as? String == "created" })
+        #expect(!text.contains("POSTGRES_PASSWORD="), "no secret in the report")
+    }
+
+    @Test("secrets have the catalog's format and length and differ between apps and renders")
+    func secrets() {
+        for (format, length) in [(App.SecretFormat.hex, 64), (.alphanumeric, 32), (.base64, 44), (.base64, 64), (.base64, 30)] {
+            let a = RenderSecret.generate(format, length: length), b = RenderSecret.generate(format, length: length)
+            #expect(a.count == length && a != b)
+            switch format {
+            case .hex: #expect(a.allSatisfy { $0.isHexDigit && !$0.isUppercase })
+            case .alphanumeric: #expect(a.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) })
+            case .base64:
+                #expect(a.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+/=".contains($0)) })
+                if length % 4 == 0 { #expect(Data(base64Encoded: a)?.count == length / 4 * 3) }
+            }
+        }
+    }
+
+    @Test("SHA-256 matches the standard test vectors")
+    func sha256() {
+        #expect(RenderHash.sha256("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(RenderHash.sha256("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(RenderHash.sha256(String(repeating: "a", count: 1000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
+}
