@@ -38,9 +38,19 @@ struct RenderEnvFile {
             if existing != nil, first { text += "\n# Added by selfhost render\n" }
             first = false
             if let c = e.comment { text += c.split(separator: "\n").map { "# \($0)\n" }.joined() }
-            text += "\(e.key)=\(e.value)\n"
+            text += "\(e.key)=\(quote(e.value))\n"
             added.append(e.key)
         }
         return (text, added)
+    }
+
+    /// A value as `.env` files need it: bare when plain, single-quoted (literal, no interpolation)
+    /// when it holds spaces, `#`, quotes, `$` or backslashes.
+    static func quote(_ value: String) -> String {
+        let special = value.contains { $0 == " " || $0 == "\t" || "#\"'$\\`".contains($0) }
+        guard special else { return value }
+        if !value.contains("'") { return "'\(value)'" }
+        return "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "$", with: "\\$") + "\""
     }
 }
