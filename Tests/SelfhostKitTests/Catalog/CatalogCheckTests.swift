@@ -107,3 +107,29 @@ struct CatalogCheckTests {
         #expect(SPDXExpression.unknownIdentifiers(in: "GPL-3.0 AND MIT", known: known) == ["GPL-3.0"])
     }
 }
+
+@Suite("Catalog loading")
+struct CatalogLoadingTests {
+    /// The build-time trees and the validated YAML path must read the same catalog.
+    @Test func prebuiltTreesMatchValidatedYAML() throws {
+        let fast = try CatalogLoader.loadPrebuilt(ResourceStore.embedded)
+        let slow = try CatalogLoader.loadValidated(ResourceStore.embedded)
+        #expect(fast.apps == slow.apps)
+        #expect(fast.saas == slow.saas)
+        #expect(fast.categories == slow.categories)
+    }
+
+    /// A user overlay replaces a shipped entry by relative path and is validated.
+    @Test func userDirectoryOverridesShippedEntry() throws {
+        let dir = try TestSupport.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let apps = dir.appendingPathComponent("apps")
+        try FileManager.default.createDirectory(at: apps, withIntermediateDirectories: true)
+        let original = try #require(ResourceStore.embedded.file("catalog/apps/umami.yaml")).contents
+        let edited = original.replacingOccurrences(of: "\nname: Umami\n", with: "\nname: Umami (local)\n")
+        #expect(edited != original)
+        try edited.write(to: apps.appendingPathComponent("umami.yaml"), atomically: true, encoding: .utf8)
+        let catalog = try CatalogLoader.load(ResourceStore.embedded.overlaying(catalogDirectory: dir))
+        #expect(catalog.app("umami")?.name == "Umami (local)")
+    }
+}
