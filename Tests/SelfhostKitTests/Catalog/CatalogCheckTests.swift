@@ -133,3 +133,21 @@ struct CatalogLoadingTests {
         #expect(catalog.app("umami")?.name == "Umami (local)")
     }
 }
+
+@Suite("Catalog docs")
+struct CatalogDocsTests {
+    /// Every key the schema accepts is documented in docs/CATALOG.md.
+    @Test func everySchemaKeyIsDocumented() throws {
+        let docs = try String(contentsOf: TestSupport.repoRoot.appendingPathComponent("docs/CATALOG.md"), encoding: .utf8)
+        func keys(_ type: SchemaType) -> [String] {
+            switch type {
+            case .map(let schema): schema.fields.flatMap { [$0.name] + keys($0.type) }
+            case .list(let element): keys(element)
+            default: []
+            }
+        }
+        for key in Set(keys(.map(CatalogSchema.app)) + keys(.map(CatalogSchema.saas))) {
+            #expect(docs.contains("`\(key)`"), "docs/CATALOG.md does not document `\(key)`")
+        }
+    }
+}
