@@ -70,7 +70,7 @@ enum CostText {
         if !saas.isEmpty {
             var t = TextTable(headers: ["SaaS", "plan", "usage", "per month"], alignments: [.left, .left, .left, .right])
             for o in saas {
-                t.add([o.providerName + refs(o), o.plan, o.notes.last ?? "", (o.lowerBound ? "≥ " : "") + money(o.totalUsd)])
+                t.add([o.providerName + refs(o), o.plan, o.usage ?? "", (o.lowerBound ? "≥ " : "") + money(o.totalUsd)])
             }
             out += t.render(headerStyle: style.bold) + "\n"
         }

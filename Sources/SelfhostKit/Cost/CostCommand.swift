@@ -130,6 +130,7 @@ public enum CostCommand {
                         boxToFleet: f.totalUSD > 0 ? Money.round(b.totalUSD / f.totalUSD, scale: 3) : nil))
                 }
             }
+            for p in providers where p.plans.isEmpty { assumptions.append("\(p.name): no sourced VM prices, so it is left out of the fleet comparison.") }
             assumptions.append("Fleet: \(servers) on each provider's cheapest plan meeting \(servers.vcpu) vCPU and \(Money.exact(servers.ramGB)) GB; box: cheapest plan meeting \(spec). Memory compares the vendor's nominal GB/GiB number.")
         } else if egress != nil || options.saas.isEmpty {
             for p in providers {
@@ -247,14 +248,18 @@ public enum CostCommand {
                 hidden: o.hidden, services: o.services, totalUsd: Cents(o.totalUSD), total: Cents(display(o.totalUSD)),
                 lowerBound: o.lowerBound, cheapest: isCheapest,
                 ratioToCheapest: (o.kind == .saas || o.kind == .service) ? nil : cheapestTotal.flatMap { $0 > 0 ? Money.round(o.totalUSD / $0, scale: 2) : nil },
+                usage: o.usage,
                 billingUnit: o.billingUnit?.rawValue, billingUnitNote: o.unitNote, includedTransfer: o.includedText, egressBilled: o.billedText,
                 notes: o.notes, sources: r))
         }
         if let r = rateFig, catalog.providers.contains(where: { $0.currency != "USD" }) || currency == "EUR" {
             _ = refs(for: [r])
         }
+        let wantedKinds: Set<String> = (servers != nil || egress != nil || options.saas.isEmpty) ? ["cloud", "vps"] : []
+        let saasKinds: Set<String> = options.saas.isEmpty ? [] : ["saas", "service"]
         let unpriced = catalog.unsourced
-            .filter { u in options.providers.isEmpty ? true : options.providers.contains(u.id) }
+            .filter { u in wantedKinds.union(saasKinds).contains(u.kind) }
+            .filter { u in options.providers.isEmpty || u.kind == "saas" ? true : options.providers.contains(u.id) }
             .map { CostReport.Unpriced(id: $0.id, name: $0.name, notes: $0.notes) }
         if options_.contains(where: { $0.lowerBound }) {
             warnings.append("some totals are lower bounds: a part could not be priced from sourced data (see notes)")
@@ -287,7 +292,7 @@ public enum CostCommand {
             o.lowerBound = u.statedBill == nil && bill.lowerBound
             if let n = bill.note { o.notes.append(n) }
             if let s = u.statedBill { o.notes.append("your stated bill \(Money.format(s, currency: "USD")); the price table gives \(Money.format(bill.amount, currency: u.product.currency))" + (bill.lowerBound ? " or more" : "")) }
-            o.notes.append("\(Money.plain(u.quantity, scale: 0)) \(u.unitName)")
+            o.usage = "\(Money.plain(u.quantity, scale: 0)) \(u.unitName)"
             saasTotal += amount
             saasLower = saasLower || o.lowerBound
             bills.append((u, amount))
@@ -351,12 +356,14 @@ public enum CostCommand {
                 let product = u.product
                 let unitName = u.unitName
                 let conv = quoter.converter
-                let q = BreakEven.usage(atLeast: cost, limit: 1_000_000_000_000) { x in
+                let q = BreakEven.usage(atLeast: cost, limit: product.pricedLimit) { x in
                     let b = product.bill(quantity: x, unitName: unitName)
                     return b.lowerBound ? -1 : ((try? conv.usd(b.amount, from: product.currency)) ?? 0)
                 }
                 let text: String
-                if let q {
+                if q == 0 {
+                    text = "self-hosting \(apps.map(\.app).joined(separator: "+")) (\(Money.format(cost, currency: "USD"))/month on \(best.providerName) \(plan.id)) costs less than \(product.name) at any usage"
+                } else if let q {
                     text = "self-hosting \(apps.map(\.app).joined(separator: "+")) (\(Money.format(cost, currency: "USD"))/month on \(best.providerName) \(plan.id)) pays off from \(Money.plain(q, scale: 0)) \(unitName) of \(product.name)"
                 } else {
                     text = "\(product.name): the sourced price table never reaches the self-hosted cost of \(Money.format(cost, currency: "USD"))/month"

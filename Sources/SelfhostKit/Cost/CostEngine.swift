@@ -24,6 +24,8 @@ public struct CostOption: Sendable {
     public var notes: [String] = []
     public var figures: [Figure] = []
     public var role: String?
+    /// For SaaS rows: the usage priced, e.g. `12 seats`.
+    public var usage: String?
 
     public var hiddenUSD: Decimal { hidden.reduce(0) { $0 + $1.usd } }
     public var servicesUSD: Decimal { services.reduce(0) { $0 + $1.usd } }

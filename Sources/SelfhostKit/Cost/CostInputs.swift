@@ -124,5 +124,12 @@ func parseEgress(_ text: String, flag: String = "--egress") throws -> ByteSize {
     if text.trimmingCharacters(in: .whitespaces).hasPrefix("-") {
         throw SelfhostError.usage("\(flag) must not be negative (got \(text))", remedy: "use " + ByteSize.acceptedForms)
     }
+    let t = text.trimmingCharacters(in: .whitespaces)
+    let number = t.prefix { $0.isNumber || $0 == "." }
+    let unit = t.dropFirst(number.count).trimmingCharacters(in: .whitespaces)
+    let known = ["B", "kB", "KB", "MB", "GB", "TB", "PB", "KiB", "MiB", "GiB", "TiB", "PiB"]
+    if !number.isEmpty, !unit.isEmpty, !known.contains(where: { $0.lowercased() == unit.lowercased() }) {
+        throw SelfhostError.usage("invalid \(flag) size '\(text)': unknown unit '\(unit)'", remedy: "use " + ByteSize.acceptedForms)
+    }
     return try ByteSize(parsing: text, what: "\(flag) size")
 }

@@ -31,6 +31,8 @@ public struct CostReport: Encodable, Sendable {
         public var cheapest: Bool
         /// This total divided by the cheapest VPS (or self-hosted) total in the same comparison.
         public var ratioToCheapest: Decimal?
+        /// SaaS rows: the usage priced, e.g. `12 seats`.
+        public var usage: String?
         public var billingUnit: String?
         public var billingUnitNote: String?
         public var includedTransfer: String?

@@ -8,7 +8,7 @@ public struct PricingCatalog: Sendable {
     public var saas: [SaaSPricing]
     public var exchangeRate: ExchangeRate?
     /// Pricing files that load but hold no usable price (e.g. nothing could be sourced), with why.
-    public var unsourced: [(id: String, name: String, notes: [String])]
+    public var unsourced: [(id: String, name: String, kind: String, notes: [String])]
 
     public static let directory = "catalog/pricing/"
 
@@ -53,7 +53,7 @@ public struct PricingCatalog: Sendable {
         let currency = try top.required("currency").text("currency")
         guard ["USD", "EUR"].contains(currency) else { throw try top.required("currency").fail("currency must be USD or EUR") }
         if let u = top["unsourced"], try u.bool("unsourced") {
-            unsourced.append((id, name, notes))
+            unsourced.append((id, name, kindText, notes))
             return
         }
         switch kind {

@@ -44,6 +44,17 @@ public struct SaaSPricing: Sendable, Hashable {
         return all.filter { seen.insert($0.lowercased()).inserted }
     }
 
+    /// The largest usage the sourced table prices (for break-even searches).
+    public var pricedLimit: Decimal {
+        switch model {
+        case .perUnit: return 1_000_000_000_000
+        case .planTiers(let plans): return plans.map(\.upTo).max() ?? 0
+        case .metered(let rate):
+            if rate.tiers.last?.upTo == nil { return 1_000_000_000_000_000 }
+            return rate.free + (rate.tiers.last?.upTo ?? 0)
+        }
+    }
+
     /// The monthly bill for `quantity` of `unitName`.
     public func bill(quantity: Decimal, unitName: String? = nil) -> Bill {
         switch model {
