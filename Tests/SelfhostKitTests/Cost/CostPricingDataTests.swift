@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import Yams
+@testable import SelfhostKit
+
+@Suite("Cost: pricing data files")
+struct CostPricingDataTests {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func everyPricingFileLoads() throws {
+        let catalog = try PricingCatalog.load(from: .embedded)
+        for id in ["aws", "gcp", "azure", "digitalocean", "hetzner"] { #expect(catalog.provider(id) != nil, "\(id)") }
+        for id in ["mailchimp", "slack", "plausible", "heroku", "posthog", "ses", "sendgrid"] { #expect(catalog.saasProduct(id) != nil, "\(id)") }
+        for id in ["linode", "vultr", "ovh"] { #expect(catalog.unsourced.contains { $0.id == id }, "\(id) is listed with notes") }
+        #expect(catalog.exchangeRate?.usdPerEUR.value == Decimal(string: "1.1172"))
+        let files = ResourceStore.embedded.files(under: PricingCatalog.directory)
+        #expect(files.count == catalog.providers.count + catalog.saas.count + catalog.unsourced.count + 1)
+    }
+
+    /// Independent of the loader: walks every YAML file and checks that each mapping holding a
+    /// price-like key also has `as_of` and a `source` that resolves to an http(s) URL.
+    @Test func everyFigureHasSourceAndAsOf() throws {
+        let dir = Self.repo.appendingPathComponent("catalog/pricing")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }
+        #expect(names.count >= 15)
+        let moneyKeys: Set<String> = ["price", "monthly", "hourly", "value", "percent"]
+        var figures = 0
+        for name in names {
+            let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+            let node = try #require(try Yams.compose(yaml: text), "\(name)")
+            var sources: [String: String] = [:]
+            if let list = node["sources"]?.sequence {
+                for s in list {
+                    let id = try #require(s["id"]?.string)
+                    let url = try #require(s["url"]?.string)
+                    #expect(url.hasPrefix("https://") || url.hasPrefix("http://"), "\(name): \(url)")
+                    sources[id] = url
+                }
+            }
+            func walk(_ n: Node, path: String) {
+                if let m = n.mapping {
+                    let keys = Set(m.keys.compactMap { $0.string })
+                    // A figure is a mapping whose money key holds a number (not a nested mapping).
+                    let scalarMoney = moneyKeys.contains { k in m[k]?.scalar != nil }
+                    if scalarMoney, path != "root" {
+                        figures += 1
+                        #expect(keys.contains("as_of"), "\(name) \(path): figure without as_of")
+                        let src = m["source"]?.string
+                        #expect(src.map { sources[$0] != nil } == true, "\(name) \(path): figure without a resolvable source")
+                        if let d = m["as_of"]?.string { #expect(YNode.parseDay(d) != nil, "\(name) \(path): bad date \(d)") }
+                    }
+                    for (k, v) in m { walk(v, path: path + "." + (k.string ?? "?")) }
+                } else if let s = n.sequence {
+                    for (i, v) in s.enumerated() { walk(v, path: path + "[\(i)]") }
+                }
+            }
+            walk(node, path: "root")
+        }
+        #expect(figures > 40)
+    }
+
+    @Test func figureWithoutAsOfIsRejectedWithLocation() throws {
+        let url = CostFixtures.root.appendingPathComponent("bad/pricing/broken.yaml")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let store = ResourceStore(files: ["catalog/pricing/broken.yaml": .init(path: "catalog/pricing/broken.yaml", displayPath: url.path, contents: text)])
+        do {
+            _ = try PricingCatalog.load(from: store)
+            Issue.record("a figure without as_of must not load")
+        } catch let e as SelfhostError {
+            #expect(e.message.contains("as_of"))
+            #expect(e.location?.line == 10)
+            #expect(e.location?.file.hasSuffix("broken.yaml") == true)
+        }
+    }
+
+    @Test func unknownKeyIsRejectedWithSuggestion() throws {
+        let yaml = """
+        id: typo
+        name: Typo
+        kind: vps
+        currency: USD
+        sources: []
+        egres: {}
+        """
+        let store = ResourceStore(files: ["catalog/pricing/typo.yaml": .init(path: "catalog/pricing/typo.yaml", displayPath: "typo.yaml", contents: yaml)])
+        do {
+            _ = try PricingCatalog.load(from: store)
+            Issue.record("unknown key must fail")
+        } catch let e as SelfhostError {
+            #expect(e.message.contains("egres"))
+            #expect(e.message.contains("egress"))
+            #expect(e.location?.line == 6)
+        }
+    }
+}
