@@ -49,7 +49,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SelfhostKitTests",
-            dependencies: ["SelfhostKit"],
+            dependencies: ["SelfhostKit", "selfhost"],
             exclude: ["Fixtures"]
         ),
     ],
