@@ -83,3 +83,27 @@ enum AppBudgeting {
         return out
     }
 }
+
+/// App RAM from the lead's catalog model (`Catalog` / `App.resources`), the default source.
+public struct CatalogModelAppRAMSource: AppRAMSource {
+    public let catalog: Catalog
+    public init(catalog: Catalog) { self.catalog = catalog }
+
+    public var knownApps: [String] { catalog.apps.map(\.id) }
+
+    public func ram(for app: String) throws -> AppRAM? {
+        guard let a = catalog.app(app) else { return nil }
+        return AppRAM(id: a.id, name: a.name, ramMinMB: a.resources.ramMinMB, ramRecommendedMB: a.resources.ramRecommendedMB)
+    }
+}
+
+extension CatalogAppRAMSource {
+    /// The catalog model when the whole catalog loads; otherwise the app files' `resources`
+    /// read directly (so a half-written catalog still prices, and `catalog check` reports it).
+    public static func preferred(store: ResourceStore) -> any AppRAMSource {
+        if let catalog = try? CatalogLoader.load(store), !catalog.apps.isEmpty {
+            return CatalogModelAppRAMSource(catalog: catalog)
+        }
+        return CatalogAppRAMSource(store: store)
+    }
+}

@@ -146,7 +146,7 @@ public enum CostCommand {
         // SaaS bills against self-hosting the replacing apps.
         if !options.saas.isEmpty || !options.apps.isEmpty {
             let usages = try options.saas.map { try SaaSUsage(parsing: $0, catalog: catalog) }
-            let source = options.appRAM ?? CatalogAppRAMSource(store: options.store)
+            let source = options.appRAM ?? CatalogAppRAMSource.preferred(store: options.store)
             let budgets = try AppBudgeting.budgets(apps: options.apps, overrides: options.ram, assumeMB: options.assumeRAMMB, source: source)
             let (rows, summary, points, notes) = try saasComparison(usages: usages, budgets: budgets, emails: emails, catalog: catalog, providers: providers, spec: vps, quoter: quoter, egressBytes: egressBytes, awsSet: awsSet)
             options_ += rows

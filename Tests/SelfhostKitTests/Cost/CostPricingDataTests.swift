@@ -32,25 +32,25 @@ struct CostPricingDataTests {
             var sources: [String: String] = [:]
             if let list = node["sources"]?.sequence {
                 for s in list {
-                    let id = try #require(s["id"]?.string)
-                    let url = try #require(s["url"]?.string)
+                    let id = try #require(s["id"]?.scalar?.string)
+                    let url = try #require(s["url"]?.scalar?.string)
                     #expect(url.hasPrefix("https://") || url.hasPrefix("http://"), "\(name): \(url)")
                     sources[id] = url
                 }
             }
             func walk(_ n: Node, path: String) {
                 if let m = n.mapping {
-                    let keys = Set(m.keys.compactMap { $0.string })
+                    let keys = Set(m.keys.compactMap { $0.scalar?.string })
                     // A figure is a mapping whose money key holds a number (not a nested mapping).
                     let scalarMoney = moneyKeys.contains { k in m[k]?.scalar != nil }
                     if scalarMoney, path != "root" {
                         figures += 1
                         #expect(keys.contains("as_of"), "\(name) \(path): figure without as_of")
-                        let src = m["source"]?.string
+                        let src = m["source"]?.scalar?.string
                         #expect(src.map { sources[$0] != nil } == true, "\(name) \(path): figure without a resolvable source")
-                        if let d = m["as_of"]?.string { #expect(YNode.parseDay(d) != nil, "\(name) \(path): bad date \(d)") }
+                        if let d = m["as_of"]?.scalar?.string { #expect(YNode.parseDay(d) != nil, "\(name) \(path): bad date \(d)") }
                     }
-                    for (k, v) in m { walk(v, path: path + "." + (k.string ?? "?")) }
+                    for (k, v) in m { walk(v, path: path + "." + (k.scalar?.string ?? "?")) }
                 } else if let s = n.sequence {
                     for (i, v) in s.enumerated() { walk(v, path: path + "[\(i)]") }
                 }
