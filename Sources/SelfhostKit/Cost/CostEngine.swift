@@ -102,7 +102,11 @@ struct Quoter {
         if let plan, let inc = plan.included, let unit = plan.includedUnit {
             includedBytes = inc.value * unit.bytes * Decimal(count)
             o.figures.append(inc)
-            o.includedText = "\(Money.plain(inc.value * Decimal(count), scale: 0)) \(unit.rawValue)" + (p.egress.scope == .account ? " pooled" : (count > 1 ? " (per server)" : " per server"))
+            if p.egress.scope == .account {
+                o.includedText = "\(Money.plain(inc.value * Decimal(count), scale: 0)) \(unit.rawValue) pooled"
+            } else {
+                o.includedText = (count > 1 ? "\(count) × " : "") + "\(Money.plain(inc.value, scale: 0)) \(unit.rawValue) per server"
+            }
             if p.egress.scope == .perServer && count > 1 {
                 o.notes.append("included traffic is per server; assumes traffic spread evenly across the \(count) servers")
             }
