@@ -84,7 +84,7 @@ enum CostText {
                 let mark = o.cheapest ? style.green("▶") : " "
                 var row = [mark, o.providerName + refs(o), (o.role.map { "\($0) " } ?? "") + o.kind, (o.count > 1 ? "\(o.count) × " : "") + o.plan, money(o.computeUsd), money(o.egressUsd)]
                 if hasHidden { row.append(money(Cents(o.hiddenUsd.value + o.servicesUsd.value))) }
-                row.append((o.lowerBound ? "≥ " : "") + (o.cheapest ? style.green(money(o.total.value == 0 && o.totalUsd.value == 0 ? o.totalUsd : o.totalUsd)) : money(o.totalUsd)))
+                row.append((o.lowerBound ? "≥ " : "") + (o.cheapest ? style.green(money(o.totalUsd)) : money(o.totalUsd)))
                 row.append(o.ratioToCheapest.map { Money.plain($0, scale: 2) + "×" } ?? "")
                 var billed = o.egressBilled ?? ""
                 if let u = o.billingUnit, billed.isEmpty { billed = u }
@@ -124,8 +124,7 @@ enum CostText {
         }
         var noteLines: [String] = []
         for o in r.options where !o.notes.isEmpty {
-            let own = o.notes.filter { !$0.hasSuffix(o.plan) }
-            if !own.isEmpty { noteLines.append("\(o.providerName)\(o.role.map { " (\($0))" } ?? ""): " + own.joined(separator: "; ")) }
+            noteLines.append("\(o.providerName)\(o.role.map { " (\($0))" } ?? ""): " + o.notes.joined(separator: "; "))
         }
         if !noteLines.isEmpty {
             out += style.bold("Notes") + "\n"

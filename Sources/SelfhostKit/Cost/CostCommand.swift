@@ -241,7 +241,7 @@ public enum CostCommand {
             var figs = o.figures
             if currency == "EUR", let r = rateFig { figs.append(r) }
             let r = refs(for: figs)
-            let isCheapest = label(o) == cheapestID && !(servers != nil && o.role == "fleet" && false)
+            let isCheapest = label(o) == cheapestID
             jsonOptions.append(CostReport.Option(
                 provider: o.provider, providerName: o.providerName, kind: o.jsonKind, role: o.role, plan: o.plan, count: o.count,
                 computeUsd: Cents(o.computeUSD), egressUsd: Cents(o.egressUSD), hiddenUsd: Cents(o.hiddenUSD), servicesUsd: Cents(o.servicesUSD),
