@@ -6,6 +6,8 @@ public struct AppRAM: Sendable, Hashable {
     public var name: String
     public var ramMinMB: Int?
     public var ramRecommendedMB: Int?
+    /// The catalog's `resources.notes` (why a figure is missing, when it is).
+    public var notes: String? = nil
 }
 
 /// Where app RAM comes from. The shipped implementation reads `catalog/apps/<id>.yaml`
@@ -41,7 +43,8 @@ public struct CatalogAppRAMSource: AppRAMSource {
             if let n = child(res, "ram_min_mb"), let s = n.string, s != "null", s != "~" { minMB = try n.int("ram_min_mb") }
             if let n = child(res, "ram_recommended_mb"), let s = n.string, s != "null", s != "~" { recMB = try n.int("ram_recommended_mb") }
         }
-        return AppRAM(id: app, name: name, ramMinMB: minMB, ramRecommendedMB: recMB)
+        let notes = child(root, "resources").flatMap { child($0, "notes")?.string }
+        return AppRAM(id: app, name: name, ramMinMB: minMB, ramRecommendedMB: recMB, notes: notes)
     }
 }
 
@@ -51,6 +54,8 @@ public struct AppBudget: Sendable, Hashable, Encodable {
     public var ramMB: Int
     /// `recommended`, `minimum`, `flag` (--ram) or `assumed` (upstream publishes nothing).
     public var basis: String
+    /// The catalog's note on the figure (e.g. why none is published).
+    public var note: String? = nil
 }
 
 enum AppBudgeting {
@@ -75,7 +80,7 @@ enum AppBudgeting {
             }
             if let r = info.ramRecommendedMB { out.append(AppBudget(app: app, ramMB: r, basis: "recommended")) }
             else if let r = info.ramMinMB { out.append(AppBudget(app: app, ramMB: r, basis: "minimum")) }
-            else { out.append(AppBudget(app: app, ramMB: assumeMB, basis: "assumed")) }
+            else { out.append(AppBudget(app: app, ramMB: assumeMB, basis: "assumed", note: info.notes)) }
         }
         for key in flags.keys where !apps.map({ $0.lowercased() }).contains(key) {
             throw SelfhostError.usage("--ram names '\(key)', which is not in --apps", remedy: "add it to --apps or drop the --ram item")
@@ -93,7 +98,7 @@ public struct CatalogModelAppRAMSource: AppRAMSource {
 
     public func ram(for app: String) throws -> AppRAM? {
         guard let a = catalog.app(app) else { return nil }
-        return AppRAM(id: a.id, name: a.name, ramMinMB: a.resources.ramMinMB, ramRecommendedMB: a.resources.ramRecommendedMB)
+        return AppRAM(id: a.id, name: a.name, ramMinMB: a.resources.ramMinMB, ramRecommendedMB: a.resources.ramRecommendedMB, notes: a.resources.notes)
     }
 }
 

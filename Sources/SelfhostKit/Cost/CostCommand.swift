@@ -300,7 +300,7 @@ public enum CostCommand {
         }
         let ramMB = budgets.reduce(0) { $0 + $1.ramMB }
         for b in budgets where b.basis == "assumed" {
-            notes.append("\(b.app): upstream publishes no RAM figure; ASSUMED \(b.ramMB) MB (override with --ram \(b.app)=MB or --assume-ram-mb)")
+            notes.append("\(b.app): upstream publishes no RAM figure" + (b.note.map { " (catalog: \($0))" } ?? "") + "; ASSUMED \(b.ramMB) MB (override with --ram \(b.app)=MB or --assume-ram-mb)")
         }
         for b in budgets where b.basis == "flag" { notes.append("\(b.app): \(b.ramMB) MB from --ram") }
         var services: [HiddenLine] = []
@@ -364,7 +364,7 @@ public enum CostCommand {
                 if q == 0 {
                     text = "self-hosting \(apps.map(\.app).joined(separator: "+")) (\(Money.format(cost, currency: "USD"))/month on \(best.providerName) \(plan.id)) costs less than \(product.name) at any usage"
                 } else if let q {
-                    text = "self-hosting \(apps.map(\.app).joined(separator: "+")) (\(Money.format(cost, currency: "USD"))/month on \(best.providerName) \(plan.id)) pays off from \(Money.plain(q, scale: 0)) \(unitName) of \(product.name)"
+                    text = "self-hosting \(apps.map(\.app).joined(separator: "+")) (\(Money.format(cost, currency: "USD"))/month on \(best.providerName) \(plan.id)) pays off from \(Money.plain(q, scale: 0)) \(q == 1 && unitName.hasSuffix("s") ? String(unitName.dropLast()) : unitName) of \(product.name)"
                 } else {
                     text = "\(product.name): the sourced price table never reaches the self-hosted cost of \(Money.format(cost, currency: "USD"))/month"
                 }

@@ -140,3 +140,26 @@ struct CostReportTests {
         #expect(!text.contains("\u{1B}["))
     }
 }
+
+@Suite("Cost: shipped catalog")
+struct CostShippedCatalogTests {
+    /// The third invocation against the shipped catalog (no --ram): every app gets a
+    /// RAM budget with a stated basis, from the catalog model.
+    @Test func saasInvocationOnShippedCatalog() throws {
+        let source = CatalogAppRAMSource.preferred(store: .embedded)
+        #expect(source is CatalogModelAppRAMSource, "the catalog model is the default source when the catalog loads")
+        var o = CostCommand.Options()
+        o.saas = ["mailchimp=50000contacts", "slack=12seats", "plausible=1Mpageviews"]
+        o.apps = ["listmonk", "rocketchat", "plausible"]
+        o.emailsPerMonth = "200000"
+        let report = try CostCommand.makeReport(o, now: CostFixtures.now)
+        let saas = try #require(report.saas)
+        #expect(saas.apps.map(\.app) == ["listmonk", "rocketchat", "plausible"])
+        for a in saas.apps {
+            #expect(["recommended", "minimum", "assumed"].contains(a.basis))
+            if a.basis == "assumed" { #expect(report.assumptions.contains { $0.contains("\(a.app): upstream publishes no RAM figure") }) }
+        }
+        #expect(report.options.contains { $0.kind == "selfhost" })
+        #expect(report.breakEven.filter { $0.kind == "usage" }.count == 3)
+    }
+}
