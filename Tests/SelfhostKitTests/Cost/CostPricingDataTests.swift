@@ -11,7 +11,7 @@ struct CostPricingDataTests {
     @Test func everyPricingFileLoads() throws {
         let catalog = try PricingCatalog.load(from: .embedded)
         for id in ["aws", "gcp", "azure", "digitalocean", "hetzner"] { #expect(catalog.provider(id) != nil, "\(id)") }
-        for id in ["mailchimp", "slack", "plausible", "heroku", "posthog", "ses", "sendgrid"] { #expect(catalog.saasProduct(id) != nil, "\(id)") }
+        for id in ["mailchimp", "slack", "plausible", "heroku", "posthog", "intercom", "ses", "sendgrid"] { #expect(catalog.saasProduct(id) != nil, "\(id)") }
         for id in ["linode", "vultr", "ovh"] { #expect(catalog.unsourced.contains { $0.id == id }, "\(id) is listed with notes") }
         #expect(catalog.exchangeRate?.usdPerEUR.value == Decimal(string: "1.1172"))
         let files = ResourceStore.embedded.files(under: PricingCatalog.directory)
