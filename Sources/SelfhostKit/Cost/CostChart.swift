@@ -122,14 +122,14 @@ enum CostText {
             out += style.bold("Monthly cost against egress") + "\n"
             out += CostChart.render(chart, currency: cur, usdPerUnit: perUnit, style: style) + "\n"
         }
-        var noteLines: [String] = []
+        var noteBlocks: [String] = []
         for o in r.options where !o.notes.isEmpty {
-            noteLines.append("\(o.providerName)\(o.role.map { " (\($0))" } ?? ""): " + o.notes.joined(separator: "; "))
+            var block = "  - \(o.providerName)\(o.role.map { " (\($0))" } ?? ""):\n"
+            for n in o.notes { block += "      · " + n.trimmingCharacters(in: CharacterSet(charactersIn: ". ")) + "\n" }
+            if !noteBlocks.contains(block) { noteBlocks.append(block) }
         }
-        if !noteLines.isEmpty {
-            out += style.bold("Notes") + "\n"
-            for n in Array(NSOrderedSet(array: noteLines)) { out += "  - \(n)\n" }
-            out += "\n"
+        if !noteBlocks.isEmpty {
+            out += style.bold("Notes") + "\n" + noteBlocks.joined() + "\n"
         }
         let units = Set(r.options.compactMap { o in o.billingUnit.map { "\(o.providerName) bills egress in \($0)" + (o.billingUnitNote.map { " (\($0))" } ?? "") } })
         if !units.isEmpty || !r.assumptions.isEmpty {

@@ -127,6 +127,7 @@ struct Quoter {
             o.notes.append("converted from \(p.currency) at \(Money.exact(rate.usdPerEUR.value)) USD/EUR")
         }
         o.hidden = try hiddenLines(provider: p, computeUSD: o.computeUSD, count: count, figures: &o.figures, notes: &o.notes)
+        o.notes += p.notes + egress.notes
         return o
     }
 
