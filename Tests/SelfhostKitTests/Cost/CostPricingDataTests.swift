@@ -94,3 +94,42 @@ struct CostPricingDataTests {
         }
     }
 }
+
+@Suite("Cost: documentation")
+struct CostDocsTests {
+    /// Every key the JSON output can carry, and every pricing-file key the loader accepts, is
+    /// named in docs/COST.md.
+    @Test func everyJSONAndPricingKeyIsDocumented() throws {
+        let doc = try String(contentsOf: CostPricingDataTests.repo.appendingPathComponent("docs/COST.md"), encoding: .utf8)
+        var keys = Set<String>()
+        func collect(_ v: Any) {
+            if let d = v as? [String: Any] { for (k, x) in d { keys.insert(k); collect(x) } }
+            else if let a = v as? [Any] { a.forEach(collect) }
+        }
+        let runs: [(inout CostCommand.Options) -> Void] = [
+            { $0.egress = "10TB"; $0.chart = true; $0.backups = true; $0.ipv4 = true; $0.adminHours = "1"; $0.hourlyRate = "10"; $0.currency = "EUR" },
+            { $0.egress = "10TB"; $0.servers = "8x2vcpu-4gb" },
+            { $0.saas = ["slack=12seats", "mailchimp=50000contacts"]; $0.apps = ["rocketchat", "listmonk"]; $0.emailsPerMonth = "1000" },
+        ]
+        for configure in runs {
+            var o = try CostFixtures.options(configure)
+            o.format = .json
+            let (_, text) = try CostFixtures.run(o)
+            collect(try JSONSerialization.jsonObject(with: Data(text.utf8)))
+        }
+        func documented(_ k: String) -> Bool {
+            ["`\(k)`", "`\(k)[]`", ".\(k)`", ".\(k)[]`", "`\(k).", "`\(k) "].contains { doc.contains($0) }
+        }
+        for k in keys.sorted() {
+            #expect(documented(k), "JSON key \(k) is not documented in docs/COST.md")
+        }
+        let pricingKeys = ["id", "name", "kind", "currency", "region", "notes", "sources", "plans", "egress", "extras",
+                           "model", "unit", "aliases", "unit_price", "units", "tiers", "free", "per", "self_host_apps",
+                           "usd_per_eur", "unsourced", "billing_unit", "unit_note", "scope", "overage", "price_sets",
+                           "seen_in", "checked", "as_of", "source", "note", "up_to", "ram_unit", "disk_gb", "included",
+                           "vcpu", "ram", "public_ipv4", "backups", "monthly", "hourly", "percent", "value", "price", "url", "title"]
+        for k in pricingKeys {
+            #expect(documented(k), "pricing key \(k) is not documented")
+        }
+    }
+}
