@@ -8,21 +8,20 @@ struct CostCLI: ParsableCommand {
         commandName: "cost",
         abstract: "Monthly cost of egress, servers and SaaS bills: clouds, VPS providers and self-hosting, every price sourced.",
         discussion: """
-            Every figure comes from catalog/pricing/*.yaml with its as-of date and source URL,
-            printed as footnotes; prices older than 12 months draw a warning. Money is exact
-            (decimal, rounded to the cent only when shown); a month is 730 hours.
+            Every figure comes from catalog/pricing/*.yaml with its as-of date and source URL, printed as footnotes; prices older than 12 months draw a warning. Money is exact (decimal, rounded to the cent only when shown); a month is 730 hours.
 
             Examples:
               selfhost cost --egress 10TB
               selfhost cost --egress 10TiB --providers aws --aws-free-tier legacy
               selfhost cost --egress 10TB --servers 8x2vcpu-4gb --vps 4vcpu-8gb
-              selfhost cost --saas mailchimp=50000contacts,slack=12seats,plausible=1Mpageviews \\
-                --apps listmonk,rocketchat,plausible --emails-per-month 200000
+              selfhost cost --saas mailchimp=50000contacts,slack=12seats \\
+                --apps listmonk,rocketchat --emails-per-month 200000
               selfhost cost --egress 10TB --chart --chart-max 40TB
               selfhost cost --egress 10TB --backups --ipv4 --admin-hours 4 --hourly-rate 80
               selfhost cost --egress 10TB --currency EUR --format json
 
-            Sizes: 10TB is 10^13 bytes, 10TiB is 2^40 × 10; each provider's billing unit is shown.
+            Sizes: 10TB is 10^13 bytes, 10TiB is 10 × 2^40; each provider's billing unit is shown.
+
             Exit status: 0 success, 2 bad input (names the accepted forms).
             """
     )
