@@ -132,7 +132,7 @@ public enum CostCommand {
             }
             for p in providers where p.plans.isEmpty { assumptions.append("\(p.name): no sourced VM prices, so it is left out of the fleet comparison.") }
             assumptions.append("Fleet: \(servers) on each provider's cheapest plan meeting \(servers.vcpu) vCPU and \(Money.exact(servers.ramGB)) GB; box: cheapest plan meeting \(spec). Memory compares the vendor's nominal GB/GiB number.")
-        } else if egress != nil || options.saas.isEmpty {
+        } else if egress != nil || (options.saas.isEmpty && options.apps.isEmpty) {
             for p in providers {
                 if p.plans.isEmpty {
                     options_.append(try quoter.quote(provider: p, plan: nil, count: 1, egressBytes: egressBytes, awsPriceSet: awsSet))
@@ -255,7 +255,7 @@ public enum CostCommand {
         if let r = rateFig, catalog.providers.contains(where: { $0.currency != "USD" }) || currency == "EUR" {
             _ = refs(for: [r])
         }
-        let wantedKinds: Set<String> = (servers != nil || egress != nil || options.saas.isEmpty) ? ["cloud", "vps"] : []
+        let wantedKinds: Set<String> = (servers != nil || egress != nil || (options.saas.isEmpty && options.apps.isEmpty)) ? ["cloud", "vps"] : []
         let saasKinds: Set<String> = options.saas.isEmpty ? [] : ["saas", "service"]
         let unpriced = catalog.unsourced
             .filter { u in wantedKinds.union(saasKinds).contains(u.kind) }

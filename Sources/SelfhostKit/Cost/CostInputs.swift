@@ -50,12 +50,12 @@ public struct SaaSUsage: Sendable, Hashable {
 
     public init(parsing text: String, catalog: PricingCatalog) throws {
         let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-        let saasIDs = catalog.saas.filter { $0.kind == .saas }.map(\.id)
+        let saasIDs = catalog.saas.map(\.id)
         guard parts.count == 2, !parts[0].isEmpty else {
             throw SelfhostError.usage("invalid --saas item '\(text)'", remedy: "use \(Self.acceptedForms); known: \(saasIDs.joined(separator: ", "))")
         }
         let name = parts[0].lowercased()
-        guard let product = catalog.saas.first(where: { $0.id == name && $0.kind == .saas }) else {
+        guard let product = catalog.saas.first(where: { $0.id == name }) else {
             let unsourced = catalog.unsourced.first { $0.id == name }
             if let unsourced {
                 throw SelfhostError.usage("\(unsourced.name) has no sourced prices", remedy: unsourced.notes.joined(separator: " ") + " Priced SaaS: \(saasIDs.joined(separator: ", "))")
