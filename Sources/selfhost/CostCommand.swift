@@ -65,7 +65,7 @@ struct CostCLI: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Admin hours per month, added to every server option.", valueName: "hours"))
     var adminHours: String?
 
-    @Option(name: .long, help: ArgumentHelp("Your hourly rate in USD for --admin-hours.", valueName: "usd"))
+    @Option(name: .long, help: ArgumentHelp("Your hourly rate for --admin-hours, in the --currency (USD by default).", valueName: "usd"))
     var hourlyRate: String?
 
     @Flag(name: .long, help: "Draw monthly cost against egress (0 to --chart-max) per option.")

@@ -75,6 +75,10 @@ public enum CostCommand {
         if hidden.adminHours != nil && hidden.hourlyRate == nil {
             throw SelfhostError.usage("--admin-hours needs --hourly-rate", remedy: "add --hourly-rate USD, e.g. --admin-hours 4 --hourly-rate 80")
         }
+        if currency == "EUR", let r = hidden.hourlyRate, let fx = catalog.exchangeRate {
+            hidden.rateLabel = Money.format(r, currency: "EUR")
+            hidden.hourlyRate = r * fx.usdPerEUR.value
+        }
         let emails = try options.emailsPerMonth.map { try parseAmount($0, flag: "--emails-per-month") }
         let awsSet: String?
         switch options.awsFreeTier?.lowercased() {

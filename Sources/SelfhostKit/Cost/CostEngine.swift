@@ -53,7 +53,10 @@ public struct HiddenCostRequest: Sendable {
     public var backups = false
     public var ipv4 = false
     public var adminHours: Decimal?
+    /// USD per hour (converted from the display currency when that is EUR).
     public var hourlyRate: Decimal?
+    /// How the user wrote the rate, for the note (e.g. `€80`).
+    public var rateLabel: String?
     public init() {}
 }
 
@@ -151,7 +154,7 @@ struct Quoter {
         }
         if let h = hidden.adminHours, h > 0 {
             let rate = hidden.hourlyRate ?? 0
-            lines.append(HiddenLine(label: "admin time", usd: h * rate, note: "\(Money.exact(h)) h × \(Money.format(rate, currency: "USD"))/h (your figures)"))
+            lines.append(HiddenLine(label: "admin time", usd: h * rate, note: "\(Money.exact(h)) h × \(hidden.rateLabel ?? Money.format(rate, currency: "USD"))/h (your figures)"))
         }
         return lines
     }
