@@ -57,3 +57,31 @@ struct CostAWSEgressTests {
         #expect(t2.contains("more than 12 months old"), "the 2021 allowance is dated and must draw a staleness warning")
     }
 }
+
+@Suite("Cost: VPS allowances and overage")
+struct CostVPSOverageTests {
+    func quote(_ provider: String, plan: String, count: Int = 1, egress: String) throws -> CostOption {
+        let catalog = try CostFixtures.catalog()
+        let p = try #require(catalog.provider(provider))
+        let quoter = Quoter(converter: Converter(rate: catalog.exchangeRate), hidden: HiddenCostRequest())
+        return try quoter.quote(provider: p, plan: p.plans.first { $0.id == plan }, count: count, egressBytes: try ByteSize(parsing: egress).bytes, awsPriceSet: nil)
+    }
+
+    @Test func hetznerOverageInEURConvertedExactly() throws {
+        // CX33: 20 TB included, 30 TB used → 10 TB × EUR 1 = EUR 10 = USD 11.172.
+        let o = try quote("hetzner", plan: "cx33", egress: "30TB")
+        #expect(o.egressUSD == Decimal(string: "11.172")!)
+        #expect(o.computeUSD == Decimal(string: "6.49")! * Decimal(string: "1.1172")!)
+        // A fleet of 8 includes 8 × 20 TB.
+        #expect(try quote("hetzner", plan: "cx23", count: 8, egress: "150TB").egressUSD == 0)
+    }
+
+    @Test func digitalOceanPoolsAndBillsGiB() throws {
+        // 5,000 GiB included; 6,000 GiB used → 1,000 GiB × $0.01.
+        let o = try quote("digitalocean", plan: "s-4vcpu-8gb", egress: "6000GiB")
+        #expect(o.egressUSD == 10)
+        #expect(o.totalUSD == 58)
+        // 8 × 4,000 GiB pooled covers 30,000 GiB.
+        #expect(try quote("digitalocean", plan: "s-2vcpu-4gb", count: 8, egress: "30000GiB").egressUSD == 0)
+    }
+}
