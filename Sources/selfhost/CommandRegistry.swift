@@ -6,5 +6,6 @@ enum CommandRegistry {
         Recommend.self,
         CatalogCommand.self,
         Render.self,
+        CostCLI.self,
     ]
 }

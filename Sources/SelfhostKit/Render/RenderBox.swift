@@ -38,7 +38,17 @@ struct RenderBox {
 
     /// A per-app template-side list of variables the compose file uses beyond the catalog's
     /// `env` (e.g. a database root password the catalog doesn't name): same shape as catalog `env`.
-    struct ExtraEnv: Decodable { var env: [App.EnvVar] }
+    struct ExtraEnv: Decodable {
+        struct Secret: Decodable { var format: String; var length: Int }
+        struct Var: Decodable {
+            var name: String
+            var required: Bool?
+            var secret: Secret?
+            var `default`: String?
+            var description: String?
+        }
+        var env: [Var]
+    }
 
     func plan() throws -> [PlannedFile] {
         var files: [PlannedFile] = []
@@ -206,7 +216,19 @@ struct RenderBox {
         var declared = app.env
         if let extra = store.file("templates/apps/\(app.id)/env.yaml") {
             do {
-                declared += try YAMLDecoder().decode(ExtraEnv.self, from: extra.contents).env
+                for v in try YAMLDecoder().decode(ExtraEnv.self, from: extra.contents).env {
+                    var secret: App.Secret?
+                    if let sv = v.secret {
+                        guard let format = App.SecretFormat(rawValue: sv.format) else {
+                            throw SelfhostError.problem("\(extra.displayPath): \(v.name): unknown secret format '\(sv.format)'", remedy: "use hex, base64 or alphanumeric")
+                        }
+                        secret = App.Secret(format: format, length: sv.length)
+                    }
+                    declared.append(App.EnvVar(name: v.name, service: nil, required: v.required, secret: secret,
+                                               default: v.default, description: v.description))
+                }
+            } catch let e as SelfhostError {
+                throw e
             } catch {
                 throw SelfhostError.problem("\(extra.displayPath): cannot read: \(error)", remedy: "fix the file (a list `env:` shaped like catalog env entries)")
             }

@@ -107,3 +107,47 @@ struct CatalogCheckTests {
         #expect(SPDXExpression.unknownIdentifiers(in: "GPL-3.0 AND MIT", known: known) == ["GPL-3.0"])
     }
 }
+
+@Suite("Catalog loading")
+struct CatalogLoadingTests {
+    /// The build-time trees and the validated YAML path must read the same catalog.
+    @Test func prebuiltTreesMatchValidatedYAML() throws {
+        let fast = try CatalogLoader.loadPrebuilt(ResourceStore.embedded)
+        let slow = try CatalogLoader.loadValidated(ResourceStore.embedded)
+        #expect(fast.apps == slow.apps)
+        #expect(fast.saas == slow.saas)
+        #expect(fast.categories == slow.categories)
+    }
+
+    /// A user overlay replaces a shipped entry by relative path and is validated.
+    @Test func userDirectoryOverridesShippedEntry() throws {
+        let dir = try TestSupport.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let apps = dir.appendingPathComponent("apps")
+        try FileManager.default.createDirectory(at: apps, withIntermediateDirectories: true)
+        let original = try #require(ResourceStore.embedded.file("catalog/apps/umami.yaml")).contents
+        let edited = original.replacingOccurrences(of: "\nname: Umami\n", with: "\nname: Umami (local)\n")
+        #expect(edited != original)
+        try edited.write(to: apps.appendingPathComponent("umami.yaml"), atomically: true, encoding: .utf8)
+        let catalog = try CatalogLoader.load(ResourceStore.embedded.overlaying(catalogDirectory: dir))
+        #expect(catalog.app("umami")?.name == "Umami (local)")
+    }
+}
+
+@Suite("Catalog docs")
+struct CatalogDocsTests {
+    /// Every key the schema accepts is documented in docs/CATALOG.md.
+    @Test func everySchemaKeyIsDocumented() throws {
+        let docs = try String(contentsOf: TestSupport.repoRoot.appendingPathComponent("docs/CATALOG.md"), encoding: .utf8)
+        func keys(_ type: SchemaType) -> [String] {
+            switch type {
+            case .map(let schema): schema.fields.flatMap { [$0.name] + keys($0.type) }
+            case .list(let element): keys(element)
+            default: []
+            }
+        }
+        for key in Set(keys(.map(CatalogSchema.app)) + keys(.map(CatalogSchema.saas))) {
+            #expect(docs.contains("`\(key)`"), "docs/CATALOG.md does not document `\(key)`")
+        }
+    }
+}
