@@ -99,7 +99,8 @@ struct RenderBox {
                 id: app.id, name: app.name, host: m.host, url: "https://\(m.host)", directory: dir,
                 backupDir: backup.backupDir, dumps: backup.dumps, volumes: backup.volumes,
                 publishedPorts: m.publishedPorts, requiredSettings: required,
-                smtpNeeded: app.smtp.needed == "required", notes: notes))
+                smtpNeeded: app.smtp.needed == "required", notes: notes,
+                installDocs: oneLine(app.install.docs ?? app.website)))
         }
 
         let caddyfile = try templates.render("caddy/Caddyfile", CaddyfileView(

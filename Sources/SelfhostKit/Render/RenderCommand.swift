@@ -89,7 +89,7 @@ public enum RenderCommand {
     /// writing anything.
     public static func render(_ options: Options, store: ResourceStore, context: Context) throws -> (Report, [String: String]) {
         // 1. Input, all of it, before anything else.
-        let domain = try options.domain.map { try RenderInputValidation.hostname($0, flag: "--domain") }
+        let givenDomain = try options.domain.map { try RenderInputValidation.hostname($0, flag: "--domain") }
         var hostOverrides: [String: String] = [:]
         for h in options.hosts {
             let (app, host) = try RenderInputValidation.hostOverride(h)
@@ -143,6 +143,7 @@ public enum RenderCommand {
             if !ids.contains(id) { ids.append(id) }
         }
         let previous = manifest?.apps ?? [:]
+        let domain = givenDomain ?? manifest?.domain
         for id in previous.keys where !ids.contains(id) {
             guard let app = catalog.app(id), app.isRenderable else {
                 throw SelfhostError.usage(
@@ -203,6 +204,7 @@ public enum RenderCommand {
         var newManifest = RenderManifest()
         newManifest.backupDir = backupBase
         newManifest.keep = keep
+        newManifest.domain = domain
         for m in members {
             newManifest.apps[m.app.id] = .init(host: m.host, publishedPorts: Dictionary(uniqueKeysWithValues: m.publishedPorts.map { ("\($0.container)/\($0.protocol)", $0.host) }))
         }

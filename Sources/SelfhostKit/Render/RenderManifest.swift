@@ -17,9 +17,11 @@ struct RenderManifest: Codable, Equatable {
     var files: [String: String] = [:]
     var backupDir: String?
     var keep: Int?
+    /// `--domain` of the last render that gave one: new apps default to `<app>.<domain>`.
+    var domain: String?
 
     // Explicit keys: a key strategy would also rewrite the dictionary keys (file paths).
-    enum CodingKeys: String, CodingKey { case version, apps, files, backupDir = "backup_dir", keep }
+    enum CodingKeys: String, CodingKey { case version, apps, files, backupDir = "backup_dir", keep, domain }
 
     static let relativePath = ".selfhost/manifest.json"
 

@@ -144,6 +144,8 @@ struct ReadmeView {
         var requiredSettings: [String]
         var smtpNeeded: Bool
         var notes: [String]
+        /// The upstream install guide: first-start steps (admin account, migrations) live there.
+        var installDocs: String
     }
     var out: String
     var docker: String

@@ -120,6 +120,34 @@ struct RenderBehaviourTests {
         #expect(manifest.apps["gitea"]?.publishedPorts["22/tcp"] == 2222)
     }
 
+    @Test("a later render without --domain serves new apps under the box's domain")
+    func rememberedDomain() throws {
+        let out = try temp("domain")
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+        let store = try RenderTestSupport.fixtureStore()
+        try RenderTestSupport.render(["umami"], out: out, store: store, domain: "example.net")
+        let (status, _, _) = try RenderTestSupport.render(["gitea"], out: out, store: store, domain: nil)
+        #expect(status == .success)
+        let caddy = try String(contentsOf: out.appendingPathComponent("caddy/Caddyfile"), encoding: .utf8)
+        #expect(caddy.contains("gitea.example.net {") && caddy.contains("umami.example.net {"))
+        // A fresh box without --domain or --host has no name for the app: exit 2, nothing written.
+        let fresh = try temp("nodomain")
+        defer { try? FileManager.default.removeItem(at: fresh.deletingLastPathComponent()) }
+        let e = usageError { try RenderTestSupport.render(["umami"], out: fresh, store: store, domain: nil) }
+        #expect(e?.status == .usage && e?.message.contains("no host name for umami") == true)
+        #expect(!FileManager.default.fileExists(atPath: fresh.path))
+    }
+
+    @Test(".env values with spaces or quotes are quoted so compose reads them back unchanged")
+    func envQuoting() {
+        #expect(RenderEnvFile.quote("plain-value_1") == "plain-value_1")
+        #expect(RenderEnvFile.quote("[\"127.0.0.1\", \"loopback\"]") == "'[\"127.0.0.1\", \"loopback\"]'")
+        #expect(RenderEnvFile.quote("it's $HOME") == "\"it's \\$HOME\"")
+        let merged = RenderEnvFile.merge(existing: "A=1\n", entries: [.init(key: "A", value: "2"), .init(key: "B", value: "x y")], header: "")
+        #expect(merged.text == "A=1\n\n# Added by selfhost render\nB='x y'\n")
+        #expect(merged.added == ["B"])
+    }
+
     @Test("an edited file is left alone (exit 1) unless --force; --force never touches .env values")
     func editedFiles() throws {
         let out = try temp("edited")
