@@ -63,6 +63,11 @@ struct RenderBox {
                     "\(app.id) is marked renderable but has no template (templates/\(composeTemplate).mustache)",
                     remedy: "add the template, or set install.renderable: false in its catalog entry")
             }
+            for ref in [app.image!.reference] + app.companions.map(\.reference) where !Self.isPlainImageReference(ref) {
+                throw SelfhostError.usage(
+                    "catalog entry \(app.id) has the image '\(RenderInputValidation.quoted(ref))', which is not a plain image reference",
+                    remedy: "use registry/name:tag with letters, digits and . _ - / : @ only")
+            }
             let view = composeView(m)
             let compose = try templates.render(composeTemplate, view)
             let analysis = try analyseCompose(compose, app: app, template: composeTemplate)
@@ -131,6 +136,14 @@ struct RenderBox {
     }
 
     static func webNetwork(_ id: String) -> String { "selfhost_\(id)_web" }
+
+    /// `registry/name:tag` as Docker spells it; anything else could change the YAML it lands in.
+    static func isPlainImageReference(_ ref: String) -> Bool {
+        guard let first = ref.unicodeScalars.first, first.properties.isLowercase || ("0"..."9").contains(first) else { return false }
+        return ref.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "._-/:@".unicodeScalars.contains($0)
+        } && ref.count <= 255
+    }
 
     func composeView(_ m: Member) -> ComposeView {
         let app = m.app

@@ -68,6 +68,19 @@ struct RenderBehaviourTests {
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
+    @Test("a catalog image that would inject YAML is refused and nothing is written")
+    func evilCatalogImage() throws {
+        let out = try temp("evil")
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+        let base = ResourceStore(files: ResourceStore.embedded.files.filter {
+            !$0.key.hasPrefix("catalog/apps/") && !$0.key.hasPrefix("catalog/saas/")
+        })
+        let store = try base.overlaying(catalogDirectory: TestSupport.fixtures.appendingPathComponent("render/evil-catalog"))
+        let e = usageError { try RenderTestSupport.render(["umami"], out: out, store: store) }
+        #expect(e?.status == .usage)
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
     @Test("--dry-run lists the files and writes nothing")
     func dryRun() throws {
         let out = try temp("dry")
