@@ -195,6 +195,22 @@ struct RenderBox {
                 }
             }
         }
+        // The database's password must be the one the app connects with: the app's own services
+        // must use the variable the database service is initialised from.
+        let companionServices = Set(app.companions.map(\.service))
+        let appEnvText = services.filter { !companionServices.contains($0.key.string ?? "") }
+            .compactMap { $0.value.mapping?["environment"] }.map { (try? Yams.serialize(node: $0)) ?? "" }.joined()
+        for c in app.companions where ["postgres", "mysql", "mariadb"].contains(c.kind) {
+            guard let env = services[Node(c.service)]?.mapping?["environment"]?.mapping else { continue }
+            let keys = ["POSTGRES_PASSWORD", "MYSQL_PASSWORD", "MARIADB_PASSWORD"].contains { env[$0] != nil }
+                ? ["POSTGRES_PASSWORD", "MYSQL_PASSWORD", "MARIADB_PASSWORD"] : ["MYSQL_ROOT_PASSWORD", "MARIADB_ROOT_PASSWORD"]
+            for key in keys {
+                guard let value = env[key]?.string else { continue }
+                for v in Self.interpolatedVariables(value) where !Self.interpolatedVariables(appEnvText).contains(v) {
+                    throw fail("`\(c.service)` sets \(key) from ${\(v)}, but no app service uses ${\(v)}: the app would connect with another password")
+                }
+            }
+        }
         let volumes = Set(root["volumes"]?.mapping?.keys.compactMap(\.string) ?? [])
         for v in app.data.volumes ?? [] where !volumes.contains(v.name) {
             throw fail("catalog volume `\(v.name)` is not declared under top-level `volumes:`")
