@@ -212,6 +212,15 @@ struct RenderBox {
             }
         }
         let volumes = Set(root["volumes"]?.mapping?.keys.compactMap(\.string) ?? [])
+        for (name, svc) in services {
+            for mount in svc.mapping?["volumes"]?.sequence?.compactMap(\.string) ?? [] {
+                let source = String(mount.split(separator: ":").first ?? "")
+                guard !source.isEmpty, !mount.hasPrefix("."), !mount.hasPrefix("/"), !mount.hasPrefix("~"), mount.contains(":") else { continue }
+                if !volumes.contains(source) {
+                    throw fail("service `\(name.string ?? "?")` mounts the named volume `\(source)`, which is not declared under top-level `volumes:`")
+                }
+            }
+        }
         for v in app.data.volumes ?? [] where !volumes.contains(v.name) {
             throw fail("catalog volume `\(v.name)` is not declared under top-level `volumes:`")
         }

@@ -81,6 +81,36 @@ struct RenderBehaviourTests {
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
+    /// The fixture store with umami's compose template edited by `edit`.
+    func storeWithUmamiTemplate(_ edit: (String) -> String) throws -> ResourceStore {
+        var files = try RenderTestSupport.fixtureStore().files
+        let key = "templates/apps/umami/compose.yaml.mustache"
+        let original = try #require(files[key])
+        files[key] = .init(path: key, displayPath: key, contents: edit(original.contents))
+        return ResourceStore(files: files)
+    }
+
+    @Test("a rendered compose file is read back: template mistakes fail the render, nothing is written", arguments: [
+        ("postgresql://umami:${POSTGRES_PASSWORD}@db", "postgresql://umami:${APP_SECRET}@db", "no app service uses ${POSTGRES_PASSWORD}"),
+        ("APP_SECRET: \"${APP_SECRET}\"", "APP_SECRET: \"${APP_SECRT}\"", "uses ${APP_SECRT}, which the catalog entry for umami does not declare"),
+        ("      - umami-db-data:/var/lib/postgresql/data", "      - other:/var/lib/postgresql/data", "is not declared under top-level `volumes:`"),
+        ("    {{> compose/healthcheck-postgres}}", "", "which has no healthcheck"),
+        ("services:", "version: \"3.8\"\nservices:", "top-level `version:` is not allowed"),
+    ])
+    func templateMistakes(_ from: String, _ to: String, _ message: String) throws {
+        let out = try temp("mistake")
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+        let store = try storeWithUmamiTemplate {
+            #expect($0.contains(from), "fixture template changed: \(from)")
+            return $0.replacingOccurrences(of: from, with: to)
+        }
+        var error: SelfhostError?
+        do { try RenderTestSupport.render(["umami"], out: out, store: store) } catch let e as SelfhostError { error = e }
+        #expect(error?.status == .problems)
+        #expect(error?.message.contains(message) == true, "\(error?.message ?? "no error")")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
     @Test("--dry-run lists the files and writes nothing")
     func dryRun() throws {
         let out = try temp("dry")
