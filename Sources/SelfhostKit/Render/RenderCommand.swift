@@ -305,9 +305,18 @@ public enum RenderCommand {
             for a in report.apps { apps.add([a.id, a.url, a.added ? "new" : ""]) }
             text += apps.render(headerStyle: s.bold)
             text += "\n"
-            var table = TextTable(headers: ["file", report.dryRun ? "would be" : "result", "note"])
-            for f in report.files { table.add([f.path, f.action, f.reason ?? ""]) }
-            text += table.render(headerStyle: s.bold)
+            // Unchanged files are counted, not listed: a re-render of a big box stays readable.
+            let changed = report.files.filter { $0.action != "unchanged" }
+            let unchanged = report.files.count - changed.count
+            if !changed.isEmpty {
+                var table = TextTable(headers: ["file", report.dryRun ? "would be" : "result", "note"])
+                for f in changed { table.add([f.path, f.action, f.reason ?? ""]) }
+                text += table.render(headerStyle: s.bold)
+            }
+            if unchanged > 0 {
+                text += "\(changed.isEmpty ? "All \(unchanged)" : "\(unchanged) more") file\(unchanged == 1 ? "" : "s") unchanged"
+                    + (report.files.contains { $0.path.hasSuffix("/.env") && $0.action == "unchanged" } ? " (values in .env kept)" : "") + ".\n"
+            }
             for n in report.notes { text += "\nnote: \(n)" }
             let skipped = report.files.filter { $0.action == "skipped" }.count
             if skipped > 0 {
