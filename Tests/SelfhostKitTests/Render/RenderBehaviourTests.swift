@@ -54,6 +54,21 @@ struct RenderBehaviourTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
+    @Test("the real binary renders a box and reports it as JSON; re-running changes nothing")
+    func endToEndJSON() throws {
+        let dir = try TestSupport.tempDirectory("render-e2e-json")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let args = ["render", "umami", "--domain", "example.com", "--out", "box", "--docker", RenderTestSupport.docker, "--format", "json"]
+        let first = try TestSupport.run(args, cwd: dir)
+        #expect(first.status == 0, "\(first.stderr)")
+        let report = try TestSupport.json(first.stdout)
+        #expect((report["files"] as? [[String: Any]])?.allSatisfy { $0["action"] as? String == "created" } == true)
+        let second = try TestSupport.run(args, cwd: dir)
+        #expect(second.status == 0)
+        let again = try TestSupport.json(second.stdout)
+        #expect((again["files"] as? [[String: Any]])?.allSatisfy { $0["action"] as? String == "unchanged" } == true)
+    }
+
     @Test("an unknown app exits 2 with did-you-mean; a non-renderable one says how it installs")
     func unknownAndNotRenderable() throws {
         let out = try temp("unknown")
