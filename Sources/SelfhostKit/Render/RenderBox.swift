@@ -129,6 +129,7 @@ struct RenderBox {
         let timers = members.map { "selfhost-\($0.app.id)-backup.timer" }
         let readme = try templates.render("readme/README.md", ReadmeView(
             out: out, docker: docker, dockerNote: dockerNote ?? "", hasDockerNote: dockerNote != nil, apps: readmeApps,
+            hasPublishedPorts: members.contains { !$0.publishedPorts.isEmpty },
             units: (appUnits + ["selfhost-caddy.service"]).joined(separator: " "), timers: timers.joined(separator: " "),
             keep: keep, caddyImage: defaults.caddyImage, backupImage: defaults.backupImage, hosts: members.map(\.host)), multiline: true)
         files.append(PlannedFile(path: "README.md", content: readme, mode: 0o644, kind: .regular))

@@ -152,6 +152,7 @@ struct ReadmeView {
     var dockerNote: String
     var hasDockerNote: Bool
     var apps: [AppSection]
+    var hasPublishedPorts: Bool
     var units: String
     var timers: String
     var keep: Int
