@@ -253,6 +253,28 @@ struct RenderBehaviourTests {
         #expect(!text.contains("POSTGRES_PASSWORD="), "no secret in the report")
     }
 
+    @Test("docker is found on PATH; when it isn't, the units use /usr/bin/docker and the report says so")
+    func dockerLookup() throws {
+        let dir = try TestSupport.tempDirectory("render-docker")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bin = dir.appendingPathComponent("bin")
+        try AtomicFile.write("#!/bin/sh\n", to: bin.appendingPathComponent("docker"), permissions: 0o755)
+        let store = try RenderTestSupport.fixtureStore()
+        func render(path: String, out: String) throws -> (RenderCommand.Report, String) {
+            let (ctx, _, _) = TestSupport.context(cwd: dir, env: ["PATH": path])
+            let (report, _) = try RenderCommand.render(.init(apps: ["umami"], domain: "example.com", out: out), store: store, context: ctx)
+            let unit = try String(contentsOf: dir.appendingPathComponent("\(out)/systemd/selfhost-umami.service"), encoding: .utf8)
+            return (report, unit)
+        }
+        let (found, unit) = try render(path: "/nonexistent:\(bin.path)", out: "a")
+        #expect(found.docker == bin.appendingPathComponent("docker").path && found.notes.isEmpty)
+        #expect(unit.contains("ExecStart=\(bin.path)/docker compose up -d --remove-orphans"))
+        let (missing, unit2) = try render(path: "/nonexistent", out: "b")
+        #expect(missing.docker == "/usr/bin/docker")
+        #expect(missing.notes.first?.contains("docker was not found on PATH") == true)
+        #expect(unit2.contains("ExecStart=/usr/bin/docker compose up -d --remove-orphans"))
+    }
+
     @Test("secrets have the catalog's format and length and differ between apps and renders")
     func secrets() {
         for (format, length) in [(App.SecretFormat.hex, 64), (.alphanumeric, 32), (.base64, 44), (.base64, 64), (.base64, 30)] {
