@@ -161,7 +161,7 @@ struct RenderBox {
                 webNetwork: Self.webNetwork(app.id), webAlias: "\(app.id)-web",
                 adminEmail: adminEmail ?? "admin@\(m.host)", publishedPorts: m.publishedPorts,
                 hasPublishedPorts: !m.publishedPorts.isEmpty),
-            companion: companions)
+            companion: companions, helperImage: defaults.backupImage)
     }
 
     struct ComposeAnalysis {

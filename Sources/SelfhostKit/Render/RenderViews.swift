@@ -43,6 +43,8 @@ struct ComposeView {
     var app: AppPart
     /// Companions by compose service name, e.g. `companion.db.image`.
     var companion: [String: CompanionPart]
+    /// A small pinned image for one-shot helper services (volume ownership fixes).
+    var helperImage: String
 }
 
 /// `templates/caddy/Caddyfile.mustache`.
