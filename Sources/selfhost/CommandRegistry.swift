@@ -5,5 +5,6 @@ enum CommandRegistry {
     static let all: [any ParsableCommand.Type] = [
         Recommend.self,
         CatalogCommand.self,
+        Preflight.self,
     ]
 }

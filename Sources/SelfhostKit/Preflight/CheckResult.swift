@@ -36,6 +36,18 @@ public struct CheckResult: Sendable, Codable, Hashable {
         self.message = message
         self.fix = fix
     }
+
+    enum CodingKeys: String, CodingKey { case id, status, subject, message, fix }
+
+    /// Always writes `fix`, as null when there is none, so every check has the same keys.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(status, forKey: .status)
+        try c.encode(subject, forKey: .subject)
+        try c.encode(message, forKey: .message)
+        try c.encode(fix, forKey: .fix)
+    }
 }
 
 /// A check: its id, what it verifies, the usual fix, and the code that runs it.
