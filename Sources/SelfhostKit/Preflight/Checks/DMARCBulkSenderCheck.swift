@@ -38,8 +38,9 @@ public enum DMARCBulkSenderCheck {
             }
         } else { spfOK = false }
 
-        let dkimOK: Bool? = dkimStates.isEmpty ? nil
-            : dkimStates.contains { $0.key != nil && $0.key!.errors.isEmpty && !$0.key!.revoked && ($0.key!.rsaBits ?? 2048) >= 1024 }
+        let dkimGood = dkimStates.contains { $0.key != nil && $0.key!.errors.isEmpty && !$0.key!.revoked && ($0.key!.rsaBits ?? 2048) >= 1024 }
+        let dkimOK: Bool? = dkimGood ? true
+            : (dkimStates.isEmpty || dkimStates.contains { $0.lookup.isInconclusive }) ? nil : false
         let dmarcOK: Bool? = dmarc.lookup.isInconclusive && dmarc.lookup.result != .nxdomain ? nil
             : (dmarc.record.map { $0.errors.isEmpty && $0.policy != nil } ?? false)
 
