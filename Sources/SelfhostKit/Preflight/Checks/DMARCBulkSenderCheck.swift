@@ -44,6 +44,10 @@ public enum DMARCBulkSenderCheck {
         let dmarcOK: Bool? = dmarc.lookup.isInconclusive && dmarc.lookup.result != .nxdomain ? nil
             : (dmarc.record.map { $0.errors.isEmpty && $0.policy != nil } ?? false)
 
+        // Unknown because the resolver didn't answer: report a timeout, not a verdict.
+        let timedOut = dmarc.lookup.result == .timeout
+            || dkimStates.contains { $0.lookup.result == .timeout }
+            || spf.contains { if case .inconclusive(let l) = $0.state { return l.result == .timeout } else { return false } }
         func word(_ v: Bool?) -> String { v == nil ? "unknown" : (v! ? "pass" : "FAIL") }
         var missing: [String] = []
         if spfOK == false { missing.append("SPF on \(envelope) (see spf.*)") }
@@ -60,6 +64,9 @@ public enum DMARCBulkSenderCheck {
             if !missing.isEmpty {
                 return def.result(.error, env.domain, summary + " — missing " + missing.joined(separator: ", "),
                                   fix: "; fix the checks named above; the From domain must align with SPF or DKIM")
+            }
+            if unknown && timedOut {
+                return def.result(.timeout, env.domain, summary + " (the resolver did not answer in time)")
             }
             if unknown {
                 let why = dkimOK == nil && dkimStates.isEmpty ? " (pass --dkim-selector to check DKIM)" : ""
