@@ -34,7 +34,12 @@ public enum DKIMRecordCheck {
         switch st.lookup.result {
         case .records:
             if st.texts.count > 1 {
-                let joined = st.texts.joined()
+                // DNS returns records in any order: the part with the tags goes first.
+                let ordered = st.texts.sorted { a, b in
+                    func rank(_ t: String) -> Int { t.hasPrefix("v=DKIM1") ? 0 : (t.contains("p=") || t.contains("k=")) ? 1 : 2 }
+                    return rank(a) < rank(b)
+                }
+                let joined = ordered.joined()
                 return def.result(.error, st.name,
                                   "\(st.texts.count) TXT records\(via): a key pasted as separate records; verifiers see \(st.texts.count) broken keys",
                                   fix: st.texts.map { "; delete: " + ZoneLine.txt(st.lookup.finalName, $0) }.joined(separator: "\n")

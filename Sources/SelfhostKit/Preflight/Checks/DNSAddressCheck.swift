@@ -83,7 +83,8 @@ public enum DNSAddressCheck {
             }
             let state = lookup.result == .nxdomain ? "does not exist (NXDOMAIN)" : "has no \(type) record (NODATA)"
             let status: CheckStatus = type == .aaaa && !otherFamily.isEmpty ? .warning : .error
-            return def.result(status, host, "\(lookup.finalName) \(state)\(via)",
+            let who = lookup.chain.isEmpty ? "" : "\(lookup.finalName) "
+            return def.result(status, host, "\(who)\(state)\(via)",
                               fix: lookup.chain.isEmpty ? addRecords
                                 : want.map { ZoneLine.record(lookup.finalName, type.description, $0) }.joined(separator: "\n"))
         case .cnameLoop:
