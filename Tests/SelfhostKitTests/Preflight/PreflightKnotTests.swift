@@ -65,6 +65,9 @@ struct PreflightKnotTests {
             let split = try #require(r.result("dkim.record", "split._domainkey.bad.test"))
             #expect(split.status == .error)
             #expect(split.message.contains("2 TXT records"))
+            // The fix joins the halves in the right order, whatever order DNS returned them in.
+            let joinedLine = try #require(split.fix?.split(separator: "\n").last.map(String.init))
+            #expect(joinedLine.hasPrefix("split._domainkey.bad.test. 3600 IN TXT \"v=DKIM1; k=rsa; p=MII"))
         }
     }
 
