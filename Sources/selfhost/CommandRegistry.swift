@@ -5,6 +5,7 @@ enum CommandRegistry {
     static let all: [any ParsableCommand.Type] = [
         Recommend.self,
         CatalogCommand.self,
+        CostCLI.self,
         Preflight.self,
     ]
 }

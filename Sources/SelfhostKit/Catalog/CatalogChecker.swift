@@ -41,17 +41,21 @@ struct CatalogChecker {
             seenIDs[id] = file.displayPath
         }
 
-        // Aliases: unique, and never another entry's id or name.
-        var names: [String: String] = [:]
-        for (entry, _, _) in saas { names[Catalog.normalize(entry.id)] = entry.id }
+        // Aliases: unique, and never another entry's id. Every clashing use is reported.
+        var uses: [String: [(id: String, file: ResourceStore.File, node: Node?)]] = [:]
         for (entry, file, node) in saas {
+            uses[Catalog.normalize(entry.id), default: []].append((entry.id, file, node.mapping?["id"]))
             for (i, alias) in entry.aliases.enumerated() {
-                let key = Catalog.normalize(alias)
-                if let owner = names[key], owner != entry.id {
-                    error("alias '\(alias)' is already taken by '\(owner)'", file, node.mapping?["aliases"]?.sequence?.item(i))
-                } else {
-                    names[key] = entry.id
-                }
+                uses[Catalog.normalize(alias), default: []].append((entry.id, file, node.mapping?["aliases"]?.sequence?.item(i)))
+            }
+        }
+        for (name, list) in uses.sorted(by: { $0.key < $1.key }) {
+            let owners = Set(list.map(\.id))
+            guard owners.count > 1 else { continue }
+            for use in list {
+                let others = owners.subtracting([use.id]).sorted().joined(separator: ", ")
+                error("name '\(name)' is ambiguous: also used by \(others)", use.file, use.node,
+                      fix: "remove the alias from one of the entries")
             }
         }
 

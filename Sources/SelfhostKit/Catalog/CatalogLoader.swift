@@ -34,11 +34,11 @@ public enum CatalogLoader {
         }
         for file in store.files(under: "catalog/apps/") where isYAML(file.path) {
             guard let node = parse(file, schema: CatalogSchema.app, into: &diags) else { continue }
-            if let app = decode(App.self, node, file, into: &diags) { apps.append((app, file, node)) }
+            if let app = decode(node, file, into: &diags, App.init(tree:)) { apps.append((app, file, node)) }
         }
         for file in store.files(under: "catalog/saas/") where isYAML(file.path) {
             guard let node = parse(file, schema: CatalogSchema.saas, into: &diags) else { continue }
-            if let entry = decode(SaaS.self, node, file, into: &diags) { saas.append((entry, file, node)) }
+            if let entry = decode(node, file, into: &diags, SaaS.init(tree:)) { saas.append((entry, file, node)) }
         }
         var checker = CatalogChecker(apps: apps, saas: saas, categories: categories, spdx: spdx)
         checker.run()
@@ -48,7 +48,29 @@ public enum CatalogLoader {
     }
 
     /// Loads the catalog, refusing it (exit 2) if anything is wrong, with the first problem located.
+    ///
+    /// The shipped catalog alone takes a fast path: its files were parsed at build time and are
+    /// validated by the test suite and `catalog check`, so it is decoded without YAML parsing or
+    /// re-validation. Anything a user adds is validated in full.
     public static func load(_ store: ResourceStore) throws -> Catalog {
+        if store.overlaidPaths.isEmpty, let catalog = try? loadPrebuilt(store) { return catalog }
+        return try loadValidated(store)
+    }
+
+    /// Decodes the build-time trees of the shipped catalog.
+    static func loadPrebuilt(_ store: ResourceStore) throws -> Catalog {
+        struct Missing: Error {}
+        func tree(_ path: String) throws -> TreeReader {
+            guard let tree = store.prebuiltTree(path) else { throw Missing() }
+            return try TreeReader(tree)
+        }
+        let apps = try store.files(under: "catalog/apps/").filter { isYAML($0.path) }.map { try App(tree: tree($0.path)) }
+        let saas = try store.files(under: "catalog/saas/").filter { isYAML($0.path) }.map { try SaaS(tree: tree($0.path)) }
+        let categories = try tree("catalog/categories.yaml").list("categories") { try Category(id: $0.string("id"), name: $0.string("name")) }
+        return Catalog(apps: apps, saas: saas, categories: categories)
+    }
+
+    static func loadValidated(_ store: ResourceStore) throws -> Catalog {
         let result = loadChecking(store)
         let errors = result.diagnostics.filter { $0.severity == .error }
         if let first = errors.first {
@@ -80,15 +102,18 @@ public enum CatalogLoader {
         var validator = SchemaValidator(file: file.displayPath)
         validator.validate(node, as: .map(schema), path: "")
         diags += validator.diagnostics
-        return validator.diagnostics.isEmpty ? node : nil
+        return node
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ node: Node, _ file: ResourceStore.File, into diags: inout [Diagnostic]) -> T? {
+    /// Decodes a node the schema check has seen. When the schema check already reported
+    /// problems, a failed decode adds nothing (the entry is just left out of cross-checks).
+    static func decode<T>(_ node: Node, _ file: ResourceStore.File, into diags: inout [Diagnostic], _ read: (TreeReader) throws -> T) -> T? {
         do {
-            return try YAMLDecoder().decode(T.self, from: node)
+            return try read(TreeReader(TreeValue(node)))
         } catch {
-            // The schema check should have caught this; report it located at the document.
-            diags.append(Diagnostic(.error, "cannot read entry: \(error)", at: node.location(in: file.displayPath), rule: "catalog.schema"))
+            if !diags.contains(where: { $0.location?.file == file.displayPath }) {
+                diags.append(Diagnostic(.error, "cannot read entry: \(error)", at: node.location(in: file.displayPath), rule: "catalog.schema"))
+            }
             return nil
         }
     }

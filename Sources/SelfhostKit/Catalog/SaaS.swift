@@ -1,6 +1,6 @@
 /// A SaaS product and its ranked open-source alternatives.
 /// Mirrors `catalog/saas/<id>.yaml`; documented in docs/CATALOG.md.
-public struct SaaS: Sendable, Hashable, Decodable {
+public struct SaaS: Sendable, Hashable {
     public var id: String
     public var name: String
     public var aliases: [String]
@@ -13,37 +13,38 @@ public struct SaaS: Sendable, Hashable, Decodable {
     public var practice: Practice?
     public var sources: [Source]
 
-    enum CodingKeys: String, CodingKey {
-        case id, name, aliases, category, summary, website, export, alternatives, practice, sources
+    /// Reads an entry from its parsed document.
+    public init(tree r: TreeReader) throws {
+        id = try r.string("id")
+        name = try r.string("name")
+        aliases = r.strings("aliases")
+        category = try r.string("category")
+        summary = try r.string("summary")
+        website = try r.string("website")
+        export = try r.required("export") {
+            Export(formats: $0.value("formats") == nil ? nil : $0.strings("formats"), how: $0.stringIfPresent("how"),
+                   docs: $0.stringIfPresent("docs"), notes: $0.stringIfPresent("notes"))
+        }
+        alternatives = try r.list("alternatives") { try Alternative(app: $0.string("app"), parity: $0.string("parity")) }
+        practice = try r.map("practice") {
+            try Practice(title: $0.string("title"), steps: $0.strings("steps"), docs: $0.value("docs") == nil ? nil : $0.strings("docs"))
+        }
+        sources = try r.list("sources") { try Source(tree: $0) }
     }
 
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(String.self, forKey: .id)
-        name = try c.decode(String.self, forKey: .name)
-        aliases = try c.decodeIfPresent([String].self, forKey: .aliases) ?? []
-        category = try c.decode(String.self, forKey: .category)
-        summary = try c.decode(String.self, forKey: .summary)
-        website = try c.decode(String.self, forKey: .website)
-        export = try c.decode(Export.self, forKey: .export)
-        alternatives = try c.decodeIfPresent([Alternative].self, forKey: .alternatives) ?? []
-        practice = try c.decodeIfPresent(Practice.self, forKey: .practice)
-        sources = try c.decode([Source].self, forKey: .sources)
-    }
-
-    public struct Export: Sendable, Hashable, Decodable {
+    public struct Export: Sendable, Hashable {
         public var formats: [String]?
         public var how: String?
         public var docs: String?
         public var notes: String?
     }
 
-    public struct Alternative: Sendable, Hashable, Decodable {
+    public struct Alternative: Sendable, Hashable {
         public var app: String
         public var parity: String
     }
 
-    public struct Practice: Sendable, Hashable, Decodable {
+    public struct Practice: Sendable, Hashable {
         public var title: String
         public var steps: [String]
         public var docs: [String]?
@@ -51,7 +52,11 @@ public struct SaaS: Sendable, Hashable, Decodable {
 }
 
 /// One entry of the category vocabulary (`catalog/categories.yaml`).
-public struct Category: Sendable, Hashable, Decodable {
+public struct Category: Sendable, Hashable {
+    public init(id: String, name: String) {
+        self.id = id
+        self.name = name
+    }
     public var id: String
     public var name: String
 }

@@ -84,7 +84,12 @@ public enum RecommendCommand {
     public static func run(_ options: Options, catalog: Catalog, context: Context) throws -> ExitStatus {
         let licenseFilter = try options.license.map(parseLicenseFilter)
         guard let saas = catalog.findSaaS(options.query) else {
-            let suggestions = Suggestions.nearest(to: options.query, in: catalog.saasNamesForSuggestions)
+            // Nearest names, reported once per SaaS by its id ("ga4" and "google analytics" are one entry).
+            var suggestions: [String] = []
+            for name in Suggestions.nearest(to: options.query, in: catalog.saasNamesForSuggestions, limit: 6) {
+                if let id = catalog.findSaaS(name)?.id, !suggestions.contains(id) { suggestions.append(id) }
+            }
+            suggestions = Array(suggestions.prefix(3))
             if options.format == .json {
                 context.stdout.write(JSONOutput.encode(NotFound(query: options.query, suggestions: suggestions)))
             }
@@ -165,6 +170,17 @@ public enum RecommendCommand {
             migration: migration?.steps ?? [], website: app.website)
     }
 
+    /// "postgres, redis +2 sidecars": data services by kind, the app's own extra roles counted.
+    static func companionSummary(_ companions: [Report.Companion]) -> String {
+        if companions.isEmpty { return "none" }
+        var kinds: [String] = []
+        for c in companions where c.kind != "other" && !kinds.contains(c.kind) { kinds.append(c.kind) }
+        let others = companions.filter { $0.kind == "other" }.count
+        var s = kinds.joined(separator: ", ")
+        if others > 0 { s += (s.isEmpty ? "" : " ") + "+\(others) sidecar\(others == 1 ? "" : "s")" }
+        return s
+    }
+
     static func ramText(_ a: Report.Alternative) -> String {
         switch (a.ramMinMb, a.ramRecommendedMb) {
         case let (min?, rec?): "\(formatMB(min)) (rec. \(formatMB(rec)))"
@@ -185,8 +201,7 @@ public enum RecommendCommand {
             var table = TextTable(headers: ["#", "APP", "LICENSE", "OPENNESS", "RAM", "COMPANIONS", "SMTP"],
                                   alignments: [.right, .left, .left, .left, .left, .left, .left])
             for a in r.alternatives {
-                let companions = a.companions.isEmpty ? "none" : a.companions.map(\.kind).joined(separator: ", ")
-                table.add(["\(a.rank)", a.name, a.license, a.openness, ramText(a), companions, a.smtpNeeded])
+                table.add(["\(a.rank)", a.name, a.license, a.openness, ramText(a), companionSummary(a.companions), a.smtpNeeded])
             }
             out += table.render(headerStyle: style.bold)
         }
@@ -221,19 +236,23 @@ public enum RecommendCommand {
         return out
     }
 
-    /// Wraps prose at 96 columns.
+    /// Wraps prose at 96 columns. (Plain string code: Foundation's CharacterSet costs more
+    /// here than loading the whole catalog.)
     static func wrap(_ text: String, indent: String, hanging: String? = nil, width: Int = 96) -> String {
-        var lines: [String] = []
+        var out = ""
         var line = indent
+        var empty = true
         let next = hanging ?? indent
         for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
-            if line.count + word.count + 1 > width, line.trimmingCharacters(in: .whitespaces).count > 0 {
-                lines.append(line)
+            if !empty, line.count + word.count + 1 > width {
+                out += line + "\n"
                 line = next
+                empty = true
             }
-            line += (line == indent || line == next ? "" : " ") + word
+            line += empty ? word : " " + word
+            empty = false
         }
-        if !line.trimmingCharacters(in: .whitespaces).isEmpty { lines.append(line) }
-        return lines.map { $0 + "\n" }.joined()
+        if !empty { out += line + "\n" }
+        return out
     }
 }
