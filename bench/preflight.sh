@@ -42,7 +42,7 @@ python3 "$ROOT/bench/preflight/relay.py" "$RELAY_IP" 53 127.0.0.1 "$KNOT_PORT" "
 PIDS+=($!)
 sleep 0.5
 
-ARGS="preflight --domain ses.test --server-ip 127.0.0.10 --apps umami,listmonk,forgejo --esp ses --dkim-selector tok1,tok2,tok3 --return-path mail --catalog $ROOT/bench/preflight/catalog --format json"
+ARGS="preflight --domain ses.test --server-ip 127.0.0.10 --apps umami,listmonk,forgejo --esp ses --dkim-selector tok1,tok2,tok3 --return-path mail --format json"
 PREFLIGHT="$BIN $ARGS --resolver $RELAY_IP:53"
 DIRECT="$BIN $ARGS --resolver 127.0.0.1:$KNOT_PORT"
 CHECKDMARC="checkdmarc ses.test -n $RELAY_IP -t 3"

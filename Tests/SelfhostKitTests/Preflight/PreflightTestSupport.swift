@@ -1,45 +1,26 @@
 import Foundation
 import Testing
-import Yams
 @testable import SelfhostKit
 
 /// Catalog entries and helpers shared by the preflight tests.
 enum PreflightTestSupport {
-    /// A minimal valid app entry.
-    static func appYAML(_ id: String, ramMin: Int?, ramRec: Int?, publicPort: Int? = nil) -> String {
-        var y = """
-            id: \(id)
-            name: \(id.capitalized)
-            summary: Test app.
-            categories: [web-analytics]
-            replaces: []
-            website: https://example.invalid
-            repository: https://example.invalid/repo
-            license: MIT
-            openness: osi
-            language: Go
-            install: {method: compose, renderable: true}
-            image: {name: example/\(id), tag: "1.0.0"}
-            port: 3000
-            resources: {ram_min_mb: \(ramMin.map(String.init) ?? "null"), ram_recommended_mb: \(ramRec.map(String.init) ?? "null")}
-            data: {volumes: []}
-            smtp: {needed: none}
-            sources: [{url: https://example.invalid, checked: 2026-11-29, facts: [image]}]
-
-            """
-        if let publicPort {
-            y += "extra_ports:\n  - {port: \(publicPort), protocol: tcp, purpose: SSH for git, public: true}\n  - {port: 3478, protocol: udp, purpose: TURN, public: true}\n"
-        }
-        return y
-    }
-
+    /// The shipped catalog (umami, listmonk, forgejo are used). With `publicPort`, forgejo's
+    /// public SSH port is moved to a port the test listens on, plus a public UDP port, through
+    /// a `--catalog` overlay, as a user would do.
     static func catalog(publicPort: Int? = nil) throws -> Catalog {
-        let apps = try [
-            appYAML("umami", ramMin: nil, ramRec: 512),
-            appYAML("listmonk", ramMin: 256, ramRec: 1024),
-            appYAML("forgejo", ramMin: 512, ramRec: 1024, publicPort: publicPort),
-        ].map { try YAMLDecoder().decode(App.self, from: $0) }
-        return Catalog(apps: apps, saas: [], categories: [])
+        guard let publicPort else { return try CatalogLoader.load(ResourceStore.embedded) }
+        let original = try #require(ResourceStore.embedded.file("catalog/apps/forgejo.yaml")).contents
+        let lines = original.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard line.hasPrefix("  - {port: 22,") else { return String(line) }
+            return "  - {port: \(publicPort), protocol: tcp, purpose: SSH for git, public: true}\n  - {port: 3478, protocol: udp, purpose: TURN, public: true}"
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("apps"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try lines.joined(separator: "\n").write(to: dir.appendingPathComponent("apps/forgejo.yaml"), atomically: true, encoding: .utf8)
+        let catalog = try CatalogLoader.load(ResourceStore.embedded.overlaying(catalogDirectory: dir))
+        #expect(catalog.app("forgejo")?.extraPorts.contains { $0.port == publicPort } == true)
+        return catalog
     }
 
     static func providers() throws -> [EmailProvider] {
