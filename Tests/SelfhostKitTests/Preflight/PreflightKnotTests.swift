@@ -151,6 +151,52 @@ struct PreflightKnotTests {
         }
     }
 
+    @Test func typosAndHalfFinishedSetups() async throws {
+        guard KnotServer.available() else { return }
+        try await KnotServer.with { knot in
+            let opts = PreflightCommand.Options(
+                domain: "typo.test", serverIPs: ["127.0.0.10", "::1"], apps: ["umami", "listmonk"], esp: "postmark",
+                dkimSelectors: ["20240101000000pm"], resolver: knot.resolver, timeout: 2, webPorts: [])
+            let (r, status, _) = try await S.run(opts)
+            #expect(status == .problems)
+            #expect(r.result("dns.aaaa", "umami.typo.test")?.status == .ok)
+            #expect(r.result("dns.aaaa", "listmonk.typo.test")?.status == .warning)
+            #expect(r.result("dns.a", "listmonk.typo.test")?.status == .ok)
+            let caa = try #require(r.result("caa.letsencrypt", "umami.typo.test"))
+            #expect(caa.status == .error && caa.message.contains("dns-01"))
+            #expect(r.result("mx.records", "typo.test")?.message.contains("nowhere.typo.test has no A/AAAA record") == true)
+            let syntax = try #require(r.result("spf.syntax", "typo.test"))
+            #expect(syntax.status == .error)
+            #expect(syntax.message.contains("invalid ip4 address 'ip4:192.0.2.300'"))
+            #expect(syntax.message.contains("include target nospf.typo.test has no SPF record"))
+            #expect(r.result("spf.void-lookups", "typo.test")?.status == .warning)
+            #expect(r.result("dmarc.record", "_dmarc.typo.test")?.message.contains("p=maybe") == true)
+            let rp = try #require(r.result("esp.return-path", "pm-bounces.typo.test"))
+            #expect(rp.status == .error && rp.message.contains("typed twice"))
+            #expect(rp.fix?.hasSuffix("pm-bounces.typo.test. 3600 IN CNAME pm.mtasv.net.") == true)
+            #expect(r.result("esp.dkim", "20240101000000pm._domainkey.typo.test")?.status == .ok)
+            #expect(r.result("dkim.key-size", "20240101000000pm._domainkey.typo.test")?.message == "RSA key of 2048 bits")
+            #expect(r.result("esp.spf", "typo.test")?.status == .warning)  // optional for Postmark
+        }
+    }
+
+    @Test func completeSendGridSetupPasses() async throws {
+        guard KnotServer.available() else { return }
+        try await KnotServer.with { knot in
+            let web = try S.Listener("127.0.0.10"), tls = try S.Listener("127.0.0.10")
+            let opts = PreflightCommand.Options(
+                domain: "sg.test", serverIPs: ["127.0.0.10"], apps: ["umami"], esp: "sendgrid", returnPath: "em1234",
+                resolver: knot.resolver, timeout: 2, webPorts: [web.port, tls.port])
+            let (r, status, _) = try await S.run(opts)
+            let bad = r.checks.filter { $0.status != .ok && $0.status != .skipped }
+            #expect(bad.isEmpty, "unexpected: \(bad)")
+            #expect(status == .success)
+            #expect(r.result("esp.dkim", "s2._domainkey.sg.test")?.message == "CNAME → s2.domainkey.u123.wl45.sendgrid.net")
+            #expect(r.result("esp.return-path", "em1234.sg.test")?.status == .ok)
+            #expect(r.results("dmarc.bulk-senders").allSatisfy { $0.status == .ok })
+        }
+    }
+
     @Test func textChecklistShowsMarksAndFixes() async throws {
         guard KnotServer.available() else { return }
         try await KnotServer.with { knot in

@@ -89,6 +89,21 @@ import Testing
         }
     }
 
+    @Test func caaParameters() {
+        func eval(_ values: [(UInt8, String, String)]) -> CheckResult {
+            CAACheck.evaluate(CAACheck.definition, host: "app.example.test", at: "example.test",
+                              records: values.map { .caa(flags: $0.0, tag: $0.1, value: $0.2) })
+        }
+        #expect(eval([(0, "issue", "letsencrypt.org")]).status == .ok)
+        #expect(eval([(0, "issue", " LetsEncrypt.org ; validationmethods=http-01")]).status == .ok)
+        #expect(eval([(0, "issue", "letsencrypt.org; accounturi=https://acme-v02.api.letsencrypt.org/acme/acct/1")]).status == .warning)
+        #expect(eval([(0, "issue", ";")]).message.contains("\";\" (nobody)"))
+        #expect(eval([(0, "iodef", "mailto:x@example.test")]).status == .ok)
+        #expect(eval([(0, "issuewild", "digicert.com")]).status == .ok)  // wildcards only
+        #expect(eval([(128, "issue", "letsencrypt.org"), (128, "future", "x")]).status == .error)
+        #expect(eval([(0, "future", "x"), (0, "issue", "letsencrypt.org")]).status == .ok)  // non-critical unknown: ignored
+    }
+
     @Test func zoneLinesSplitLongTXT() {
         let line = ZoneLine.txt("k._domainkey.example.com", String(repeating: "a", count: 300))
         #expect(line == "k._domainkey.example.com. 3600 IN TXT \"\(String(repeating: "a", count: 255))\" \"\(String(repeating: "a", count: 45))\"")

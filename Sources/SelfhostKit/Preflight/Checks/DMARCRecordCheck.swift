@@ -15,8 +15,8 @@ public enum DMARCRecordCheck {
         let st = await DMARCState.shared(env)
         let domain = env.domain
         let suggested = ZoneLine.txt(st.name, "v=DMARC1; p=none; rua=mailto:dmarc-reports@\(domain)")
-        if st.lookup.isInconclusive, st.lookup.result != .nxdomain {
-            if case .cnameLoop = st.lookup.result {} else { return [def.inconclusive(st.lookup, subject: st.name, what: "the DMARC record")] }
+        if st.lookup.isInconclusive {
+            return [def.inconclusive(st.lookup, subject: st.name, what: "the DMARC record")]
         }
         if st.records.isEmpty {
             return [def.result(.error, st.name,
