@@ -44,6 +44,60 @@ import Testing
         #expect(r.summary.timeout > 10)
     }
 
+    /// A UDP "resolver" on loopback answering every query with a hostile message: an answer
+    /// whose owner name is a compression pointer to itself.
+    final class HostileResolver: @unchecked Sendable {
+        let fd: Int32
+        let port: Int
+        init() throws {
+            let s = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let b = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, len) } }
+            guard b == 0 else { throw POSIXError(.EADDRINUSE) }
+            _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(s, $0, &len) } }
+            fd = s
+            port = Int(UInt16(bigEndian: addr.sin_port))
+            Thread {
+                var buf = [UInt8](repeating: 0, count: 2048)
+                while true {
+                    var from = sockaddr_storage()
+                    var flen = socklen_t(MemoryLayout<sockaddr_storage>.size)
+                    let n = withUnsafeMutablePointer(to: &from) { p in
+                        p.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(s, &buf, buf.count, 0, $0, &flen) }
+                    }
+                    if n < 12 { return }  // socket closed
+                    // Question = bytes 12..<end-11 (strip the EDNS OPT record).
+                    let question = Array(buf[12..<(n - 11)])
+                    var reply = Array(buf[0..<2]) + [0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0] + question
+                    let at = reply.count
+                    reply += [0xC0 | UInt8(at >> 8), UInt8(at & 0xFF), 0, 16, 0, 1, 0, 0, 0, 60, 0, 1, 0]
+                    _ = withUnsafePointer(to: &from) { p in
+                        p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(s, reply, reply.count, 0, $0, flen) }
+                    }
+                }
+            }.start()
+        }
+        deinit { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
+    }
+
+    @Test func hostileAnswersGiveLocatedErrorsNotHangs() async throws {
+        let hostile = try HostileResolver()
+        let start = ContinuousClock.now
+        let (r, status, _) = try await S.run(PreflightCommand.Options(
+            domain: "example.test", serverIPs: ["127.0.0.10"], apps: ["umami"], dkimSelectors: ["s1"],
+            resolver: "127.0.0.1:\(hostile.port)", timeout: 2, webPorts: []))
+        #expect(ContinuousClock.now - start < .seconds(2))
+        #expect(status == .problems)
+        let spf = try #require(r.result("spf.record", "example.test"))
+        #expect(spf.status == .error)
+        #expect(spf.message.contains("malformed DNS message at byte"))
+        #expect(spf.message.contains("compression pointer loop"))
+        #expect(r.result("dkim.record", "s1._domainkey.example.test")?.message.contains("malformed DNS message") == true)
+    }
+
     @Test func portProbesConnectToLoopbackListeners() async throws {
         let open = try S.Listener("127.0.0.10")
         // A port that was open and is now closed: connect is refused.
