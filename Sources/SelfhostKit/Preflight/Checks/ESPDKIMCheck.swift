@@ -34,6 +34,7 @@ public enum ESPDKIMCheck {
         guard d.utf8.count <= 253 else { return nil }
         switch await env.dns.query(d, type) {
         case .answer(let rs) where !rs.isEmpty: return d
+        case .chainToNXDOMAIN: return d  // a doubled CNAME whose target is missing still exists
         default: return nil
         }
     }
