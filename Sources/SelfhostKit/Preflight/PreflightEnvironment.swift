@@ -71,9 +71,13 @@ public final class PreflightEnvironment: Sendable {
     public var serverV4: [IPAddress] { serverIPs.filter { $0.family == .v4 } }
     public var serverV6: [IPAddress] { serverIPs.filter { $0.family == .v6 } }
 
-    /// The domain DKIM and the ESP records live under (Mailgun: `mg.<domain>`).
+    /// The domain DKIM and the ESP records live under: the apex, or for ESPs that send from
+    /// a subdomain (Mailgun) that subdomain — `--return-path` when given, else the profile's label.
     public var mailDomain: String {
-        if let under = esp?.dkim.under, !under.isEmpty { return under + "." + domain }
+        if let under = esp?.dkim.under, !under.isEmpty {
+            if returnPathOption != nil, let rp = returnPathDomain { return rp }
+            return under + "." + domain
+        }
         return domain
     }
 

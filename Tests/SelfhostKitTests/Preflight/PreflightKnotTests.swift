@@ -197,6 +197,21 @@ struct PreflightKnotTests {
         }
     }
 
+    @Test func mailgunSendingSubdomain() async throws {
+        guard KnotServer.available() else { return }
+        try await KnotServer.with { knot in
+            let opts = PreflightCommand.Options(domain: "good.test", esp: "mailgun", resolver: knot.resolver, timeout: 2, webPorts: [])
+            let (r, _, _) = try await S.run(opts)
+            #expect(r.result("esp.dkim", "pdk1._domainkey.mg.good.test")?.status == .ok)
+            #expect(r.result("dkim.key-size", "pdk2._domainkey.mg.good.test")?.message == "RSA key of 2048 bits")
+            #expect(r.result("esp.return-path", "mg.good.test")?.message == "MX mxa.mailgun.org, mxb.mailgun.org")
+            #expect(r.result("esp.spf", "mg.good.test")?.status == .ok)
+            #expect(r.result("spf.lookups", "mg.good.test")?.message == "2/10 DNS lookups")
+            let bad = r.checks.filter { $0.status != .ok && $0.status != .skipped }
+            #expect(bad.isEmpty, "unexpected: \(bad)")
+        }
+    }
+
     @Test func textChecklistShowsMarksAndFixes() async throws {
         guard KnotServer.available() else { return }
         try await KnotServer.with { knot in

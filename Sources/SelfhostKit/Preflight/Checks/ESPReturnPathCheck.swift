@@ -49,7 +49,7 @@ public enum ESPReturnPathCheck {
         let lookup = await env.dns.lookup(name, .mx)
         switch lookup.result {
         case .records(let rs):
-            let hosts = rs.compactMap { r -> String? in if case .mx(_, let x) = r { return x }; return nil }
+            let hosts = rs.compactMap { r -> String? in if case .mx(_, let x) = r { return x }; return nil }.sorted()
             if hosts.contains(where: { EmailProvider.matches($0, pattern: pattern) }) {
                 return [def.result(.ok, name, "MX " + hosts.joined(separator: ", "))]
             }
