@@ -212,6 +212,25 @@ struct PreflightKnotTests {
         }
     }
 
+    @Test func servfailIsReportedAsSuchNotAsMissing() async throws {
+        guard KnotServer.available() else { return }
+        try await KnotServer.with { knot in
+            // broken.test is configured but fails to load: knotd answers SERVFAIL.
+            let client = DNSClient(resolver: ResolverAddress(parsing: knot.resolver)!, timeout: .seconds(2))
+            #expect(await client.query("broken.test", .txt) == .servfail)
+            let opts = PreflightCommand.Options(domain: "broken.test", serverIPs: ["127.0.0.10"], apps: ["umami"],
+                                                resolver: knot.resolver, timeout: 2, webPorts: [])
+            let (r, status, _) = try await S.run(opts)
+            #expect(status == .problems)
+            for id in ["spf.record", "dns.a", "mx.records", "caa.letsencrypt"] {
+                let result = try #require(r.results(id).first)
+                #expect(result.status == .error, "\(id)")
+                #expect(result.message.contains("SERVFAIL"), "\(id): \(result.message)")
+            }
+            #expect(r.result("dmarc.record", "_dmarc.broken.test")?.message.contains("could not check") == true)
+        }
+    }
+
     @Test func textChecklistShowsMarksAndFixes() async throws {
         guard KnotServer.available() else { return }
         try await KnotServer.with { knot in

@@ -43,13 +43,15 @@ import Testing
         let caa = Self.rr([0xC0, 0x0C], type: 257, rdata: [128, 5] + Array("ISSUE".utf8) + Array("letsencrypt.org".utf8))
         let aaaa = Self.rr([0xC0, 0x0C], type: 28, rdata: [0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [1])
         let a = Self.rr([0xC0, 0x0C], type: 1, rdata: [127, 0, 0, 10])
+        let ns = Self.rr([0xC0, 0x0C], type: 2, rdata: [2] + Array("ns".utf8) + [0xC0, 0x0C])
         let soaData = Self.name("ns.example.test") + [0xC0, 0x0C] + [0, 0, 0, 7] + [UInt8](repeating: 0, count: 12) + [0, 0, 1, 44]
         let soa = Self.rr([0xC0, 0x0C], type: 6, rdata: soaData)
-        let msg = Self.header(an: 5, ns: 1) + Self.question + cname + mx + caa + aaaa + a + soa
+        let msg = Self.header(an: 6, ns: 1) + Self.question + cname + mx + caa + aaaa + a + ns + soa
         let m = try DNSWireParser.parse(msg)
         #expect(m.answers.map(\.data) == [
             .cname("web.example.test"), .mx(preference: 10, exchange: "mx.example.test"),
             .caa(flags: 128, tag: "issue", value: "letsencrypt.org"), .aaaa("2001:db8::1"), .a("127.0.0.10"),
+            .ns("ns.example.test"),
         ])
         #expect(m.answers[0].name == "www.example.test")
         #expect(m.authority.first?.data == .soa(mname: "ns.example.test", rname: "example.test", serial: 7, minimum: 300))
