@@ -83,6 +83,19 @@ struct KnotServer {
         return Int(UInt16(bigEndian: addr.sin_port))
     }
 
+    /// Whether ::1 can be bound here (then knotd listens on it too).
+    static let ipv6Loopback: Bool = {
+        let fd = socket(AF_INET6, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var addr = sockaddr_in6()
+        addr.sin6_family = sa_family_t(AF_INET6)
+        addr.sin6_addr = in6addr_loopback
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+        } == 0
+    }()
+
     /// Starts knotd with every fixture zone, waits until it answers, runs `body`, stops it.
     static func with<T>(_ body: (KnotServer) async throws -> T) async throws -> T {
         let server = try start()
@@ -108,7 +121,7 @@ struct KnotServer {
             let port = try freePort()
             let conf = """
                 server:
-                    listen: 127.0.0.1@\(port)
+                    listen: [ 127.0.0.1@\(port)\(ipv6Loopback ? ", ::1@\(port)" : "") ]
                     rundir: \(dir.path)
                 database:
                     storage: \(dir.path)/db

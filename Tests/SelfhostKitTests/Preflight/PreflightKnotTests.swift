@@ -231,6 +231,18 @@ struct PreflightKnotTests {
         }
     }
 
+    @Test func ipv6ResolverAddress() async throws {
+        guard KnotServer.available(), KnotServer.ipv6Loopback else { return }
+        try await KnotServer.with { knot in
+            let resolver = try #require(ResolverAddress(parsing: "[::1]:\(knot.port)"))
+            let client = DNSClient(resolver: resolver, timeout: .seconds(2))
+            let lookup = await client.lookup("mail._domainkey.good.test", .txt)
+            #expect(DKIMKey(parsing: try #require(TXT.texts(lookup).first)).rsaBits == 4096)
+            // Over TCP too (truncated over UDP).
+            #expect(TXT.texts(await client.lookup("big.good.test", .txt)).first?.utf8.count == 3 * 736)
+        }
+    }
+
     @Test func textChecklistShowsMarksAndFixes() async throws {
         guard KnotServer.available() else { return }
         try await KnotServer.with { knot in
