@@ -111,6 +111,13 @@ public struct DKIMSelectorState: Sendable {
     /// The parsed key when there is exactly one record.
     public var key: DKIMKey?
 
+    /// Starts the look-ups of every selector at once (checks then read them in order).
+    public static func prefetch(_ env: PreflightEnvironment) async {
+        await withTaskGroup(of: Void.self) { g in
+            for s in env.dkimSelectors { g.addTask { _ = await shared(s, env) } }
+        }
+    }
+
     public static func shared(_ selector: String, _ env: PreflightEnvironment) async -> DKIMSelectorState {
         let name = "\(selector)._domainkey.\(env.mailDomain)"
         return await env.shared("dkim:\(name)") {

@@ -249,6 +249,13 @@ public enum SPFAnalyzer {
                        ownVoids: voids, ownInconclusive: inconclusive, mxOverflow: overflow)
     }
 
+    /// Starts the analyses of every SPF domain of the run at once.
+    public static func prefetch(_ env: PreflightEnvironment) async {
+        await withTaskGroup(of: Void.self) { g in
+            for d in env.spfDomains { g.addTask { _ = await shared(d, env) } }
+        }
+    }
+
     /// The run-wide analysis of `domain`, computed once.
     public static func shared(_ domain: String, _ env: PreflightEnvironment) async -> SPFNode {
         await env.shared("spf:\(domain)") { await analyze(domain, dns: env.dns) }

@@ -13,6 +13,7 @@ public enum DKIMKeyCheck {
         let selectors = env.dkimSelectors
         if selectors.isEmpty { return [DKIMRecordCheck.skipped(env, definition)] }
         var out: [CheckResult] = []
+        await DKIMSelectorState.prefetch(env)
         for s in selectors {
             let st = await DKIMSelectorState.shared(s, env)
             guard let key = st.key, key.errors.isEmpty, !key.revoked else {

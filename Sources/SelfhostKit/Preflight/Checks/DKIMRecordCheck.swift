@@ -14,6 +14,7 @@ public enum DKIMRecordCheck {
         let selectors = env.dkimSelectors
         if selectors.isEmpty { return [skipped(env, definition)] }
         var out: [CheckResult] = []
+        await DKIMSelectorState.prefetch(env)
         for s in selectors {
             let st = await DKIMSelectorState.shared(s, env)
             out.append(check(st, env))

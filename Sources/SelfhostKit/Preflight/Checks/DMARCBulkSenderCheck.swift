@@ -22,6 +22,7 @@ public enum DMARCBulkSenderCheck {
             return out
         }
         var dkimStates: [DKIMSelectorState] = []
+        await DKIMSelectorState.prefetch(env)
         for s in env.dkimSelectors { dkimStates.append(await DKIMSelectorState.shared(s, env)) }
         let dmarc = await dmarcState
         let spf = await spfNodes

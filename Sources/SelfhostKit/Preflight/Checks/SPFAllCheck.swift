@@ -12,6 +12,7 @@ public enum SPFAllCheck {
         fix: "End the record with ~all (or -all once every sender is listed)."
     ) { env in
         var out: [CheckResult] = []
+        await SPFAnalyzer.prefetch(env)
         for domain in env.spfDomains {
             let node = await SPFAnalyzer.shared(domain, env)
             guard let r = node.record else {

@@ -12,6 +12,7 @@ public enum SPFLookupsCheck {
         fix: "Remove includes you no longer use, or replace a/mx/include terms by the ip4/ip6 ranges they stand for."
     ) { env in
         var out: [CheckResult] = []
+        await SPFAnalyzer.prefetch(env)
         for domain in env.spfDomains {
             let node = await SPFAnalyzer.shared(domain, env)
             guard node.record != nil else {

@@ -12,6 +12,7 @@ public enum SPFSyntaxCheck {
         fix: "Correct the term named in the message; remove includes of domains without an SPF record."
     ) { env in
         var out: [CheckResult] = []
+        await SPFAnalyzer.prefetch(env)
         for domain in env.spfDomains {
             let node = await SPFAnalyzer.shared(domain, env)
             guard node.record != nil else {

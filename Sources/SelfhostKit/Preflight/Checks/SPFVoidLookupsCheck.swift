@@ -9,6 +9,7 @@ public enum SPFVoidLookupsCheck {
         fix: "Remove terms naming hosts that no longer exist."
     ) { env in
         var out: [CheckResult] = []
+        await SPFAnalyzer.prefetch(env)
         for domain in env.spfDomains {
             let node = await SPFAnalyzer.shared(domain, env)
             guard node.record != nil else {
