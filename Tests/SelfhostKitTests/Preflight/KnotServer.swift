@@ -97,10 +97,18 @@ struct KnotServer {
     }()
 
     /// Starts knotd with every fixture zone, waits until it answers, runs `body`, stops it.
+    /// Starting and stopping block (process start, polling), so they run on their own thread,
+    /// not on one of the few threads shared by every concurrently running test.
     static func with<T>(_ body: (KnotServer) async throws -> T) async throws -> T {
-        let server = try start()
-        defer { server.stop() }
-        return try await body(server)
+        let server = try await DNSClient.onThread { Result { try start() } }.get()
+        do {
+            let value = try await body(server)
+            await DNSClient.onThread { server.stop() }
+            return value
+        } catch {
+            await DNSClient.onThread { server.stop() }
+            throw error
+        }
     }
 
     static func start() throws -> KnotServer {
