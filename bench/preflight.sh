@@ -40,7 +40,12 @@ for _ in $(seq 100); do
 done
 python3 "$ROOT/bench/preflight/relay.py" "$RELAY_IP" 53 127.0.0.1 "$KNOT_PORT" "$DELAY_MS" >"$WORK/relay.log" 2>&1 &
 PIDS+=($!)
-sleep 0.5
+ok=""
+for _ in $(seq 50); do
+    if kdig +short +time=1 +retry=0 @"$RELAY_IP" -p 53 ses.test SOA 2>/dev/null | grep -q .; then ok=1; break; fi
+    sleep 0.1
+done
+[ -n "$ok" ] || { echo "bench/preflight.sh: the relay on $RELAY_IP:53 does not answer (port taken?): $(cat "$WORK/relay.log")" >&2; exit 1; }
 
 ARGS="preflight --domain ses.test --server-ip 127.0.0.10 --apps umami,listmonk,forgejo --esp ses --dkim-selector tok1,tok2,tok3 --return-path mail --format json"
 PREFLIGHT="$BIN $ARGS --resolver $RELAY_IP:53"
