@@ -51,6 +51,10 @@ import Testing
     final class HostileResolver: @unchecked Sendable {
         let fd: Int32
         let port: Int
+        /// Header flags and additional count of the first query received.
+        private let lock = NSLock()
+        private var firstQuery: [UInt8]?
+        var queryHeader: [UInt8]? { lock.withLock { firstQuery } }
         init() throws {
             let s = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
             var addr = sockaddr_in()
@@ -71,6 +75,7 @@ import Testing
                         p.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(s, &buf, buf.count, 0, $0, &flen) }
                     }
                     if n < 12 { return }  // socket closed
+                    self.lock.withLock { if self.firstQuery == nil { self.firstQuery = Array(buf[0..<12]) } }
                     // Question = bytes 12..<end-11 (strip the EDNS OPT record).
                     let question = Array(buf[12..<(n - 11)])
                     var reply = Array(buf[0..<2]) + [0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0] + question
@@ -93,6 +98,10 @@ import Testing
         // Every hostile answer was rejected at once: nothing waited for its timeout.
         #expect(r.elapsedMs < 5000, "took \(r.elapsedMs) ms")
         #expect(r.summary.timeout == 0)
+        // The queries libresolv built ask for recursion (RD) and carry one EDNS0 OPT record.
+        let header = try #require(hostile.queryHeader)
+        #expect(header[2] & 0x01 == 0x01)
+        #expect(header[10] == 0 && header[11] == 1)
         #expect(status == .problems)
         let spf = try #require(r.result("spf.record", "example.test"))
         #expect(spf.status == .error)
