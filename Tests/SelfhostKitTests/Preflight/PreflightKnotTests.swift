@@ -32,6 +32,8 @@ struct PreflightKnotTests {
             // esp.* and host.* don't apply here: skipped, not silently absent.
             #expect(report.results("esp.dkim").first?.status == .skipped)
             #expect(report.results("host.docker").first?.status == .skipped)
+            // Every check id appears, so CI can rely on them.
+            #expect(Set(report.checks.map(\.id)) == Set(PreflightChecks.all.map(\.id)))
         }
     }
 

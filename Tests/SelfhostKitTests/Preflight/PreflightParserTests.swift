@@ -104,6 +104,23 @@ import Testing
         #expect(eval([(0, "future", "x"), (0, "issue", "letsencrypt.org")]).status == .ok)  // non-critical unknown: ignored
     }
 
+    @Test func everyCheckHasAStableDocumentedID() throws {
+        let doc = try String(contentsOf: TestSupport.repoRoot.appendingPathComponent("docs/PREFLIGHT.md"), encoding: .utf8)
+        let families: Set<String> = ["dns", "caa", "spf", "dkim", "dmarc", "mx", "esp", "port", "host"]
+        let ids = PreflightChecks.all.map(\.id)
+        #expect(Set(ids).count == ids.count)
+        for check in PreflightChecks.all {
+            let parts = check.id.split(separator: ".")
+            #expect(parts.count == 2 && families.contains(String(parts[0])), "\(check.id)")
+            #expect(doc.contains("| `\(check.id)` |"), "\(check.id) is not in docs/PREFLIGHT.md")
+            #expect(!check.summary.isEmpty && !check.fix.isEmpty)
+        }
+        for key in ["domain", "resolver", "summary", "checks[]", "checks[].id", "checks[].status", "checks[].subject",
+                    "checks[].message", "checks[].fix", "queries", "elapsed_ms"] {
+            #expect(doc.contains("| `\(key)` |"), "JSON key \(key) is not documented")
+        }
+    }
+
     @Test func zoneLinesSplitLongTXT() {
         let line = ZoneLine.txt("k._domainkey.example.com", String(repeating: "a", count: 300))
         #expect(line == "k._domainkey.example.com. 3600 IN TXT \"\(String(repeating: "a", count: 255))\" \"\(String(repeating: "a", count: 45))\"")
