@@ -7,5 +7,6 @@ enum CommandRegistry {
         CatalogCommand.self,
         Render.self,
         CostCLI.self,
+        Preflight.self,
     ]
 }

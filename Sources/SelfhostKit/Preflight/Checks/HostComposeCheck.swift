@@ -1,0 +1,22 @@
+import Foundation
+
+/// `host.compose` (`--local`): the Compose v2 plugin (`docker compose`) is installed.
+public enum HostComposeCheck {
+    public static let definition: CheckDefinition = CheckDefinition(
+        id: "host.compose",
+        summary: "With --local: the Docker Compose v2 CLI plugin is installed (`docker compose`, not the old docker-compose v1).",
+        fix: "Install the docker-compose-plugin package.",
+        localOnly: true
+    ) { env in
+        guard env.local, let host = env.host else { return [definition.result(.skipped, "localhost", "run on the server with --local to check")] }
+        guard let v = await host.composeVersion() else {
+            return [definition.result(.error, "docker compose", "the Compose v2 plugin is not installed",
+                                      fix: "sudo apt-get install -y docker-compose-plugin")]
+        }
+        let major = v.trimmingCharacters(in: CharacterSet(charactersIn: "v")).split(separator: ".").first.flatMap { Int($0) } ?? 0
+        if major < 2 {
+            return [definition.result(.error, "docker compose", "Compose \(v) is too old; v2 is needed", fix: "sudo apt-get install -y docker-compose-plugin")]
+        }
+        return [definition.result(.ok, "docker compose", "Compose \(v)")]
+    }
+}

@@ -1,0 +1,45 @@
+/// `spf.all`: the SPF record ends in `-all` or `~all` (RFC 7208 §5.1, §4.7).
+///
+/// Examples:
+///   "v=spf1 mx -all" → ok    "v=spf1 mx ~all" → ok
+///   "v=spf1 mx +all" → error: authorizes every host on the internet
+///   "v=spf1 mx ?all" → warning: neutral, no protection
+///   "v=spf1 mx"      → warning: no all and no redirect = neutral
+public enum SPFAllCheck {
+    public static let definition: CheckDefinition = CheckDefinition(
+        id: "spf.all",
+        summary: "The SPF record ends with -all or ~all: +all authorizes everyone, ?all or no all protects nothing.",
+        fix: "End the record with ~all (or -all once every sender is listed)."
+    ) { env in
+        var out: [CheckResult] = []
+        await SPFAnalyzer.prefetch(env)
+        for domain in env.spfDomains {
+            let node = await SPFAnalyzer.shared(domain, env)
+            guard let r = node.record else {
+                out.append(definition.result(.skipped, domain, "no single SPF record to read (see spf.record)"))
+                continue
+            }
+            func replaced(_ all: String) -> String {
+                let terms = r.text.split(separator: " ").filter {
+                    !["all", "+all", "-all", "~all", "?all"].contains($0.lowercased())
+                }.map(String.init)
+                return ZoneLine.txt(domain, (terms + [all]).joined(separator: " "))
+            }
+            if let all = r.all {
+                switch all.qualifier {
+                case .pass:
+                    out.append(definition.result(.error, domain, "+all authorizes every host on the internet to send as \(domain)", fix: replaced("~all")))
+                case .neutral:
+                    out.append(definition.result(.warning, domain, "?all is neutral: unlisted senders are neither passed nor failed", fix: replaced("~all")))
+                case .softfail, .fail:
+                    out.append(definition.result(.ok, domain, "ends with \(all.qualifier.rawValue)all"))
+                }
+            } else if r.redirect != nil {
+                out.append(definition.result(.ok, domain, "no all; redirect=\(r.redirect!) decides"))
+            } else {
+                out.append(definition.result(.warning, domain, "no all and no redirect: the default result is neutral (RFC 7208 §4.7)", fix: replaced("~all")))
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,223 @@
+import Foundation
+
+/// `selfhost preflight`: DNS, email-authentication, port and host checks before going live,
+/// all run concurrently, each failure with the record to add or change.
+public enum PreflightCommand {
+    public struct Options: Sendable {
+        public var domain: String
+        /// `--server-ip`, repeatable (IPv4 and/or IPv6).
+        public var serverIPs: [String]
+        /// App ids (comma-separated values already split or not).
+        public var apps: [String]
+        /// `--host app=fqdn` overrides.
+        public var hosts: [String]
+        public var esp: String?
+        public var dkimSelectors: [String]
+        public var returnPath: String?
+        /// `IP[:PORT]`; nil = the first nameserver of /etc/resolv.conf.
+        public var resolver: String?
+        /// Per-query (and per-connect) timeout in seconds.
+        public var timeout: Double
+        public var local: Bool
+        public var format: OutputFormat
+        /// Ports every server must answer on (80 and 443; tests use their own).
+        public var webPorts: [Int]
+        /// Where the system resolver is read from when `resolver` is nil.
+        public var resolvConfPath: String
+
+        public init(domain: String, serverIPs: [String] = [], apps: [String] = [], hosts: [String] = [],
+                    esp: String? = nil, dkimSelectors: [String] = [], returnPath: String? = nil,
+                    resolver: String? = nil, timeout: Double = 3, local: Bool = false,
+                    format: OutputFormat = .text, webPorts: [Int] = [80, 443], resolvConfPath: String = "/etc/resolv.conf") {
+            self.domain = domain
+            self.serverIPs = serverIPs
+            self.apps = apps
+            self.hosts = hosts
+            self.esp = esp
+            self.dkimSelectors = dkimSelectors
+            self.returnPath = returnPath
+            self.resolver = resolver
+            self.timeout = timeout
+            self.local = local
+            self.format = format
+            self.webPorts = webPorts
+            self.resolvConfPath = resolvConfPath
+        }
+    }
+
+    /// The JSON document (`--format json`), documented in docs/PREFLIGHT.md.
+    public struct Report: Sendable, Codable {
+        public var domain: String
+        public var resolver: String
+        public var summary: Summary
+        public var checks: [CheckResult]
+        public var queries: Int
+        public var elapsedMs: Int
+    }
+
+    public struct Summary: Sendable, Codable {
+        public var ok = 0, warning = 0, error = 0, timeout = 0, skipped = 0
+    }
+
+    /// Validates the options (usage errors → exit 2), runs every check, prints the report.
+    public static func run(_ options: Options, catalog: Catalog, providers: [EmailProvider], context: Context,
+                           ports: any PortProber = LivePortProber(), host: (any HostProbe)? = nil) async throws -> ExitStatus {
+        let env = try environment(options, catalog: catalog, providers: providers, ports: ports,
+                                  host: options.local ? (host ?? LiveHostProbe(environment: context.environment)) : nil)
+        let start = ContinuousClock.now
+        let results = await runChecks(env)
+        let elapsed = ContinuousClock.now - start
+        let report = makeReport(env, results, elapsed: elapsed)
+        switch options.format {
+        case .json: context.stdout.write(JSONOutput.encode(report))
+        case .text: context.stdout.write(renderText(report, style: context.style))
+        }
+        return results.contains { $0.status.fails } ? .problems : .success
+    }
+
+    /// Runs all checks concurrently; results come back in `PreflightChecks.all` order.
+    public static func runChecks(_ env: PreflightEnvironment) async -> [CheckResult] {
+        await withTaskGroup(of: (Int, [CheckResult]).self) { group in
+            for (i, check) in PreflightChecks.all.enumerated() {
+                group.addTask { (i, await check.run(env)) }
+            }
+            var out: [(Int, [CheckResult])] = []
+            for await r in group { out.append(r) }
+            return out.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
+    }
+
+    /// Turns options into a checked environment; every bad input is a usage error (exit 2).
+    public static func environment(_ o: Options, catalog: Catalog, providers: [EmailProvider],
+                                   ports: any PortProber, host: (any HostProbe)?) throws -> PreflightEnvironment {
+        guard let domain = DomainName.normalize(o.domain) else {
+            throw SelfhostError.usage("'\(o.domain)' is not a valid domain name",
+                                      remedy: "pass the registered domain, e.g. --domain example.com (no scheme, no path)")
+        }
+        var ips: [IPAddress] = []
+        for raw in o.serverIPs.flatMap({ $0.split(separator: ",").map(String.init) }) {
+            guard let ip = IPAddress(raw.trimmingCharacters(in: .whitespaces)) else {
+                throw SelfhostError.usage("--server-ip '\(raw)' is not an IPv4 or IPv6 address",
+                                          remedy: "e.g. --server-ip 203.0.113.10 --server-ip 2001:db8::10")
+            }
+            if !ips.contains(ip) { ips.append(ip) }
+        }
+        let appIDs = o.apps.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } }.filter { !$0.isEmpty }
+        if !appIDs.isEmpty, ips.isEmpty {
+            throw SelfhostError.usage("--apps needs --server-ip: the app hostnames are checked against it",
+                                      remedy: "add --server-ip with the server's public address (repeat it for IPv6)")
+        }
+        var overrides: [String: String] = [:]
+        for h in o.hosts {
+            let parts = h.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw SelfhostError.usage("--host '\(h)' must be app=hostname", remedy: "e.g. --host umami=stats.example.com")
+            }
+            guard appIDs.contains(parts[0].lowercased()) else {
+                let hint = Suggestions.didYouMean(parts[0], in: appIDs).map { $0 + " " } ?? ""
+                throw SelfhostError.usage("--host names '\(parts[0])', which is not in --apps", remedy: hint + "apps: " + appIDs.joined(separator: ", "))
+            }
+            guard let fqdn = DomainName.normalize(parts[1]) else {
+                throw SelfhostError.usage("--host \(parts[0])='\(parts[1])' is not a valid hostname", remedy: "e.g. --host \(parts[0])=\(parts[0]).\(domain)")
+            }
+            overrides[parts[0].lowercased()] = fqdn
+        }
+        var apps: [PreflightApp] = []
+        for id in appIDs where !apps.contains(where: { $0.id == id }) {
+            guard let app = catalog.app(id) else {
+                let hint = Suggestions.didYouMean(id, in: catalog.apps.map(\.id)).map { $0 + " " } ?? ""
+                throw SelfhostError.usage("unknown app '\(id)'", remedy: hint + "run `selfhost catalog list` to see the app ids")
+            }
+            apps.append(PreflightApp(app, hostname: overrides[id] ?? "\(id).\(domain)"))
+        }
+        let esp = try o.esp.map { try EmailProviders.find($0, in: providers) }
+        var selectors: [String] = []
+        for s in o.dkimSelectors.flatMap({ $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }) where !s.isEmpty {
+            guard DomainName.normalize("\(s)._domainkey.\(domain)") != nil, !s.contains("_domainkey") else {
+                throw SelfhostError.usage("--dkim-selector '\(s)' is not a valid selector",
+                                          remedy: "pass only the selector, e.g. --dkim-selector s1 for s1._domainkey.\(domain)")
+            }
+            selectors.append(s)
+        }
+        if let rp = o.returnPath {
+            let fqdn = DomainName.isWithin(rp.lowercased(), domain) ? rp : "\(rp).\(domain)"
+            guard DomainName.normalize(fqdn) != nil else {
+                throw SelfhostError.usage("--return-path '\(rp)' is not a valid subdomain", remedy: "e.g. --return-path mail (for mail.\(domain))")
+            }
+        }
+        guard o.timeout > 0, o.timeout <= 60 else {
+            throw SelfhostError.usage("--timeout \(o.timeout) is out of range", remedy: "give seconds between 0.1 and 60, e.g. --timeout 3")
+        }
+        let resolver: ResolverAddress
+        if let r = o.resolver {
+            guard let parsed = ResolverAddress(parsing: r) else {
+                throw SelfhostError.usage("--resolver '\(r)' is not IP[:PORT]", remedy: "e.g. --resolver 127.0.0.1:5300 or --resolver [::1]:53")
+            }
+            resolver = parsed
+        } else {
+            guard let text = try? String(contentsOfFile: o.resolvConfPath, encoding: .utf8),
+                  let sys = ResolverAddress.fromResolvConf(text) else {
+                throw SelfhostError.usage("no nameserver in \(o.resolvConfPath)", remedy: "pass --resolver IP[:PORT]")
+            }
+            resolver = sys
+        }
+        let timeout = Duration.milliseconds(Int(o.timeout * 1000))
+        // The whole run is bounded: no DNS query outlives two timeouts from the start.
+        let dns = DNSClient(resolver: resolver, timeout: timeout, deadline: ContinuousClock.now.advanced(by: timeout * 2))
+        return PreflightEnvironment(domain: domain, serverIPs: ips, apps: apps, esp: esp, dkimSelectors: selectors,
+                                    returnPath: o.returnPath, dns: dns, ports: ports, host: host, timeout: timeout,
+                                    webPorts: o.webPorts, local: o.local)
+    }
+
+    static func makeReport(_ env: PreflightEnvironment, _ results: [CheckResult], elapsed: Duration) -> Report {
+        var s = Summary()
+        for r in results {
+            switch r.status {
+            case .ok: s.ok += 1
+            case .warning: s.warning += 1
+            case .error: s.error += 1
+            case .timeout: s.timeout += 1
+            case .skipped: s.skipped += 1
+            }
+        }
+        let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        return Report(domain: env.domain, resolver: env.dns.resolver.description, summary: s, checks: results,
+                      queries: env.dns.queriesSent, elapsedMs: ms)
+    }
+
+    static let familyTitles: [(String, String)] = [
+        ("dns", "App hostnames"), ("caa", "Certificates (CAA)"), ("mx", "Mail exchangers"), ("spf", "SPF"),
+        ("dkim", "DKIM"), ("dmarc", "DMARC"), ("esp", "Email provider"), ("port", "Ports"), ("host", "This host"),
+    ]
+
+    /// The checklist for people: ✔ ok, ! warning, ✖ error or timeout, - skipped; the fix under each failure.
+    public static func renderText(_ report: Report, style: Style) -> String {
+        var out = style.bold("Preflight for \(report.domain)") + style.dim(" (resolver \(report.resolver))") + "\n"
+        for (family, title) in familyTitles {
+            let rows = report.checks.filter { $0.id.hasPrefix(family + ".") }
+            if rows.isEmpty { continue }
+            out += "\n" + style.bold(title) + "\n"
+            for r in rows {
+                let mark: String
+                switch r.status {
+                case .ok: mark = style.green("✔")
+                case .warning: mark = style.yellow("!")
+                case .error: mark = style.red("✖")
+                case .timeout: mark = style.red("✖")
+                case .skipped: mark = style.dim("-")
+                }
+                let label = r.status == .timeout ? style.red(" timeout:") : ""
+                out += "  \(mark) \(r.subject)\(label) \(r.status == .skipped ? style.dim(r.message) : r.message) \(style.dim("[\(r.id)]"))\n"
+                if let fix = r.fix, r.status != .ok, r.status != .skipped {
+                    out += "      " + style.cyan("fix:") + "\n"
+                    for line in fix.split(separator: "\n", omittingEmptySubsequences: false) { out += "        \(line)\n" }
+                }
+            }
+        }
+        let s = report.summary
+        let seconds = String(format: "%.2f", Double(report.elapsedMs) / 1000)
+        out += "\n\(s.ok) ok, \(s.warning) warning\(s.warning == 1 ? "" : "s"), \(s.error) error\(s.error == 1 ? "" : "s"), "
+            + "\(s.timeout) timeout\(s.timeout == 1 ? "" : "s"), \(s.skipped) skipped — \(report.queries) DNS queries in \(seconds) s\n"
+        return out
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+
+/// What preflight needs to know about one app: its hostname, public ports and RAM.
+public struct PreflightApp: Sendable, Hashable {
+    public var id: String
+    /// The FQDN it is served at (`<app>.<domain>` unless `--host app=fqdn`).
+    public var hostname: String
+    /// Extra ports that must be reachable from the internet (TCP only; UDP can't be probed).
+    public var publicPorts: [(port: Int, proto: String, purpose: String?)]
+    public var ramMinMB: Int?
+    public var ramRecommendedMB: Int?
+
+    public init(id: String, hostname: String, publicPorts: [(port: Int, proto: String, purpose: String?)] = [],
+                ramMinMB: Int? = nil, ramRecommendedMB: Int? = nil) {
+        self.id = id
+        self.hostname = hostname
+        self.publicPorts = publicPorts
+        self.ramMinMB = ramMinMB
+        self.ramRecommendedMB = ramRecommendedMB
+    }
+
+    public static func == (a: PreflightApp, b: PreflightApp) -> Bool { a.id == b.id && a.hostname == b.hostname }
+    public func hash(into h: inout Hasher) { h.combine(id); h.combine(hostname) }
+
+    /// From a catalog entry, served at `hostname`.
+    public init(_ app: App, hostname: String) {
+        self.init(id: app.id, hostname: hostname,
+                  publicPorts: app.extraPorts.filter { $0.public == true }.map { ($0.port, $0.protocol ?? "tcp", $0.purpose) },
+                  ramMinMB: app.resources.ramMinMB, ramRecommendedMB: app.resources.ramRecommendedMB)
+    }
+}
+
+/// Everything a check may use, shared by all checks of one run. DNS answers are shared too:
+/// the client remembers each question, and analyses several checks need (the SPF tree, the
+/// DMARC record) run once through `shared`.
+public final class PreflightEnvironment: Sendable {
+    public let domain: String
+    public let serverIPs: [IPAddress]
+    public let apps: [PreflightApp]
+    public let esp: EmailProvider?
+    /// `--dkim-selector` values (plus the ESP's fixed selectors, see `dkimSelectors`).
+    public let extraSelectors: [String]
+    /// `--return-path` label or FQDN, as given.
+    public let returnPathOption: String?
+    public let dns: DNSClient
+    public let ports: any PortProber
+    public let host: (any HostProbe)?
+    public let timeout: Duration
+    /// 80 and 443 unless a test says otherwise.
+    public let webPorts: [Int]
+    public let local: Bool
+    private let memo = Memo()
+
+    public init(domain: String, serverIPs: [IPAddress], apps: [PreflightApp], esp: EmailProvider?,
+                dkimSelectors: [String], returnPath: String?, dns: DNSClient, ports: any PortProber,
+                host: (any HostProbe)?, timeout: Duration, webPorts: [Int], local: Bool) {
+        self.domain = domain
+        self.serverIPs = serverIPs
+        self.apps = apps
+        self.esp = esp
+        self.extraSelectors = dkimSelectors
+        self.returnPathOption = returnPath
+        self.dns = dns
+        self.ports = ports
+        self.host = host
+        self.timeout = timeout
+        self.webPorts = webPorts
+        self.local = local
+    }
+
+    public var serverV4: [IPAddress] { serverIPs.filter { $0.family == .v4 } }
+    public var serverV6: [IPAddress] { serverIPs.filter { $0.family == .v6 } }
+
+    /// The domain DKIM and the ESP records live under: the apex, or for ESPs that send from
+    /// a subdomain (Mailgun) that subdomain — `--return-path` when given, else the profile's label.
+    public var mailDomain: String {
+        if let under = esp?.dkim.under, !under.isEmpty {
+            if returnPathOption != nil, let rp = returnPathDomain { return rp }
+            return under + "." + domain
+        }
+        return domain
+    }
+
+    /// The DKIM selectors to check: given ones first, then the ESP's fixed ones.
+    public var dkimSelectors: [String] {
+        var seen = Set<String>(), out: [String] = []
+        for s in extraSelectors + (esp?.dkim.selectors ?? []) where seen.insert(s.lowercased()).inserted { out.append(s.lowercased()) }
+        return out
+    }
+
+    /// The return-path (envelope sender) domain: `--return-path`, or the ESP's fixed label.
+    public var returnPathDomain: String? {
+        if let given = returnPathOption?.lowercased() {
+            let trimmed = given.hasSuffix(".") ? String(given.dropLast()) : given
+            return DomainName.isWithin(trimmed, domain) ? trimmed : trimmed + "." + domain
+        }
+        if let label = esp?.returnPath?.name { return label + "." + domain }
+        return nil
+    }
+
+    /// Domains whose SPF record is checked: the domain itself, and the return path when it
+    /// carries its own SPF record (an `mx-spf` return path).
+    public var spfDomains: [String] {
+        var out = [domain]
+        if let rp = returnPathDomain, esp?.returnPath?.type != "cname", rp != domain { out.append(rp) }
+        return out
+    }
+
+    /// Runs `compute` once per key for the whole run; later callers await the same result.
+    public func shared<T: Sendable>(_ key: String, _ compute: @escaping @Sendable () async -> T) async -> T {
+        let task = memo.task(key) { Task { await compute() as any Sendable } }
+        return await task.value as! T
+    }
+
+    private final class Memo: @unchecked Sendable {
+        private let lock = NSLock()
+        private var tasks: [String: Task<any Sendable, Never>] = [:]
+        func task(_ key: String, _ make: () -> Task<any Sendable, Never>) -> Task<any Sendable, Never> {
+            lock.lock()
+            defer { lock.unlock() }
+            if let t = tasks[key] { return t }
+            let t = make()
+            tasks[key] = t
+            return t
+        }
+    }
+}
+
+/// Zone-file lines for fixes: absolute names with a trailing dot, so they paste anywhere.
+public enum ZoneLine {
+    public static func record(_ name: String, _ type: String, _ data: String, ttl: Int = 3600) -> String {
+        "\(name). \(ttl) IN \(type) \(data)"
+    }
+
+    /// A TXT record, split into 255-byte quoted strings when long (RFC 1035 §3.3.14).
+    public static func txt(_ name: String, _ text: String, ttl: Int = 3600) -> String {
+        var chunks: [String] = []
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            chunks.append("\"" + rest.prefix(255).replacingOccurrences(of: "\"", with: "\\\"") + "\"")
+            rest = rest.dropFirst(255)
+        }
+        if chunks.isEmpty { chunks = ["\"\""] }
+        return record(name, "TXT", chunks.joined(separator: " "), ttl: ttl)
+    }
+}

@@ -1,0 +1,280 @@
+/// SPF records (RFC 7208): parsing, and the recursive analysis behind the `spf.*` checks.
+public struct SPFRecord: Sendable, Hashable {
+    public enum Qualifier: Character, Sendable { case pass = "+", fail = "-", softfail = "~", neutral = "?" }
+
+    public struct Mechanism: Sendable, Hashable {
+        public var qualifier: Qualifier
+        /// `all`, `include`, `a`, `mx`, `ptr`, `ip4`, `ip6`, `exists`.
+        public var name: String
+        /// The domain-spec or address after `:`, if any.
+        public var value: String?
+        /// True when the domain-spec holds macros (`%{i}`): it can't be resolved without a message.
+        public var hasMacro: Bool { value?.contains("%") ?? false }
+        /// Whether evaluating it costs a DNS query (RFC 7208 §4.6.4).
+        public var queriesDNS: Bool { ["include", "a", "mx", "ptr", "exists"].contains(name) }
+    }
+
+    public var text: String
+    public var mechanisms: [Mechanism]
+    public var redirect: String?
+    public var exp: String?
+    /// Syntax problems, each a sentence.
+    public var errors: [String]
+    /// Non-fatal remarks (terms after `all`, `ptr`).
+    public var warnings: [String]
+
+    /// The `all` mechanism, if present.
+    public var all: Mechanism? { mechanisms.first { $0.name == "all" } }
+
+    /// Whether a TXT string is an SPF record (RFC 7208 §4.5: `v=spf1` then space or end).
+    public static func isSPF(_ text: String) -> Bool {
+        let l = text.lowercased()
+        return l == "v=spf1" || l.hasPrefix("v=spf1 ")
+    }
+
+    public init(parsing text: String) {
+        self.text = text
+        mechanisms = []
+        errors = []
+        warnings = []
+        let terms = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard let first = terms.first, first.lowercased() == "v=spf1" else {
+            errors.append("does not start with v=spf1")
+            return
+        }
+        var seenAll = false
+        for term in terms.dropFirst() {
+            let lower = term.lowercased()
+            // Modifier: name=value (name starts with a letter, no ':' before '=').
+            if let eq = lower.firstIndex(of: "="), !lower[..<eq].contains(":"), !lower[..<eq].contains("/") {
+                let name = String(lower[..<eq])
+                let value = String(term[term.index(after: eq)...])
+                switch name {
+                case "redirect":
+                    if redirect != nil { errors.append("more than one redirect= modifier") }
+                    if value.isEmpty { errors.append("redirect= without a domain") }
+                    redirect = value.lowercased()
+                case "exp":
+                    if exp != nil { errors.append("more than one exp= modifier") }
+                    exp = value
+                default:
+                    if name.isEmpty || !(name.first!.isLetter) || !name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
+                        errors.append("invalid term '\(term)'")
+                    }
+                }
+                continue
+            }
+            var body = Substring(lower)
+            var q = Qualifier.pass
+            if let c = body.first, let qq = Qualifier(rawValue: c) {
+                q = qq
+                body = body.dropFirst()
+            }
+            var name = body
+            var value: String?
+            if let sep = body.firstIndex(where: { $0 == ":" || $0 == "/" }) {
+                name = body[..<sep]
+                if body[sep] == ":" {
+                    value = String(term.suffix(body.distance(from: body.index(after: sep), to: body.endIndex)))
+                } else {
+                    value = String(body[sep...])  // a or mx with only a CIDR length
+                }
+            }
+            let mech = Mechanism(qualifier: q, name: String(name), value: value)
+            if seenAll { warnings.append("'\(term)' comes after 'all' and is never evaluated") }
+            switch mech.name {
+            case "all":
+                if value != nil { errors.append("'all' takes no argument: '\(term)'") }
+                seenAll = true
+            case "include", "exists":
+                if value == nil || value!.isEmpty { errors.append("'\(mech.name)' needs a domain: '\(term)'") }
+            case "a", "mx", "ptr":
+                if mech.name == "ptr" { warnings.append("'ptr' SHOULD NOT be used (RFC 7208 §5.5): slow, and many receivers ignore it") }
+            case "ip4":
+                if !Self.validCIDR(value, v6: false) { errors.append("invalid ip4 address '\(term)'") }
+            case "ip6":
+                if !Self.validCIDR(value, v6: true) { errors.append("invalid ip6 address '\(term)'") }
+            default:
+                errors.append("unknown mechanism '\(term)'")
+                continue
+            }
+            mechanisms.append(mech)
+        }
+    }
+
+    static func validCIDR(_ value: String?, v6: Bool) -> Bool {
+        guard let value, !value.isEmpty else { return false }
+        let parts = value.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let ip = IPAddress(String(parts[0])), ip.family == (v6 ? .v6 : .v4) else { return false }
+        if parts.count == 2 {
+            guard let len = Int(parts[1]), len >= 0, len <= (v6 ? 128 : 32) else { return false }
+        }
+        return true
+    }
+
+    /// The domain a mechanism queries (its value without CIDR lengths, or `current`).
+    func target(of m: Mechanism, current: String) -> String {
+        guard let v = m.value, !v.hasPrefix("/") else { return current }
+        return String(v.split(separator: "/").first ?? Substring(current)).lowercased()
+    }
+}
+
+/// The SPF tree of one domain: its record, what each include/redirect leads to, lookup counts.
+public final class SPFNode: Sendable {
+    public enum State: Sendable {
+        case record(SPFRecord)
+        case none(DNSLookup)
+        case multiple([String])
+        case inconclusive(DNSLookup)
+        case loop([String])
+        case tooDeep
+    }
+
+    public let domain: String
+    public let state: State
+    public let children: [(term: String, node: SPFNode)]
+    /// DNS-querying terms of this record alone.
+    public let ownLookups: Int
+    /// Void lookups (NODATA/NXDOMAIN) caused by this record's own a/mx/exists terms.
+    public let ownVoids: [String]
+    /// Inconclusive answers to this record's own a/mx/exists queries.
+    public let ownInconclusive: [DNSLookup]
+    /// MX terms resolving to more than 10 names.
+    public let mxOverflow: [String]
+
+    init(domain: String, state: State, children: [(String, SPFNode)] = [], ownLookups: Int = 0,
+         ownVoids: [String] = [], ownInconclusive: [DNSLookup] = [], mxOverflow: [String] = []) {
+        self.domain = domain
+        self.state = state
+        self.children = children.map { (term: $0.0, node: $0.1) }
+        self.ownLookups = ownLookups
+        self.ownVoids = ownVoids
+        self.ownInconclusive = ownInconclusive
+        self.mxOverflow = mxOverflow
+    }
+
+    public var record: SPFRecord? {
+        if case .record(let r) = state { return r }
+        return nil
+    }
+
+    /// DNS-querying terms of the whole tree (the RFC 7208 §4.6.4 limit is 10).
+    public var totalLookups: Int { ownLookups + children.reduce(0) { $0 + $1.node.totalLookups } }
+    public var totalVoids: [String] { ownVoids + children.flatMap { $0.node.totalVoids } }
+
+    /// Every node below (depth first), with the path of domains to it.
+    public func walk(_ path: [String] = []) -> [(path: [String], node: SPFNode)] {
+        let here = path + [domain]
+        return [(here, self)] + children.flatMap { $0.node.walk(here) }
+    }
+
+    /// Per-include lookup counts, for the fix text.
+    public var breakdown: [(String, Int)] {
+        children.map { ($0.term, 1 + $0.node.totalLookups) }
+    }
+}
+
+public enum SPFAnalyzer {
+    /// Fetches the SPF record of `domain` and, concurrently, everything it includes.
+    public static func analyze(_ domain: String, dns: DNSClient, path: [String] = []) async -> SPFNode {
+        if path.contains(domain) { return SPFNode(domain: domain, state: .loop(path + [domain])) }
+        if path.count > 10 { return SPFNode(domain: domain, state: .tooDeep) }
+        let lookup = await dns.lookup(domain, .txt)
+        if lookup.isInconclusive {
+            return SPFNode(domain: domain, state: .inconclusive(lookup))
+        }
+        let texts = lookup.records.compactMap { r -> String? in
+            if case .txt(let strings) = r { return TXT.join(strings) }
+            return nil
+        }
+        let spf = texts.filter(SPFRecord.isSPF)
+        if spf.isEmpty { return SPFNode(domain: domain, state: .none(lookup)) }
+        if spf.count > 1 { return SPFNode(domain: domain, state: .multiple(spf)) }
+        let record = SPFRecord(parsing: spf[0])
+        let here = path + [domain]
+        var follow: [(String, String)] = []  // (term, target)
+        var probes: [(SPFRecord.Mechanism, String)] = []
+        var lookups = 0
+        for m in record.mechanisms where m.queriesDNS {
+            lookups += 1
+            let t = record.target(of: m, current: domain)
+            if m.name == "include" { if !m.hasMacro { follow.append(("include:\(t)", t)) } } else if !m.hasMacro { probes.append((m, t)) }
+        }
+        // redirect is ignored when an `all` mechanism is present (RFC 7208 §6.1).
+        if let r = record.redirect, record.all == nil {
+            lookups += 1
+            if !r.contains("%") { follow.append(("redirect=\(r)", r)) }
+        }
+        async let kids: [(String, SPFNode)] = withTaskGroup(of: (Int, String, SPFNode).self) { group in
+            for (i, (term, target)) in follow.enumerated() {
+                group.addTask { (i, term, await analyze(target, dns: dns, path: here)) }
+            }
+            var out: [(Int, String, SPFNode)] = []
+            for await r in group { out.append(r) }
+            return out.sorted { $0.0 < $1.0 }.map { ($0.1, $0.2) }
+        }
+        async let probed: [(String, DNSLookup?, DNSLookup?, Int)] = withTaskGroup(of: (Int, String, DNSLookup?, DNSLookup?, Int).self) { group in
+            for (i, (m, t)) in probes.enumerated() {
+                group.addTask {
+                    let term = m.name + (m.value.map { ":" + $0 } ?? "")
+                    switch m.name {
+                    case "a":
+                        async let a4 = dns.lookup(t, .a)
+                        async let a6 = dns.lookup(t, .aaaa)
+                        return (i, term, await a4, await a6, 0)
+                    case "mx":
+                        let mx = await dns.lookup(t, .mx)
+                        return (i, term, mx, nil, mx.records.count)
+                    case "exists":
+                        return (i, term, await dns.lookup(t, .a), nil, 0)
+                    default:  // ptr: depends on the client IP, nothing to look up here
+                        return (i, term, nil, nil, 0)
+                    }
+                }
+            }
+            var out: [(Int, String, DNSLookup?, DNSLookup?, Int)] = []
+            for await r in group { out.append(r) }
+            return out.sorted { $0.0 < $1.0 }.map { ($0.1, $0.2, $0.3, $0.4) }
+        }
+        var voids: [String] = []
+        var inconclusive: [DNSLookup] = []
+        var overflow: [String] = []
+        for (term, l1, l2, mxCount) in await probed {
+            let ls = [l1, l2].compactMap { $0 }
+            if let bad = ls.first(where: \.isInconclusive) { inconclusive.append(bad); continue }
+            if !ls.isEmpty, ls.allSatisfy({ $0.records.isEmpty }) { voids.append("\(term) in \(domain)") }
+            if mxCount > 10 { overflow.append("\(term) in \(domain) has \(mxCount) MX names (limit 10)") }
+        }
+        return SPFNode(domain: domain, state: .record(record), children: await kids, ownLookups: lookups,
+                       ownVoids: voids, ownInconclusive: inconclusive, mxOverflow: overflow)
+    }
+
+    /// Starts the analyses of every SPF domain of the run at once.
+    public static func prefetch(_ env: PreflightEnvironment) async {
+        await withTaskGroup(of: Void.self) { g in
+            for d in env.spfDomains { g.addTask { _ = await shared(d, env) } }
+        }
+    }
+
+    /// The run-wide analysis of `domain`, computed once.
+    public static func shared(_ domain: String, _ env: PreflightEnvironment) async -> SPFNode {
+        await env.shared("spf:\(domain)") { await analyze(domain, dns: env.dns) }
+    }
+}
+
+/// TXT helpers.
+public enum TXT {
+    /// Joins the character-strings of one TXT record with nothing between them
+    /// (RFC 7208 §3.3, RFC 6376 §3.6.2.2).
+    public static func join(_ strings: [[UInt8]]) -> String {
+        String(decoding: strings.joined(), as: UTF8.self)
+    }
+
+    /// Every TXT record of a lookup, joined.
+    public static func texts(_ lookup: DNSLookup) -> [String] {
+        lookup.records.compactMap { r in
+            if case .txt(let s) = r { return join(s) }
+            return nil
+        }
+    }
+}

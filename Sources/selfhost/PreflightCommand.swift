@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import SelfhostKit
+
+struct Preflight: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check DNS, email authentication, certificates and ports before going live; each failure with its fix.",
+        discussion: """
+            Runs every check at once: app hostnames (A/AAAA), CAA for Let's Encrypt, MX, SPF, DKIM, DMARC,
+            the email provider's records, TCP ports, and with --local the Docker host itself.
+            Fixes are printed as zone-file lines.
+
+            Examples:
+              selfhost preflight --domain example.com --server-ip 203.0.113.10 --apps umami,listmonk
+              selfhost preflight --domain example.com --server-ip 203.0.113.10 --server-ip 2001:db8::10 \\
+                  --apps umami --esp ses --dkim-selector tok1 --dkim-selector tok2 --return-path mail
+              selfhost preflight --domain example.com --esp sendgrid --return-path em1234 --format json
+              selfhost preflight --domain example.com --server-ip 127.0.0.10 --apps umami --resolver 127.0.0.1:5300
+              selfhost preflight --domain example.com --server-ip 203.0.113.10 --apps umami --local
+
+            Check ids and the JSON format: docs/PREFLIGHT.md.
+            Exit status: 0 no errors (warnings allowed), 1 an error or a timeout, 2 bad input.
+            """)
+
+    @Option(help: ArgumentHelp("The domain to check, e.g. example.com.", valueName: "domain"))
+    var domain: String
+
+    @Option(name: .customLong("server-ip"), help: ArgumentHelp("The server's public address; repeat for IPv4 and IPv6.", valueName: "ip"))
+    var serverIP: [String] = []
+
+    @Option(help: ArgumentHelp("Catalog app ids, comma-separated; each is served at <app>.<domain>.", valueName: "ids"))
+    var apps: [String] = []
+
+    @Option(name: .customLong("host"), help: ArgumentHelp("Serve an app at another hostname (repeatable), as in render.", valueName: "app=fqdn"))
+    var hosts: [String] = []
+
+    @Option(help: ArgumentHelp("Email provider profile: ses, sendgrid, mailgun, postmark, brevo, mailtrap.", valueName: "name"))
+    var esp: String?
+
+    @Option(name: .customLong("dkim-selector"), help: ArgumentHelp("A DKIM selector to check (repeatable); ESPs with fixed selectors add theirs.", valueName: "selector"))
+    var dkimSelector: [String] = []
+
+    @Option(name: .customLong("return-path"), help: ArgumentHelp("The ESP return-path (MAIL FROM) subdomain, e.g. mail or em1234.", valueName: "label"))
+    var returnPath: String?
+
+    @Option(help: ArgumentHelp("Send DNS queries to this server instead of the system resolver.", valueName: "ip[:port]"))
+    var resolver: String?
+
+    @Option(help: ArgumentHelp("Seconds to wait for each DNS answer or TCP connect; the whole run ends within two.", valueName: "seconds"))
+    var timeout: Double = 3
+
+    @Flag(help: "Also check this machine: Docker engine, compose plugin, disk, RAM, and who holds ports 80/443.")
+    var local = false
+
+    @OptionGroup var output: FormatOption
+    @OptionGroup var catalogOption: CatalogOption
+
+    func run() async throws {
+        let context = Context.live()
+        let store = try catalogOption.store(context)
+        let catalog = try CatalogLoader.load(store)
+        let providers = try EmailProviders.load(store)
+        let options = PreflightCommand.Options(
+            domain: domain, serverIPs: serverIP, apps: apps, hosts: hosts, esp: esp, dkimSelectors: dkimSelector,
+            returnPath: returnPath, resolver: resolver, timeout: timeout, local: local, format: output.format)
+        let status = try await PreflightCommand.run(options, catalog: catalog, providers: providers, context: context)
+        try CLI.finish(status)
+    }
+}
