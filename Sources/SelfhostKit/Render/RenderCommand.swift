@@ -221,7 +221,7 @@ public enum RenderCommand {
                     writes.append((f, url))
                 } else if added.isEmpty {
                     results.append(.init(path: f.path, action: "unchanged", reason: "every variable already set; values kept"))
-                    if !options.dryRun { chmod(url.path, 0o600) }
+                    if !options.dryRun { ensureMode(url.path, 0o600) }
                 } else {
                     results.append(.init(path: f.path, action: "updated", reason: "added \(added.joined(separator: ", ")); existing values kept"))
                     writes.append((f, url))
@@ -232,7 +232,7 @@ public enum RenderCommand {
                     if disk == f.content {
                         results.append(.init(path: f.path, action: "unchanged", reason: nil))
                         newManifest.files[f.path] = RenderHash.sha256(f.content)
-                        if !options.dryRun { chmod(url.path, mode_t(f.mode)) }
+                        if !options.dryRun { ensureMode(url.path, f.mode) }
                         continue
                     }
                     let pristine = recorded == RenderHash.sha256(disk)
@@ -252,7 +252,9 @@ public enum RenderCommand {
         }
         if !options.dryRun {
             try writeConcurrently(writes)
-            try AtomicFile.write(newManifest.encoded(), to: URL(fileURLWithPath: out).appendingPathComponent(RenderManifest.relativePath), permissions: 0o644)
+            if newManifest != manifest {
+                try AtomicFile.write(newManifest.encoded(), to: URL(fileURLWithPath: out).appendingPathComponent(RenderManifest.relativePath), permissions: 0o644)
+            }
         }
         let apps = members.map { m in
             AppResult(id: m.app.id, name: m.app.name, host: m.host, url: "https://\(m.host)", added: previous[m.app.id] == nil,
@@ -282,6 +284,15 @@ public enum RenderCommand {
         private var errors: [any Error] = []
         func append(_ e: any Error) { lock.withLock { errors.append(e) } }
         var first: (any Error)? { lock.withLock { errors.first } }
+    }
+
+    /// Restores a file's mode (e.g. a `.env` someone made world-readable) without touching files
+    /// that are already right: a chmod dirties the inode, and the manifest's fsync would then
+    /// have to commit every one of them.
+    static func ensureMode(_ path: String, _ mode: Int16) {
+        var st = stat()
+        guard stat(path, &st) == 0, st.st_mode & 0o7777 != mode_t(mode) else { return }
+        chmod(path, mode_t(mode))
     }
 
     static func findOnPath(_ name: String, context: Context) -> String? {

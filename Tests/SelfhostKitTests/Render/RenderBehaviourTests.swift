@@ -146,10 +146,13 @@ struct RenderBehaviourTests {
         let first = try String(contentsOf: envURL, encoding: .utf8)
         #expect(first.contains("POSTGRES_PASSWORD=") && first.contains("APP_SECRET="))
 
-        // A second render: the .env is byte for byte the same.
+        // A second render: the .env is byte for byte the same, and made private again if someone
+        // loosened its mode.
+        chmod(envURL.path, 0o644)
         let (s2, _, _) = try RenderTestSupport.render(["umami"], out: out, store: store)
         #expect(s2 == .success)
         #expect(try String(contentsOf: envURL, encoding: .utf8) == first)
+        #expect((try FileManager.default.attributesOfItem(atPath: envURL.path)[.posixPermissions] as? Int) == 0o600)
 
         // A key removed by hand comes back, the others stay as they were; a person's line stays.
         var lines = first.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
