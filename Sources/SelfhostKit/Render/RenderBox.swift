@@ -71,9 +71,10 @@ struct RenderBox {
             let view = composeView(m)
             let compose = try templates.render(composeTemplate, view)
             let analysis = try analyseCompose(compose, app: app, template: composeTemplate)
-            let env = try envEntries(app: app, referenced: analysis.variables, compose: compose, template: composeTemplate)
             let envPath = "\(app.id)/.env"
             let existing = try readIfPresent(outDirectory.appendingPathComponent(envPath))
+            let env = try envEntries(app: app, referenced: analysis.variables, compose: compose, template: composeTemplate,
+                                     present: existing.map(RenderEnvFile.keys(in:)) ?? [])
             let merged = RenderEnvFile.merge(
                 existing: existing, entries: env,
                 header: "# \(app.name): settings and secrets for \(app.id)/compose.yaml, written by `selfhost render`.\n"
@@ -96,7 +97,9 @@ struct RenderBox {
                 appID: app.id, appName: oneLine(app.name), host: m.host, upstream: "\(view.app.webAlias):\(view.app.port)",
                 hasMaxUpload: app.proxy.maxUploadMB != nil, maxUploadMB: app.proxy.maxUploadMB ?? 0,
                 websockets: app.proxy.websockets ?? false))
-            let required = env.filter { $0.value.isEmpty && ($0.comment ?? "").hasPrefix("REQUIRED") }.map(\.key)
+            // Required settings still empty once merged (a value a person filled in counts).
+            let current = RenderEnvFile.values(in: merged.text)
+            let required = env.filter { ($0.comment ?? "").hasPrefix("REQUIRED") && (current[$0.key] ?? "").isEmpty }.map(\.key)
             var notes: [String] = []
             if let n = app.data.backup?.notes { notes.append(oneLine(n)) }
             notes += backup.notes
@@ -252,7 +255,8 @@ struct RenderBox {
 
     /// The `.env` entries an app needs: its compose project name, then every variable the compose
     /// file interpolates, valued from the catalog (generated secret, default, or empty and flagged).
-    func envEntries(app: App, referenced: [String], compose: String, template: String) throws -> [RenderEnvFile.Entry] {
+    /// Secrets are generated only for keys not `present` in the existing file (those are kept anyway).
+    func envEntries(app: App, referenced: [String], compose: String, template: String, present: Set<String> = []) throws -> [RenderEnvFile.Entry] {
         var declared = app.env
         if let extra = store.file("templates/apps/\(app.id)/env.yaml") {
             do {
@@ -284,7 +288,7 @@ struct RenderBox {
             var comment = v.description.map(oneLine)
             let value: String
             if let s = v.secret {
-                value = RenderSecret.generate(s.format, length: s.length)
+                value = present.contains(name) ? "" : RenderSecret.generate(s.format, length: s.length)
                 comment = (comment.map { $0 + " " } ?? "") + "(generated: \(s.length) \(s.format.rawValue) characters)"
             } else if let d = v.default {
                 guard !d.contains("\n") else {

@@ -13,17 +13,22 @@ struct RenderEnvFile {
     }
 
     /// Keys assigned in `text` (`KEY=…` or `export KEY=…`; comments and blank lines ignored).
-    static func keys(in text: String) -> Set<String> {
-        var keys: Set<String> = []
+    static func keys(in text: String) -> Set<String> { Set(values(in: text).keys) }
+
+    /// Keys and their (unquoted) values; the last assignment of a key wins, as in compose.
+    static func values(in text: String) -> [String: String] {
+        var values: [String: String] = [:]
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
             var l = line.drop { $0 == " " || $0 == "\t" }
             if l.hasPrefix("#") { continue }
             if l.hasPrefix("export ") { l = l.dropFirst(7).drop { $0 == " " } }
             guard let eq = l.firstIndex(of: "=") else { continue }
             let key = l[..<eq].trimmingCharacters(in: .whitespaces)
-            if !key.isEmpty { keys.insert(key) }
+            var value = String(l[l.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, let q = value.first, q == "'" || q == "\"", value.last == q { value = String(value.dropFirst().dropLast()) }
+            if !key.isEmpty { values[key] = value }
         }
-        return keys
+        return values
     }
 
     /// `existing` (or a header when there is none) with every entry whose key is missing appended.

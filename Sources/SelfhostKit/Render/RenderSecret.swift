@@ -6,21 +6,36 @@ enum RenderSecret {
     static let alphanumeric = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
     static let hexDigits = Array("0123456789abcdef")
 
+    /// `count` random bytes, eight per draw (each draw is one system call on Linux).
+    static func bytes(_ count: Int) -> [UInt8] {
+        var rng = SystemRandomNumberGenerator()
+        var out: [UInt8] = []
+        out.reserveCapacity(count + 8)
+        while out.count < count {
+            var word = rng.next()
+            for _ in 0..<8 { out.append(UInt8(truncatingIfNeeded: word)); word >>= 8 }
+        }
+        return Array(out.prefix(count))
+    }
+
     /// A value of exactly `length` characters in `format`.
     static func generate(_ format: App.SecretFormat, length: Int) -> String {
-        var rng = SystemRandomNumberGenerator()
         switch format {
         case .hex:
-            return String((0..<length).map { _ in hexDigits[Int(rng.next() & 0xF)] })
+            return String(bytes((length + 1) / 2).flatMap { [hexDigits[Int($0 >> 4)], hexDigits[Int($0 & 0xF)]] }.prefix(length))
         case .alphanumeric:
-            // Uniform: `random(in:using:)` rejects out-of-range draws instead of taking a biased modulo.
-            return String((0..<length).map { _ in alphanumeric[Int.random(in: 0..<alphanumeric.count, using: &rng)] })
+            // Uniform: bytes of 248 or more are rejected (248 = 4 × 62), never taken modulo.
+            var chars: [Character] = []
+            while chars.count < length {
+                for b in bytes(length - chars.count + 8) where b < 248 && chars.count < length {
+                    chars.append(alphanumeric[Int(b) % alphanumeric.count])
+                }
+            }
+            return String(chars)
         case .base64:
             // Standard base64 of random bytes; a multiple of 4 is exact (padding included),
             // other lengths are the unpadded encoding cut to size.
-            let byteCount = (length * 3 + 3) / 4
-            let bytes = (0..<byteCount).map { _ in UInt8.random(in: 0...255, using: &rng) }
-            var s = Data(bytes).base64EncodedString()
+            var s = Data(bytes((length * 3 + 3) / 4)).base64EncodedString()
             if length % 4 != 0 { s = s.replacingOccurrences(of: "=", with: "") }
             return String(s.prefix(length))
         }

@@ -209,6 +209,22 @@ struct RenderBehaviourTests {
         #expect(merged.added == ["B"])
     }
 
+    @Test("the README asks for required settings until they are filled in .env")
+    func requiredSettings() throws {
+        let out = try temp("required")
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+        try RenderTestSupport.render(["zulip"], out: out)
+        let readme = out.appendingPathComponent("README.md"), env = out.appendingPathComponent("zulip/.env")
+        #expect(try String(contentsOf: readme, encoding: .utf8).contains("set `SETTING_EMAIL_HOST`"))
+        let text = try String(contentsOf: env, encoding: .utf8).replacingOccurrences(of: "\nSETTING_EMAIL_HOST=\n", with: "\nSETTING_EMAIL_HOST=smtp.example.com\n")
+        try AtomicFile.write(text, to: env, permissions: 0o600)
+        let (status, _, _) = try RenderTestSupport.render(["zulip"], out: out)
+        #expect(status == .success)
+        let after = try String(contentsOf: readme, encoding: .utf8)
+        #expect(!after.contains("set `SETTING_EMAIL_HOST`") && after.contains("set `SETTING_EMAIL_HOST_USER`"))
+        #expect(try String(contentsOf: env, encoding: .utf8) == text)
+    }
+
     @Test("an edited file is left alone (exit 1) unless --force; --force never touches .env values")
     func editedFiles() throws {
         let out = try temp("edited")
