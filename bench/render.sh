@@ -18,9 +18,11 @@ trap 'rm -rf "$WORK"' EXIT
 echo "apps: $(wc -w <<<"$APPS") ($APPS)"
 
 RENDER="$BIN render $APPS --domain example.com --email ops@example.com --docker /usr/bin/true --out $WORK/box"
+# One --prepare per command, in order: only the fresh render starts from an empty directory.
 hyperfine --warmup 3 --runs 30 --export-json "$WORK/result.json" \
+  --prepare true --prepare "rm -rf $WORK/box" --prepare true \
   --command-name baseline "$BIN --version" \
-  --command-name "render (fresh box)" --prepare "rm -rf $WORK/box" "$RENDER" \
+  --command-name "render (fresh box)" "$RENDER" \
   --command-name "re-render (same box)" "$RENDER"
 
 python3 - "$WORK/result.json" <<'PY'
