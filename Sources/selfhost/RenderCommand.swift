@@ -5,21 +5,16 @@ struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a deployable box: compose, .env, Caddy, systemd units, backups and a README per app.",
         discussion: """
-            Each app gets its own Compose project (pinned images, healthchecks, memory limits, its
-            database on a private network) behind one Caddy with automatic HTTPS, systemd units that
-            start it at boot, and a nightly backup. Rendering into an existing --out adds apps to the
-            box; values already in an app's .env are always kept; files you edited since the last
-            render are left alone unless --force.
+            Each app gets its own Compose project (pinned images, healthchecks, memory limits, its database on a private network) behind one Caddy with automatic HTTPS, systemd units that start it at boot, and a nightly backup. Rendering into an existing --out adds apps to the box; values already in an app's .env are always kept; files edited since the last render are left alone unless --force.
 
             Examples:
               selfhost render umami --domain example.com
-              selfhost render umami listmonk plausible --domain example.com --email ops@example.com
-              selfhost render umami --host umami=stats.example.com --out /srv/selfhost
-              selfhost render listmonk --out /srv/selfhost --dry-run      (add an app to that box)
+              selfhost render umami listmonk --domain example.com --email ops@example.com
+              selfhost render umami --host umami=stats.example.com --out /srv/box
+              selfhost render gitea --out /srv/box --dry-run
               selfhost render umami --domain example.com --format json
 
-            Exit status: 0 rendered, 1 some files skipped because edited (see --force),
-            2 bad input (unknown app, app not renderable, invalid host name): nothing written.
+            Exit status: 0 rendered; 1 some files skipped because edited by hand (see --force); 2 bad input (unknown app, app not renderable, invalid host name), nothing written.
             """)
 
     @Argument(help: "Catalog app ids (e.g. umami listmonk).")
