@@ -56,13 +56,11 @@ struct RenderValidatorTests {
             #expect(keys.contains(v), "\(app): ${\(v)} is not in .env")
         }
         // Each service: restart, no-new-privileges, log rotation, memory limit.
-        let services = compose.components(separatedBy: "\n  ").filter { $0.hasPrefix("image:") == false }
         let serviceCount = compose.components(separatedBy: "\n    image: ").count - 1
         #expect(compose.components(separatedBy: "    restart: unless-stopped").count - 1 + compose.components(separatedBy: "    restart: on-failure").count - 1 == serviceCount)
         #expect(compose.components(separatedBy: "- no-new-privileges:true").count - 1 == serviceCount)
         #expect(compose.components(separatedBy: "max-size: \"10m\"").count - 1 == serviceCount)
         #expect(compose.components(separatedBy: "    mem_limit: ").count - 1 == serviceCount)
-        _ = services
         // Only the public extra ports are published, never a database port.
         for port in ["5432", "3306", "6379", "27017", "11211", "5672", "8123", "9200"] {
             #expect(!compose.contains("\"\(port):"), "\(app) publishes \(port)")
