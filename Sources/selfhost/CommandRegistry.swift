@@ -3,5 +3,6 @@ import ArgumentParser
 /// Every subcommand, in the order `--help` lists them.
 enum CommandRegistry {
     static let all: [any ParsableCommand.Type] = [
+        LintCLI.self,
     ]
 }

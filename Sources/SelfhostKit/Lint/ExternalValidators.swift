@@ -1,0 +1,158 @@
+import Foundation
+
+/// `--with-external`: runs the real validators found on PATH and turns their messages into findings.
+/// A missing tool is reported as skipped, never as a finding.
+public enum ExternalValidators {
+    /// What happened with one tool.
+    public struct Run: Sendable, Codable, Hashable {
+        public var tool: String
+        /// `ran` or `skipped`.
+        public var status: String
+        public var detail: String
+    }
+
+    static let timeout: TimeInterval = 60
+
+    public static func run(_ project: LintProject, context: Context) -> (findings: [Diagnostic], runs: [Run]) {
+        var findings: [Diagnostic] = []
+        var runs: [Run] = []
+        let path = context.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+
+        if !project.caddyFiles.isEmpty {
+            if let caddy = which("caddy", path: path) {
+                for c in project.caddyFiles {
+                    let r = execute(caddy, ["validate", "--config", c.source.url.path, "--adapter", "caddyfile"], cwd: c.source.directory, env: context.environment)
+                    findings += caddyFindings(r, file: c.source)
+                }
+                runs.append(Run(tool: "caddy", status: "ran", detail: "caddy validate on \(project.caddyFiles.count) Caddyfile(s)"))
+            } else {
+                runs.append(Run(tool: "caddy", status: "skipped", detail: "caddy is not on PATH"))
+            }
+        }
+        if !project.units.isEmpty {
+            if let sa = which("systemd-analyze", path: path) {
+                for u in project.units {
+                    let r = execute(sa, ["verify", u.source.url.path], cwd: u.source.directory, env: context.environment.merging(["SYSTEMD_LOG_COLOR": "0", "SYSTEMD_PAGER": ""]) { $1 })
+                    findings += systemdFindings(r, file: u.source)
+                }
+                runs.append(Run(tool: "systemd-analyze", status: "ran", detail: "systemd-analyze verify on \(project.units.count) unit(s)"))
+            } else {
+                runs.append(Run(tool: "systemd-analyze", status: "skipped", detail: "systemd-analyze is not on PATH"))
+            }
+        }
+        if !project.composeFiles.isEmpty {
+            var command: (URL, [String])?
+            if let docker = which("docker", path: path), execute(docker, ["compose", "version"], cwd: nil, env: context.environment).status == 0 {
+                command = (docker, ["compose"])
+            } else if let dc = which("docker-compose", path: path) {
+                command = (dc, [])
+            }
+            if let (exe, prefix) = command {
+                for f in project.composeFiles {
+                    let r = execute(exe, prefix + ["-f", f.source.url.path, "config", "-q"], cwd: f.source.directory, env: context.environment)
+                    findings += composeFindings(r, file: f.source)
+                }
+                runs.append(Run(tool: exe.lastPathComponent + (prefix.isEmpty ? "" : " compose"), status: "ran", detail: "config on \(project.composeFiles.count) compose file(s)"))
+            } else {
+                runs.append(Run(tool: "docker compose", status: "skipped", detail: "neither `docker compose` nor docker-compose is on PATH"))
+            }
+        }
+        return (findings, runs)
+    }
+
+    // MARK: Message mapping
+
+    /// `Error: adapting config using caddyfile: /x/Caddyfile:3: unrecognized directive: foo`
+    static func caddyFindings(_ r: Result, file: LintSource) -> [Diagnostic] {
+        guard r.status != 0 else { return [] }
+        let lines = r.output.split(separator: "\n").map(String.init)
+        let errorLine = lines.last { $0.hasPrefix("Error:") } ?? lines.last { !$0.isEmpty } ?? "caddy validate failed (exit \(r.status))"
+        var message = errorLine.hasPrefix("Error: ") ? String(errorLine.dropFirst(7)) : errorLine
+        var line = 1
+        if let m = message.range(of: #":(\d+): "#, options: .regularExpression) {
+            let digits = message[m].dropFirst().dropLast(2)
+            line = Int(digits) ?? 1
+            message = String(message[m.upperBound...])
+        } else if let m = message.range(of: #", line (\d+)"#, options: .regularExpression) {
+            line = Int(message[m].filter(\.isNumber)) ?? 1
+        }
+        return [ExternalRules.caddy.finding("caddy: " + message, at: file.location(line, 1))]
+    }
+
+    /// `/x/app.service:5: Unknown key name 'Foo' in section 'Service', ignoring.`
+    static func systemdFindings(_ r: Result, file: LintSource) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        let name = file.url.lastPathComponent
+        var generalErrors: [String] = []
+        for raw in r.output.split(separator: "\n").map(String.init) {
+            if let range = raw.range(of: name + ":"), let m = raw[range.upperBound...].range(of: #"^(\d+): "#, options: .regularExpression) {
+                let rest = raw[range.upperBound...]
+                let line = Int(rest[m].dropLast(2)) ?? 1
+                let message = String(rest[m.upperBound...])
+                let ignoring = message.hasSuffix("ignoring.") || message.hasSuffix("ignoring")
+                out.append(ExternalRules.systemd.finding("systemd: " + message, at: file.location(line, 1), severity: ignoring ? .warning : .error))
+            } else if raw.contains(name) {
+                generalErrors.append(raw.replacingOccurrences(of: file.url.path + ": ", with: "").replacingOccurrences(of: name + ": ", with: ""))
+            }
+        }
+        if r.status != 0 {
+            let message = generalErrors.first ?? r.output.split(separator: "\n").last.map(String.init) ?? "systemd-analyze verify failed (exit \(r.status))"
+            out.append(ExternalRules.systemd.finding("systemd: " + message, at: file.location(1, 1)))
+        }
+        return out
+    }
+
+    /// `ERROR: The Compose file './compose.yaml' is invalid because: …` / `WARNING: The X variable is not set.`
+    static func composeFindings(_ r: Result, file: LintSource) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        let lines = r.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        for l in lines where l.hasPrefix("WARNING:") || l.lowercased().contains("level=warning") {
+            out.append(ExternalRules.compose.finding("compose: " + cleanup(l), at: file.location(1, 1), severity: .warning))
+        }
+        if r.status != 0 {
+            let message = lines.filter { !$0.hasPrefix("WARNING:") && !$0.lowercased().contains("level=warning") }.joined(separator: " ")
+            out.append(ExternalRules.compose.finding("compose: " + cleanup(message.isEmpty ? "config failed (exit \(r.status))" : message), at: file.location(1, 1)))
+        }
+        return out
+    }
+
+    static func cleanup(_ s: String) -> String {
+        var t = s
+        for p in ["ERROR: ", "WARNING: "] where t.hasPrefix(p) { t.removeFirst(p.count) }
+        return t
+    }
+
+    // MARK: Processes
+
+    struct Result { var status: Int32; var output: String }
+
+    static func which(_ name: String, path: String) -> URL? {
+        for dir in path.split(separator: ":") {
+            let p = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: p) { return URL(fileURLWithPath: p) }
+        }
+        return nil
+    }
+
+    /// Runs a tool with stdout and stderr combined, killed after `timeout`.
+    static func execute(_ exe: URL, _ args: [String], cwd: URL?, env: [String: String]) -> Result {
+        let p = Process()
+        p.executableURL = exe
+        p.arguments = args
+        if let cwd { p.currentDirectoryURL = cwd }
+        var environment = env
+        environment["NO_COLOR"] = "1"
+        p.environment = environment
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        p.standardInput = FileHandle.nullDevice
+        do { try p.run() } catch { return Result(status: 127, output: "\(error)") }
+        let killer = DispatchWorkItem { if p.isRunning { p.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        killer.cancel()
+        return Result(status: p.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+}
