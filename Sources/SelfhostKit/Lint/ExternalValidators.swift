@@ -21,7 +21,9 @@ public enum ExternalValidators {
         if !project.caddyFiles.isEmpty {
             if let caddy = which("caddy", path: path) {
                 for c in project.caddyFiles {
-                    let r = execute(caddy, ["validate", "--config", c.source.url.path, "--adapter", "caddyfile"], cwd: c.source.directory, env: context.environment)
+                    // Caddy substitutes {$VAR} from its environment: give it what its container would get.
+                    let env = context.environment.merging(project.caddyEnvironmentValues(for: c)) { old, _ in old }
+                    let r = execute(caddy, ["validate", "--config", c.source.url.path, "--adapter", "caddyfile"], cwd: c.source.directory, env: env)
                     findings += caddyFindings(r, file: c.source)
                 }
                 runs.append(Run(tool: "caddy", status: "ran", detail: "caddy validate on \(project.caddyFiles.count) Caddyfile(s)"))
@@ -49,7 +51,17 @@ public enum ExternalValidators {
             }
             if let (exe, prefix) = command {
                 for f in project.composeFiles {
-                    let r = execute(exe, prefix + ["-f", f.source.url.path, "config", "-q"], cwd: f.source.directory, env: context.environment)
+                    var args = prefix + ["-f", f.source.url.path, "config", "-q"]
+                    var input: String?
+                    if prefix.isEmpty, let nameNode = f.root?.pair("name") {
+                        // docker-compose 1.x predates the top-level `name:` key (Compose v2 reads it) and
+                        // rejects the whole file; validate the rest by handing it the file without that line.
+                        var lines = f.source.lines.map(String.init)
+                        if nameNode.key.line - 1 < lines.count { lines[nameNode.key.line - 1] = "" }
+                        input = lines.joined(separator: "\n")
+                        args = ["--project-name", f.projectName, "--project-directory", f.source.directory.path, "-f", "-", "config", "-q"]
+                    }
+                    let r = execute(exe, args, cwd: f.source.directory, env: context.environment, input: input)
                     findings += composeFindings(r, file: f.source)
                 }
                 runs.append(Run(tool: exe.lastPathComponent + (prefix.isEmpty ? "" : " compose"), status: "ran", detail: "config on \(project.composeFiles.count) compose file(s)"))
@@ -69,10 +81,13 @@ public enum ExternalValidators {
         let errorLine = lines.last { $0.hasPrefix("Error:") } ?? lines.last { !$0.isEmpty } ?? "caddy validate failed (exit \(r.status))"
         var message = errorLine.hasPrefix("Error: ") ? String(errorLine.dropFirst(7)) : errorLine
         var line = 1
-        if let m = message.range(of: #":(\d+): "#, options: .regularExpression) {
-            let digits = message[m].dropFirst().dropLast(2)
-            line = Int(digits) ?? 1
-            message = String(message[m.upperBound...])
+        // Caddy names the file as `/abs/Caddyfile:3: msg` or `/abs/Caddyfile:3 - Error during parsing: msg`.
+        let name = NSRegularExpression.escapedPattern(for: file.url.lastPathComponent)
+        if let m = message.range(of: name + #":(\d+)( - |: )"#, options: .regularExpression) {
+            let tail = message[m].dropFirst(file.url.lastPathComponent.count + 1)
+            line = Int(tail.prefix { $0.isNumber }) ?? 1
+            let before = message[..<m.lowerBound].split(separator: " ").dropLast().joined(separator: " ")
+            message = (before.isEmpty ? "" : before + " ") + message[m.upperBound...]
         } else if let m = message.range(of: #", line (\d+)"#, options: .regularExpression) {
             line = Int(message[m].filter(\.isNumber)) ?? 1
         }
@@ -106,11 +121,14 @@ public enum ExternalValidators {
     static func composeFindings(_ r: Result, file: LintSource) -> [Diagnostic] {
         var out: [Diagnostic] = []
         let lines = r.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        for l in lines where l.hasPrefix("WARNING:") || l.lowercased().contains("level=warning") {
+        func isWarning(_ l: String) -> Bool {
+            l.hasPrefix("WARNING:") || l.lowercased().contains("level=warning") || l.contains("variable is not set")
+        }
+        for l in lines where isWarning(l) {
             out.append(ExternalRules.compose.finding("compose: " + cleanup(l), at: file.location(1, 1), severity: .warning))
         }
         if r.status != 0 {
-            let message = lines.filter { !$0.hasPrefix("WARNING:") && !$0.lowercased().contains("level=warning") }.joined(separator: " ")
+            let message = lines.filter { !isWarning($0) }.joined(separator: " ")
             out.append(ExternalRules.compose.finding("compose: " + cleanup(message.isEmpty ? "config failed (exit \(r.status))" : message), at: file.location(1, 1)))
         }
         return out
@@ -135,7 +153,7 @@ public enum ExternalValidators {
     }
 
     /// Runs a tool with stdout and stderr combined, killed after `timeout`.
-    static func execute(_ exe: URL, _ args: [String], cwd: URL?, env: [String: String]) -> Result {
+    static func execute(_ exe: URL, _ args: [String], cwd: URL?, env: [String: String], input: String? = nil) -> Result {
         let p = Process()
         p.executableURL = exe
         p.arguments = args
@@ -146,8 +164,13 @@ public enum ExternalValidators {
         let pipe = Pipe()
         p.standardOutput = pipe
         p.standardError = pipe
-        p.standardInput = FileHandle.nullDevice
+        let stdin = Pipe()
+        p.standardInput = input == nil ? FileHandle.nullDevice : stdin
         do { try p.run() } catch { return Result(status: 127, output: "\(error)") }
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try? stdin.fileHandleForWriting.close()
+        }
         let killer = DispatchWorkItem { if p.isRunning { p.terminate() } }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
         let data = pipe.fileHandleForReading.readDataToEndOfFile()

@@ -80,6 +80,24 @@ public struct LintProject: Sendable {
         }
     }
 
+    /// Values Caddy's container would get from its `environment:` and `env_file:` (for `caddy validate`).
+    public func caddyEnvironmentValues(for caddy: CaddyFile) -> [String: String] {
+        var out: [String: String] = [:]
+        let dirs = [caddy.source.directory].map { $0.standardizedFileURL.path }
+        for e in envFiles where dirs.contains(e.source.directory.standardizedFileURL.path) { out.merge(e.values) { $1 } }
+        guard let (f, s) = caddyContainer(for: caddy) else { return out }
+        for (path, _) in s["env_file"]?.stringList ?? [] {
+            let url = f.source.directory.appendingPathComponent(path).standardizedFileURL
+            if let text = try? String(contentsOf: url, encoding: .utf8) {
+                out.merge(EnvFile(source: LintSource(path: path, url: url, kind: .env, text: text)).values) { $1 }
+            }
+        }
+        for (k, v, _) in s["environment"]?.keyValueEntries ?? [] {
+            if let v, let r = Interpolation.resolve(v, env: f.env) { out[k] = r }
+        }
+        return out
+    }
+
     /// Variables Caddy sees: from the Caddy container's environment and env files, the `.env` files next
     /// to the Caddyfile and its compose file, and `env:` in `.selfhost-lint.yaml`.
     public func caddyEnvironment(for caddy: CaddyFile) -> Set<String> {
