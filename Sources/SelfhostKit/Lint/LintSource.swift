@@ -65,8 +65,8 @@ public struct SkippedFile: Sendable, Codable, Hashable {
 
 /// Finds lintable files under the given paths and reads them safely.
 public enum LintDiscovery {
-    /// Files above this size are skipped: no real config is this large, and parsing stays bounded.
-    public static let maxFileSize = 16 * 1024 * 1024
+    /// Files above this size are skipped with a reason: no real config is this large, and time and memory stay bounded.
+    public static let maxFileSize = 4 * 1024 * 1024
     /// Directories never descended into.
     static let ignoredDirectories: Set<String> = [".git", ".hg", ".svn", "node_modules", ".build", ".venv", "vendor"]
 

@@ -3,7 +3,7 @@ struct UnreadableRule: LintRule {
     static let info = RuleInfo(
         id: "lint.unreadable", severity: .error,
         summary: "A compose file, Caddyfile, unit or .env is not readable text (invalid UTF-8, permission denied).",
-        why: "Every tool that reads the file will fail on it too; the position of the first invalid byte is reported. Binary files and files over 16 MiB are skipped with a reason instead.",
+        why: "Every tool that reads the file will fail on it too; the position of the first invalid byte is reported. Binary files and files over 4 MiB are skipped with a reason instead.",
         fix: "Save the file as UTF-8 text, or make it readable.",
         examples: [
             .bad(ExampleFile("compose.yaml", bytes: Array("services:\n  app:\n    image: caf".utf8) + [0xE9, 0x0A])),
