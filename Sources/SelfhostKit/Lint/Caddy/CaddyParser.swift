@@ -65,6 +65,9 @@ public struct CaddyFile: Sendable {
 struct CaddyParser {
     var tokens: [CaddyToken]
     var index = 0
+    var depth = 0
+    /// Blocks nested deeper than this are refused (real Caddyfiles nest three or four levels).
+    static let maxDepth = 64
 
     init(tokens: [CaddyToken]) { self.tokens = tokens }
 
@@ -125,6 +128,11 @@ struct CaddyParser {
 
     /// Directives until the `}` matching `open`.
     mutating func parseBlockBody(open: CaddyToken) throws(CaddySyntaxError) -> [CaddyDirective] {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maxDepth {
+            throw CaddySyntaxError(message: "blocks nested deeper than \(Self.maxDepth) levels", line: open.line, column: open.column)
+        }
         var body: [CaddyDirective] = []
         while true {
             guard index < tokens.count else {
