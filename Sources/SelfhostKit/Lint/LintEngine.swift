@@ -17,6 +17,8 @@ public struct LintReport: Sendable {
     public var config: LintConfig
     /// Source lines by shown path, for fingerprints.
     public var lines: [String: [Substring]] = [:]
+    /// The directory relative paths are relative to.
+    public var root: URL = URL(fileURLWithPath: "/")
 
     public func count(_ s: Severity) -> Int { findings.filter { $0.severity == s }.count }
 
@@ -61,7 +63,8 @@ public enum LintEngine {
         let ids = Set(active.map(\.info.id)).union(withExternal ? ExternalRules.all.map(\.id) : [])
         return LintReport(findings: findings, files: discovered.sources.map { ($0.path, $0.kind) }, skipped: discovered.skipped,
                           external: runs, rules: RuleRegistry.infos.filter { ids.contains($0.id) }, config: config,
-                          lines: Dictionary(discovered.sources.map { ($0.path, $0.lines) }, uniquingKeysWith: { a, _ in a }))
+                          lines: Dictionary(discovered.sources.map { ($0.path, $0.lines) }, uniquingKeysWith: { a, _ in a }),
+                          root: context.workingDirectory)
     }
 
     /// `--config FILE`, else `.selfhost-lint.yaml` in the working directory, else in the first directory linted.

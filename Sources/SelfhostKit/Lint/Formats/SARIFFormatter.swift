@@ -89,7 +89,7 @@ enum SARIFFormatter {
                     "rules": infos.map { rule($0, severity: severities[$0.id] ?? $0.severity) },
                 ]],
                 "columnKind": "unicodeCodePoints",
-                "originalUriBaseIds": ["%SRCROOT%": ["uri": "file://" + FileManager.default.currentDirectoryPath + "/"]],
+                "originalUriBaseIds": ["%SRCROOT%": ["uri": report.root.standardizedFileURL.absoluteString.hasSuffix("/") ? report.root.standardizedFileURL.absoluteString : report.root.standardizedFileURL.absoluteString + "/"]],
                 "results": results,
             ]],
         ]
