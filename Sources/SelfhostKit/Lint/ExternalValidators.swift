@@ -104,7 +104,7 @@ public enum ExternalValidators {
                 let rest = raw[range.upperBound...]
                 let line = Int(rest[m].dropLast(2)) ?? 1
                 let message = String(rest[m.upperBound...])
-                let ignoring = message.hasSuffix("ignoring.") || message.hasSuffix("ignoring")
+                let ignoring = message.contains(", ignoring")
                 out.append(ExternalRules.systemd.finding("systemd: " + message, at: file.location(line, 1), severity: ignoring ? .warning : .error))
             } else if raw.contains(name) {
                 generalErrors.append(raw.replacingOccurrences(of: file.url.path + ": ", with: "").replacingOccurrences(of: name + ": ", with: ""))
