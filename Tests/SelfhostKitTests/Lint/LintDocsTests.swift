@@ -10,7 +10,7 @@ struct LintDocsTests {
 
     @Test("docs/LINT.md lists every rule exactly as the rule files describe it")
     func upToDate() throws {
-        let url = LintFixtures.root.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let url = LintFixtures.root.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("docs/LINT.md")
         let doc = try String(contentsOf: url, encoding: .utf8)
         let range = try #require(doc.range(of: Self.marker))
