@@ -225,7 +225,6 @@ public enum ComposeSchema {
             }
             for p in pairs {
                 let key = p.key.string ?? ""
-                if path.isEmpty || key.hasPrefix("x-") && path == "" { }
                 if p.value.isNull, case .object = inner { continue }  // `networks: { front: }` is allowed
                 check(p.value, inner, path: path.isEmpty ? key : "\(path).\(key)", into: &issues)
             }

@@ -35,7 +35,9 @@ public enum RuleDocs {
     static func render(_ e: RuleExample) -> String {
         e.files.map { f in
             let body = f.bytes != nil ? "(binary content: \(f.bytes!.count) bytes, not valid UTF-8)" : f.content
-            return "  \(f.path)\(f.mode.map { " (mode \(String($0, radix: 8)))" } ?? ""):\n" + body.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") + "\n"
+            var lines = body.split(separator: "\n", omittingEmptySubsequences: false)
+            if lines.last?.isEmpty == true { lines.removeLast() }
+            return "  \(f.path)\(f.mode.map { " (mode \(String($0, radix: 8)))" } ?? ""):\n" + lines.map { "    " + $0 }.joined(separator: "\n") + "\n"
         }.joined()
     }
 

@@ -46,7 +46,9 @@ enum SystemdValues {
         case "UNSIGNED", "INTEGER":
             return Int(v) != nil ? nil : "invalid \(key)=\(v): expected an integer"
         case "LIMIT":
-            // MemoryMax=512M, 50%, infinity; TasksMax=100
+            // Only memory sizes are checked: rlimits take `soft:hard` and IO limits a device first.
+            guard key.hasPrefix("Memory") || key.hasPrefix("DefaultMemory") else { return nil }
+            // MemoryMax=512M, 50%, infinity
             if v == "infinity" || v.hasSuffix("%") && Double(v.dropLast()) != nil { return nil }
             let digits = v.prefix { $0.isNumber || $0 == "." }
             let unit = v.dropFirst(digits.count)

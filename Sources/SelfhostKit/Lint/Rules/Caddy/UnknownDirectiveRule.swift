@@ -28,8 +28,10 @@ struct UnknownDirectiveRule: LintRule {
             }
             for b in c.blocks {
                 switch b.kind {
-                case .site: walk(b.directives)
-                case .snippet: walk(b.directives.filter { !$0.name.text.hasPrefix("{") })
+                // Snippets are checked where they are imported: inside a site they are directives,
+                // inside a directive's block they are its options.
+                case .site: walk(c.expanded(b.directives))
+                case .snippet: break
                 case .globalOptions:
                     for d in b.directives where !CaddyVocabulary.globalOptions.contains(d.name.text) {
                         let hint = Suggestions.didYouMean(d.name.text, in: Array(CaddyVocabulary.globalOptions))

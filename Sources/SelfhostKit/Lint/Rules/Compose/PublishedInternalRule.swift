@@ -12,19 +12,26 @@ struct PublishedInternalRule: LintRule {
                     ComposeRuleSupport.service("caddy", image: "caddy:2.8.4", "ports: [\"80:80\", \"443:443\"]", "volumes: [\"./Caddyfile:/etc/caddy/Caddyfile:ro\"]"),
                     ComposeRuleSupport.service("app", "ports: [\"0.0.0.0:3000:3000\"]"))),
                  ExampleFile("Caddyfile", "app.example.com {\n\treverse_proxy app:3000\n}\n")),
+            .bad(ExampleFile("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("app", "ports: [\"8080:3000\"]"))),
+                 ExampleFile("Caddyfile", "app.example.com {\n\treverse_proxy localhost:8080\n}\n")),
             .good("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("db", image: "postgres:16.4", "ports: [\"127.0.0.1:5432:5432\"]", "expose: [\"5432\"]"))),
         ])
 
     func check(_ project: LintProject) -> [Diagnostic] {
         // Services some Caddyfile proxies to, by name.
         var proxied = Set<String>()
-        for c in project.caddyFiles { for (_, u) in c.upstreams where !u.isLocal { proxied.insert(u.host) } }
+        // Host ports a Caddy on the host proxies to (reverse_proxy localhost:PORT).
+        var proxiedPorts = Set<Int>()
+        for c in project.caddyFiles {
+            for (_, u) in c.upstreams { if u.isLocal { proxiedPorts.insert(u.port) } else { proxied.insert(u.host) } }
+        }
         var out: [Diagnostic] = []
         for (f, s) in project.services {
             let isDatabase = s.imageBaseName.map { ComposeRuleSupport.databaseImages.contains($0) } ?? false
-            let isProxied = proxied.contains(s.name) || (s["container_name"]?.text).map(proxied.contains) == true
-            guard isDatabase || isProxied else { continue }
+            let byName = proxied.contains(s.name) || (s["container_name"]?.text).map(proxied.contains) == true
             for p in s.ports(env: f.env) where !p.isLoopback {
+                let isProxied = byName || p.hostPorts.contains(where: proxiedPorts.contains)
+                guard isDatabase || isProxied else { continue }
                 let what = isDatabase ? "database service '\(s.name)' (\(s.imageBaseName ?? ""))" : "service '\(s.name)', which Caddy proxies to,"
                 let port = p.hostPorts.first.map(String.init) ?? "a random port"
                 out.append(Self.info.finding("\(what) is published on \(p.hostIP ?? "every address"):\(port)", at: f.source.location(p.line, p.column),

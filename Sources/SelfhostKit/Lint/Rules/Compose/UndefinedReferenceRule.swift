@@ -2,13 +2,14 @@
 struct UndefinedReferenceRule: LintRule {
     static let info = RuleInfo(
         id: "compose.undefined-ref", severity: .error,
-        summary: "A service refers to a network, volume, secret, config or service the file does not define.",
-        why: "Compose stops with 'service refers to undefined network/volume/secret' or 'depends on undefined service' at deploy time; a service with neither `image` nor `build` cannot start at all.",
+        summary: "A service refers to a network, volume, secret, config or service the file does not define (or breaks another consistency check compose makes).",
+        why: "Compose stops with 'service refers to undefined network/volume/secret' or 'depends on undefined service' at deploy time; it also rejects `network_mode` together with `networks`, and a healthcheck `test` list not starting with CMD, CMD-SHELL or NONE; a service with neither `image` nor `build` cannot start at all.",
         fix: "Define the name under the matching top-level section (or fix the typo), or remove the reference.",
         examples: [
             .bad("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("app", "networks: [frontend]"))),
             .bad("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("app", "depends_on: [db]"))),
             .bad("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("app", "volumes: [\"data:/var/lib/app\"]"))),
+            .bad("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("app", "healthcheck:", "  test: [\"curl\", \"-f\", \"http://localhost\"]"))),
             .good("compose.yaml", ComposeRuleSupport.file(
                 ComposeRuleSupport.service("app", "networks: [frontend]", "depends_on: [db]", "volumes: [\"data:/var/lib/app\", \"./conf:/conf:ro\"]"),
                 ComposeRuleSupport.service("db", image: "postgres:16.4", "networks: [frontend]"))
@@ -57,6 +58,14 @@ struct UndefinedReferenceRule: LintRule {
                     if !names.contains(target) {
                         out.append(Self.info.finding("network_mode refers to undefined service '\(target)'", at: f.location(s["network_mode"]!)))
                     }
+                }
+                if let mode = s["network_mode"], s["networks"] != nil {
+                    out.append(Self.info.finding("service '\(s.name)' sets both network_mode and networks, which compose rejects", at: f.location(mode),
+                                                 fix: "keep one of them"))
+                }
+                if let test = s["healthcheck"]?["test"]?.items?.first, let word = test.text, !["CMD", "CMD-SHELL", "NONE"].contains(word) {
+                    out.append(Self.info.finding("healthcheck test list must start with CMD, CMD-SHELL or NONE, not '\(word)'", at: f.location(test),
+                                                 fix: "write test: [\"CMD-SHELL\", \"\(word) …\"] or test: [\"CMD\", \"\(word)\", …]"))
                 }
                 if s["image"] == nil, s["build"] == nil, s["extends"] == nil {
                     out.append(Self.info.finding("service '\(s.name)' has neither `image` nor `build`", at: f.location(s.key), fix: "add `image: name:version` (or a `build:` section)"))
