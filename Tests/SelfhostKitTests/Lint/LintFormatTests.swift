@@ -98,6 +98,26 @@ struct LintFormatTests {
         #expect(again == out)
     }
 
+    @Test("sarif: valid against the OASIS SARIF 2.1.0 schema (python3-jsonschema)")
+    func sarifSchema() throws {
+        let check = "import json,sys,jsonschema; s=json.load(open(sys.argv[1])); d=json.load(open(sys.argv[2])); e=[x.message for x in jsonschema.Draft4Validator(s).iter_errors(d)]; print('\\n'.join(e)); sys.exit(1 if e else 0)"
+        guard let python = LintFixtures.requireTool("python3"),
+              ExternalValidators.execute(python, ["-c", "import jsonschema"], cwd: nil, env: ProcessInfo.processInfo.environment).status == 0 else {
+            if LintFixtures.inCI { Issue.record("python3-jsonschema is missing: apt-get install -y python3-jsonschema") }
+            return
+        }
+        let p = try ScratchProject(Self.files)
+        let (_, out, _) = try p.run { $0.format = .sarif }
+        let file = p.root.appendingPathComponent("out.sarif")
+        try Data(out.utf8).write(to: file)
+        let schema = LintFixtures.root.appendingPathComponent("sarif-schema-2.1.0.json").path
+        let r = ExternalValidators.execute(python, ["-c", check, schema, file.path], cwd: nil, env: ProcessInfo.processInfo.environment)
+        #expect(r.status == 0, "schema errors: \(r.output)")
+        // The validator is real: a broken document fails it.
+        try Data(out.replacingOccurrences(of: "\"2.1.0\"", with: "\"9.9\"").utf8).write(to: file)
+        #expect(ExternalValidators.execute(python, ["-c", check, schema, file.path], cwd: nil, env: ProcessInfo.processInfo.environment).status != 0)
+    }
+
     @Test("github: workflow commands with GitHub's escaping")
     func github() throws {
         #expect(GitHubFormatter.escapeData("50% done\r\nnext") == "50%25 done%0D%0Anext")

@@ -55,7 +55,7 @@ enum SARIFFormatter {
             var result: [String: Any] = [
                 "ruleId": ruleID,
                 "level": level(d.severity),
-                "message": ["text": d.fix.map { "\(d.message). Fix: \($0)" } ?? d.message],
+                "message": ["text": d.fix.map { (d.message.last.map { ".?!".contains($0) } == true ? d.message + " " : d.message + ". ") + "Fix: " + $0 } ?? d.message],
             ]
             if let i = index[ruleID] { result["ruleIndex"] = i }
             if let loc = d.location {
