@@ -100,3 +100,22 @@ struct LintCrossFileTests {
         #expect(hits.first?.location?.column == 19)
     }
 }
+
+@Suite("Lint override files and php_fastcgi")
+struct LintOverrideTests {
+    @Test("compose.override.yaml is partial: no missing-setting findings, references resolve through the base file")
+    func overrideFile() throws {
+        let base = ComposeRuleSupport.file(ComposeRuleSupport.service("app", "networks: [web]")) + "networks:\n  web:\n"
+        let p = try ScratchProject(["compose.yaml": base, "compose.override.yaml": "services:\n  app:\n    environment: {DEBUG: \"1\"}\n    networks: [web]\n    privileged: true\n"])
+        let report = try p.lint()
+        let override = report.findings.filter { $0.location?.file == "compose.override.yaml" }
+        #expect(override.map(\.ruleID) == ["compose.privileged"], "\(override.map(\.compilerStyle))")
+    }
+
+    @Test("php_fastcgi upstreams are checked like reverse_proxy")
+    func phpFastCGI() throws {
+        let p = try ScratchProject(["compose.yaml": CaddyExamples.stack, "Caddyfile": "blog.example.com {\n\troot * /srv\n\tphp_fastcgi wordpres:9000\n\tfile_server\n}\n"])
+        let f = try #require(try p.lint().findings("caddy.upstream-service").first)
+        #expect(f.location?.line == 3 && f.location?.column == 14)
+    }
+}

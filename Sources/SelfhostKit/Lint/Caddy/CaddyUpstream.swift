@@ -5,6 +5,8 @@ public struct CaddyUpstream: Sendable {
     public var port: Int
     public var portWritten: Bool
     public var token: CaddyToken
+    /// `reverse_proxy` or `php_fastcgi`.
+    public var directive = "reverse_proxy"
 
     /// True for addresses on the Caddy machine itself.
     public var isLocal: Bool {
@@ -49,19 +51,22 @@ public struct CaddyUpstream: Sendable {
 }
 
 extension CaddyFile {
-    /// Every `reverse_proxy` upstream in site blocks, with imports expanded, paired with the site's first address.
+    /// Every `reverse_proxy` and `php_fastcgi` upstream in site blocks, with imports expanded, paired with the site's first address.
     public var upstreams: [(site: String, upstream: CaddyUpstream)] {
         var out: [(String, CaddyUpstream)] = []
         func walk(_ directives: [CaddyDirective], site: String) {
             for d in directives {
-                if d.name.text == "reverse_proxy" {
+                if d.name.text == "reverse_proxy" || d.name.text == "php_fastcgi" {
                     var args = d.args
                     // A leading matcher (`@api`, `/api/*`, `*`) is not an upstream.
                     if let first = args.first, first.text.hasPrefix("@") || first.text.hasPrefix("/") || first.text == "*" { args.removeFirst() }
-                    for a in args { if let u = CaddyUpstream.parse(a) { out.append((site, u)) } }
-                    for sub in d.block ?? [] where sub.name.text == "to" {
-                        for a in sub.args { if let u = CaddyUpstream.parse(a) { out.append((site, u)) } }
+                    func add(_ t: CaddyToken) {
+                        guard var u = CaddyUpstream.parse(t) else { return }
+                        u.directive = d.name.text
+                        out.append((site, u))
                     }
+                    args.forEach(add)
+                    for sub in d.block ?? [] where sub.name.text == "to" { sub.args.forEach(add) }
                 } else if let block = d.block {
                     walk(block, site: site)
                 }

@@ -24,6 +24,17 @@ public struct ComposeFile: Sendable {
         }
     }
 
+    /// `compose.override.yaml`, `docker-compose.prod.yml`…: a partial file merged over a base file, so
+    /// "missing X" rules don't apply to it (the base file is linted for those).
+    public var isOverride: Bool {
+        let name = source.url.lastPathComponent.lowercased()
+        for base in ["compose.", "docker-compose."] where name.hasPrefix(base) {
+            let middle = name.dropFirst(base.count).split(separator: ".")
+            if middle.count >= 2 { return true }
+        }
+        return false
+    }
+
     /// Interpolation values: the neighbouring `.env`.
     public var env: [String: String] { dotEnv?.values ?? [:] }
 

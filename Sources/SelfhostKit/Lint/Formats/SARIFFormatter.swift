@@ -85,7 +85,6 @@ enum SARIFFormatter {
                 "tool": ["driver": [
                     "name": "selfhost-lint",
                     "version": SelfhostVersion.current,
-                    "informationUri": "https://github.com/selfhost/selfhost/blob/main/docs/LINT.md",
                     "rules": infos.map { rule($0, severity: severities[$0.id] ?? $0.severity) },
                 ]],
                 "columnKind": "unicodeCodePoints",

@@ -27,6 +27,8 @@ struct UpstreamPortRule: LintRule {
                     }
                     continue
                 }
+                // php_fastcgi without a port: Caddy's default there is not the HTTP one; nothing to compare.
+                if u.directive == "php_fastcgi" && !u.portWritten { continue }
                 guard !u.host.contains("."), let (f, s) = project.services(answering: u.host).first else { continue }
                 var ports = s.declaredPorts(env: f.env)
                 if let base = s.imageBaseName, let known = KnownImagePorts.byImage[base] { ports.formUnion(known) }

@@ -14,6 +14,7 @@ struct LogRotationRule: LintRule {
 
     func check(_ project: LintProject) -> [Diagnostic] {
         project.services.compactMap { f, s in
+            if f.isOverride && s["logging"] == nil { return nil }
             let logging = s["logging"]
             let driver = logging?["driver"]?.text ?? "json-file"
             guard driver == "json-file" else { return nil }

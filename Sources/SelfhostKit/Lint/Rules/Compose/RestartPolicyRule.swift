@@ -15,7 +15,7 @@ struct RestartPolicyRule: LintRule {
 
     func check(_ project: LintProject) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        for f in project.composeFiles {
+        for f in project.composeFiles where !f.isOverride {
             var oneShot = Set<String>()
             for s in f.services {
                 for p in s["depends_on"]?.pairs ?? [] where p.value["condition"]?.text == "service_completed_successfully" {

@@ -20,9 +20,14 @@ struct UndefinedReferenceRule: LintRule {
         var out: [Diagnostic] = []
         for f in project.composeFiles {
             guard f.root?.isMapping == true else { continue }
-            let networks = f.defined("networks").union(["default"])
-            let volumes = f.defined("volumes"), secrets = f.defined("secrets"), configs = f.defined("configs")
-            let names = Set(f.services.map(\.name))
+            // An override file (compose.override.yaml) may use what its base file in the same directory defines.
+            let family = f.isOverride
+                ? project.composeFiles.filter { $0.source.directory.standardizedFileURL.path == f.source.directory.standardizedFileURL.path }
+                : [f]
+            func union(_ section: String) -> Set<String> { family.reduce(into: Set<String>()) { $0.formUnion($1.defined(section)) } }
+            let networks = union("networks").union(["default"])
+            let volumes = union("volumes"), secrets = union("secrets"), configs = union("configs")
+            let names = Set(family.flatMap { $0.services.map(\.name) })
             func missing(_ what: String, _ name: String, _ node: YNode, _ known: Set<String>, section: String) {
                 let hint = Suggestions.didYouMean(name, in: Array(known)).map { " (\($0))" } ?? ""
                 out.append(Self.info.finding("service refers to undefined \(what) '\(name)'\(hint)", at: f.location(node),
@@ -67,7 +72,7 @@ struct UndefinedReferenceRule: LintRule {
                     out.append(Self.info.finding("healthcheck test list must start with CMD, CMD-SHELL or NONE, not '\(word)'", at: f.location(test),
                                                  fix: "write test: [\"CMD-SHELL\", \"\(word) …\"] or test: [\"CMD\", \"\(word)\", …]"))
                 }
-                if s["image"] == nil, s["build"] == nil, s["extends"] == nil {
+                if !f.isOverride, s["image"] == nil, s["build"] == nil, s["extends"] == nil {
                     out.append(Self.info.finding("service '\(s.name)' has neither `image` nor `build`", at: f.location(s.key), fix: "add `image: name:version` (or a `build:` section)"))
                 }
             }

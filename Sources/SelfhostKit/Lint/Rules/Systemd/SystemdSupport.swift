@@ -22,7 +22,7 @@ struct ComposeUnitTarget {
                 if w == "--project-directory", i + 1 < args.count { t.directory = args[i + 1]; i += 2; continue }
                 if w.hasPrefix("--project-directory=") { t.directory = String(w.dropFirst(20)) }
                 if t.command == nil, !w.hasPrefix("-") { t.command = w }
-                if t.command == "up", w == "-d" || w == "--detach" || (w.hasPrefix("-") && !w.hasPrefix("--") && w.contains("d")) { t.detached = true }
+                if t.command == "up", w == "-d" || w == "--detach" || w == "--wait" || (w.hasPrefix("-") && !w.hasPrefix("--") && w.contains("d")) { t.detached = true }
                 i += 1
             }
             return t

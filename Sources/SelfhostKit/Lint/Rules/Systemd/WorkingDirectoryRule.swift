@@ -22,6 +22,8 @@ struct WorkingDirectoryRule: LintRule {
                                                  fix: "add WorkingDirectory=/path/to/the/stack"))
                     continue
                 }
+                // Specifiers (%h, %S) and variables resolve only on the host.
+                if (t.directory ?? "").contains("%") || (t.directory ?? "").contains("$") || (t.fileArgument ?? "").contains("%") { continue }
                 let (_, onDisk, found) = t.composeFiles(in: project)
                 if found { continue }
                 let dir = t.directory ?? (t.fileArgument.map { ($0 as NSString).deletingLastPathComponent } ?? "")
