@@ -20,7 +20,8 @@ struct LintCLI: ParsableCommand {
 
             Silence a rule on one line with a comment: # selfhost-lint disable=compose.image-tag
             Project settings go in .selfhost-lint.yaml (disable, severity, env, public_ports, exclude).
-            Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage error or unreadable input.
+            Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage error or unreadable input
+            (a missing path, a malformed .selfhost-lint.yaml, a file that is not UTF-8 or not readable).
             """
     )
 

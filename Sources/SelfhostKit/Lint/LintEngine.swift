@@ -132,6 +132,8 @@ public enum LintCommand {
             for s in report.skipped { context.stderr.write("skipped: \(s.file): \(s.reason)\n") }
             for r in report.external where r.status == "skipped" { context.stderr.write("skipped: \(r.tool): \(r.detail)\n") }
         }
+        // A file that could not be read was not linted at all: that is an input error, not a finding.
+        if report.findings.contains(where: { $0.ruleID == "lint.unreadable" }) { return .usage }
         return report.fails(at: options.failOn) ? .problems : .success
     }
 }

@@ -19,7 +19,7 @@ struct LintHostileInputTests {
         let bytes = Array("services:\n  app:\n    image: caf".utf8) + [0xE9] + Array(":1.0\n".utf8)
         let p = try ScratchProject([ExampleFile("compose.yaml", bytes: bytes)])
         let (status, out, _) = try p.run()
-        #expect(status == .problems)
+        #expect(status == .usage)
         #expect(out.contains("compose.yaml:3:15: error: file is not valid UTF-8"))
     }
 
@@ -97,5 +97,18 @@ struct LintHostileInputTests {
             let p = try ScratchProject([ExampleFile(name, text)])
             _ = try p.lint()
         }
+    }
+}
+
+@Suite("Lint unreadable files")
+struct LintUnreadableTests {
+    @Test("a file that can't be opened is a lint.unreadable error, exit 2, and the other files are still linted")
+    func permissionDenied() throws {
+        guard getuid() != 0 else { return }  // root reads everything; the encoding case covers exit 2 there
+        let p = try ScratchProject([ExampleFile("a/compose.yaml", "services:\n  x:\n    image: nginx:1.27\n", mode: 0o000), ExampleFile("b/compose.yaml", "services:\n  y:\n    privileged: true\n")])
+        let (status, out, _) = try p.run()
+        #expect(status == .usage)
+        #expect(out.contains("a/compose.yaml: error: cannot read file"))
+        #expect(out.contains("compose.privileged"))
     }
 }
