@@ -7,8 +7,8 @@ struct LintCLI: ParsableCommand {
         commandName: "lint",
         abstract: "Lint compose files, Caddyfiles, systemd units and .env files — each alone and across files.",
         discussion: """
-            Finds compose.yaml / docker-compose.yml / *.compose.yaml, Caddyfiles, *.service / *.timer /
-            *.socket units and .env files under the given paths (default: the current directory).
+            Reads compose files, Caddyfiles, systemd units (.service, .timer, .socket)
+            and .env files under the given paths (default: the current directory).
 
             Examples:
               selfhost lint deploy/
@@ -18,10 +18,12 @@ struct LintCLI: ParsableCommand {
               selfhost lint --list-rules
               selfhost lint --explain compose.unbound-port
 
-            Silence a rule on one line with a comment: # selfhost-lint disable=compose.image-tag
-            Project settings go in .selfhost-lint.yaml (disable, severity, env, public_ports, exclude).
-            Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage error or unreadable input
-            (a missing path, a malformed .selfhost-lint.yaml, a file that is not UTF-8 or not readable).
+            Silence a rule on one line: # selfhost-lint disable=RULE
+            Project settings: .selfhost-lint.yaml (disable, severity, env,
+            public_ports, exclude). Reference: docs/LINT.md.
+
+            Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage error
+            or unreadable input (missing path, bad settings, a file not UTF-8).
             """
     )
 
