@@ -44,6 +44,44 @@ struct LintExternalTests {
         #expect(report.findings.filter { ($0.ruleID ?? "").hasPrefix("external.") }.isEmpty, "\(report.findings.map(\.compilerStyle))")
     }
 
+    /// Caddyfiles whose verdict our parser and rules must share with the real Caddy.
+    static let caddyCorpus: [(String, String)] = [
+        ("valid-basic", "localhost:8080 {\n\trespond hi\n}\n"),
+        ("valid-global-snippet", "{\n\tadmin off\n}\n(common) {\n\tencode gzip\n}\nlocalhost:8080 {\n\timport common\n\trespond ok\n}\n"),
+        ("valid-continuation", "localhost:8080 {\n\trespond \\\n\t\t\"hi\" 200\n}\n"),
+        ("valid-backticks-comments", "localhost:8080 { # c\n\trespond `a \"b\"` 200 # c2\n}\n"),
+        ("valid-matchers", "localhost:8080 {\n\t@a {\n\t\tpath /a*\n\t}\n\thandle @a {\n\t\trespond a\n\t}\n\thandle {\n\t\treverse_proxy localhost:9000 {\n\t\t\theader_up X-A b\n\t\t}\n\t}\n}\n"),
+        ("valid-multikey", "localhost:8080,\nlocalhost:8081 {\n\trespond hi\n}\n"),
+        ("valid-nobraces", "localhost:8080\nrespond hi\n"),
+        ("valid-empty-second-global", "localhost:8080 {\n\trespond hi\n}\n{\n}\n"),
+        ("valid-env-default", "{$SITE_ADDR:localhost:8080} {\n\trespond hi\n}\n"),
+        ("bad-unclosed", "localhost:8080 {\n\trespond hi\n"),
+        ("bad-extra-close", "localhost:8080 {\n\trespond hi\n}\n}\n"),
+        ("bad-quote", "localhost:8080 {\n\trespond \"hi\n}\n"),
+        ("bad-directive", "localhost:8080 {\n\trespnd hi\n}\n"),
+        ("bad-global-option", "{\n\tadmn off\n}\nlocalhost:8080 {\n\trespond hi\n}\n"),
+        ("bad-duplicate", "localhost:8080 {\n\trespond a\n}\nlocalhost:8080 {\n\trespond b\n}\n"),
+        ("bad-close-inline", "localhost:8080 {\n\trespond hi }\n"),
+        ("bad-one-line", "localhost:8080 { respond hi }\n"),
+        ("bad-second-global", "localhost:8080 {\n\trespond hi\n}\n{\n\tdebug\n}\n"),
+        ("bad-glued-brace", "localhost:8080{\n\trespond hi\n}\n"),
+        ("bad-unset-address", "{$SURELY_UNSET_SITE_VAR} {\n\treverse_proxy localhost:9000\n}\n"),
+    ]
+
+    @Test("our verdict on Caddyfiles matches `caddy validate`", arguments: caddyCorpus.map(\.0))
+    func caddyDifferential(_ name: String) throws {
+        guard Self.have("caddy", package: "caddy") else { return }
+        let text = try #require(Self.caddyCorpus.first { $0.0 == name }?.1)
+        let p = try ScratchProject(["Caddyfile": text])
+        let ours = try p.lint().findings.contains { $0.severity == .error && ($0.ruleID ?? "").hasPrefix("caddy.") }
+        let caddy = try #require(LintFixtures.requireTool("caddy"))
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "SURELY_UNSET_SITE_VAR")
+        let r = ExternalValidators.execute(caddy, ["validate", "--config", p.root.appendingPathComponent("Caddyfile").path, "--adapter", "caddyfile"], cwd: p.root, env: env)
+        #expect(ours == (r.status != 0), "\(name): ours=\(ours) caddy=\(r.status): \(r.output.split(separator: "\n").last ?? "")")
+        #expect(name.hasPrefix("bad-") == ours)
+    }
+
     @Test("systemd-analyze verify: ignored lines become warnings at their line; a missing binary is an error")
     func systemd() throws {
         guard Self.have("systemd-analyze", package: "systemd") else { return }

@@ -120,7 +120,7 @@ struct LintParserTests {
 
     @Test("Caddyfile tokens: quotes, backticks, heredoc, comments, continuation, placeholders")
     func caddyTokens() throws {
-        let src = "example.com { # comment\n\trespond \"a \\\"b\\\" c\" `raw \"q\"` \\\n\t\t200\n\theader X <<EOF\n\tline1\n\tEOF\n\troot * {$ROOT:/srv}\n}\n"
+        let src = "example.com { # comment\n\trespond \"a \\\"b\\\" c\" `raw \"q\"` \\\n\t\t200\n\trespond <<EOF\n\t\tline1\n\t\tEOF 200\n\troot * {$ROOT:/srv}\n}\n"
         let tokens = try CaddyLexer.tokenize(src)
         let texts = tokens.map(\.text)
         #expect(texts.contains("a \"b\" c"))
@@ -130,7 +130,10 @@ struct LintParserTests {
         let twoHundred = try #require(tokens.first { $0.text == "200" })
         #expect(twoHundred.logicalLine == respond.logicalLine)  // joined by the backslash
         #expect(twoHundred.line == respond.line + 1)
-        #expect(texts.contains("\tline1"))
+        #expect(texts.contains("line1"))
+        let heredoc = try #require(tokens.firstIndex { $0.text == "line1" })
+        #expect(tokens[heredoc + 1].text == "200" && tokens[heredoc + 1].logicalLine == tokens[heredoc].logicalLine)
+        #expect(tokens[heredoc + 2].text == "root" && tokens[heredoc + 2].logicalLine != tokens[heredoc].logicalLine)
         let ph = try #require(tokens.first { $0.text.hasPrefix("{$") })
         #expect(ph.envPlaceholders.first?.name == "ROOT" && ph.envPlaceholders.first?.defaultValue == "/srv")
         #expect(respond.line == 2 && respond.column == 2)
@@ -161,6 +164,9 @@ struct LintParserTests {
         ("example.com {\n}\n}\n", 3, 1),
         ("example.com {\n\trespond \"oops\n}\n", 2, 10),
         ("example.com {\n\theader X <<END\n\tno end\n}\n", 2, 11),
+        ("example.com {\n\trespond hi }\n", 2, 13),
+        ("example.com { respond hi }\n", 1, 15),
+        ("{\n\tdebug\n}\nexample.com {\n}\n{\n\tdebug\n}\n", 6, 1),
     ])
     func caddyErrors(_ src: String, _ line: Int, _ column: Int) {
         let file = CaddyFile(source: LintSource(path: "Caddyfile", url: URL(fileURLWithPath: "/tmp/Caddyfile"), kind: .caddyfile, text: src))

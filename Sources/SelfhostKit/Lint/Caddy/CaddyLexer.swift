@@ -117,20 +117,33 @@ public enum CaddyLexer {
                         if i < chars.count { advance() }
                         var body: [String] = []
                         var closed = false
+                        var indent = ""
                         while i < chars.count {
-                            var text = ""
+                            // The closing marker starts its line (after indentation) and may be followed
+                            // by more arguments on that line: `MARKER 200`.
+                            var lead = ""
+                            while i < chars.count, chars[i] == " " || chars[i] == "\t" { lead.unicodeScalars.append(chars[i]); advance() }
+                            var k = i
+                            var word = ""
+                            while k < chars.count, isMarkerChar(chars[k]) { word.unicodeScalars.append(chars[k]); k += 1 }
+                            if word == marker, k == chars.count || chars[k] == " " || chars[k] == "\t" || chars[k] == "\n" || chars[k] == "\r" {
+                                while i < k { advance() }
+                                indent = lead
+                                closed = true
+                                break
+                            }
+                            var text = lead
                             while i < chars.count, chars[i] != "\n" { text.unicodeScalars.append(chars[i]); advance() }
                             if i < chars.count { advance() }
-                            if text.trimmingCharacters(in: .whitespaces) == marker { closed = true; break }
                             body.append(text)
                         }
                         if !closed {
                             throw CaddySyntaxError(message: "heredoc <<\(marker) is never closed", line: openLine, column: openColumn)
                         }
-                        tokens.append(CaddyToken(text: body.joined(separator: "\n"), line: openLine, column: openColumn, logicalLine: start.logical, quoted: true))
-                        logical += line - openLine - 1
-                        // The closing marker ends the line; what follows starts a new logical line.
-                        logical += 1
+                        // Caddy removes the closing marker's indentation from every line of the body.
+                        let text = body.map { $0.hasPrefix(indent) ? String($0.dropFirst(indent.count)) : $0 }.joined(separator: "\n")
+                        tokens.append(CaddyToken(text: text, line: openLine, column: openColumn, logicalLine: start.logical, quoted: true))
+                        // Tokens after the closing marker stay on the heredoc's logical line.
                         continue
                     }
                 }

@@ -79,12 +79,14 @@ struct CaddyParser {
                 throw CaddySyntaxError(message: "unexpected '}' with no block open", line: first.line, column: first.column)
             }
             if first.isOpenBrace {
-                // A block with no keys: only the first one, the global options block.
-                guard blocks.isEmpty else {
-                    throw CaddySyntaxError(message: "a block without a site address; only the first block may be the global options block", line: first.line, column: first.column)
-                }
+                // A block with no keys: only the first one, the global options block (Caddy drops empty ones).
                 index += 1
+                try expectLineEnd(after: first)
                 let body = try parseBlockBody(open: first)
+                if !blocks.isEmpty {
+                    if body.isEmpty { continue }
+                    throw CaddySyntaxError(message: "a block without a site address is the global options block and must come first", line: first.line, column: first.column)
+                }
                 blocks.append(CaddyServerBlock(kind: .globalOptions, keys: [], directives: body, line: first.line, column: first.column))
                 continue
             }
@@ -105,6 +107,7 @@ struct CaddyParser {
             let name = keys.first?.text ?? ""
             let isSnippet = keys.count == 1 && name.hasPrefix("(") && name.hasSuffix(")") && name.count > 2
             if let open {
+                try expectLineEnd(after: open)
                 let body = try parseBlockBody(open: open)
                 blocks.append(CaddyServerBlock(kind: isSnippet ? .snippet(String(name.dropFirst().dropLast())) : .site, keys: keys, directives: body, line: first.line, column: first.column))
             } else if blocks.isEmpty || (blocks.count == 1 && blocks[0].kind == .globalOptions) {
@@ -126,6 +129,14 @@ struct CaddyParser {
         return blocks
     }
 
+    /// `{` must end its line, as in Caddy ("Unexpected next token after '{' on same line").
+    func expectLineEnd(after open: CaddyToken) throws(CaddySyntaxError) {
+        if index < tokens.count, tokens[index].logicalLine == open.logicalLine {
+            let n = tokens[index]
+            throw CaddySyntaxError(message: "unexpected '\(n.text)' after '{' on the same line; start a new line", line: n.line, column: n.column)
+        }
+    }
+
     /// Directives until the `}` matching `open`.
     mutating func parseBlockBody(open: CaddyToken) throws(CaddySyntaxError) -> [CaddyDirective] {
         depth += 1
@@ -143,6 +154,12 @@ struct CaddyParser {
                 return body
             }
             body.append(try parseDirective())
+            // A `}` after arguments on the same line is not a closing brace to Caddy.
+            if index < tokens.count, tokens[index].isCloseBrace, let last = body.last,
+               tokens[index].logicalLine == last.name.logicalLine && last.block == nil {
+                let t = tokens[index]
+                throw CaddySyntaxError(message: "'}' must be on its own line (Caddy reads it as an argument here, leaving the block unclosed)", line: t.line, column: t.column)
+            }
         }
     }
 
@@ -158,11 +175,7 @@ struct CaddyParser {
             let t = tokens[index]
             if t.isOpenBrace {
                 index += 1
-                // `{` must end its line.
-                if index < tokens.count, tokens[index].logicalLine == t.logicalLine, !tokens[index].isCloseBrace {
-                    let n = tokens[index]
-                    throw CaddySyntaxError(message: "unexpected token '\(n.text)' after '{' on the same line", line: n.line, column: n.column)
-                }
+                try expectLineEnd(after: t)
                 let block = try parseBlockBody(open: t)
                 return CaddyDirective(name: name, args: args, block: block, openBrace: t)
             }
