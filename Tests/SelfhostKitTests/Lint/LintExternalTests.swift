@@ -94,6 +94,51 @@ struct LintExternalTests {
         #expect(try q.lint(external: true).findings("external.systemd-analyze").contains { $0.severity == .error })
     }
 
+    @Test("every line systemd-analyze ignores is a systemd.* error at the same line, and nothing else is")
+    func systemdDifferential() throws {
+        guard Self.have("systemd-analyze", package: "systemd") else { return }
+        let text = try String(contentsOf: LintFixtures.root.appendingPathComponent("systemd/differential.service"), encoding: .utf8)
+        let p = try ScratchProject(["differential.service": text])
+        let sa = try #require(LintFixtures.requireTool("systemd-analyze"))
+        let r = ExternalValidators.execute(sa, ["verify", p.root.appendingPathComponent("differential.service").path], cwd: p.root, env: ProcessInfo.processInfo.environment)
+        var theirs = Set<Int>()
+        for line in r.output.split(separator: "\n") where line.lowercased().contains("ignoring") {
+            guard let range = line.range(of: "differential.service:") else { continue }
+            if let n = Int(line[range.upperBound...].prefix { $0.isNumber }) { theirs.insert(n) }
+        }
+        #expect(theirs.count >= 10, "systemd flagged: \(r.output)")
+        let ours = Set(try p.lint().findings.filter { $0.severity == .error && ($0.ruleID ?? "").hasPrefix("systemd.") }.compactMap(\.location?.line))
+        #expect(ours == theirs, "only ours: \(ours.subtracting(theirs).sorted()), only systemd's: \(theirs.subtracting(ours).sorted())")
+    }
+
+    /// Compose files whose verdict (valid or not) our schema and reference rules share with docker-compose.
+    /// Not here: an undefined network (docker-compose 1.x `config` lets it pass and fails at `up`; compose v2
+    /// rejects it) and `privileged: yes` (1.x reads YAML 1.1, where yes is true; compose v2 reads YAML 1.2).
+    static let composeCorpus: [(String, String)] = [
+        ("valid-full", "services:\n  web:\n    image: nginx:1.27\n    ports: [\"127.0.0.1:8080:80\"]\n    networks: [front]\n    depends_on: [db]\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n    logging: {driver: json-file, options: {max-size: 10m}}\n  db:\n    image: postgres:16.4\n    volumes: [\"data:/var/lib/postgresql/data\"]\n    networks: [front]\nnetworks:\n  front:\nvolumes:\n  data:\n"),
+        ("valid-extensions", "x-base: &b\n  image: nginx:1.27\nservices:\n  a:\n    <<: *b\n    x-note: hi\n"),
+        ("bad-unknown-key", "services:\n  web:\n    image: nginx:1.27\n    restat: always\n"),
+        ("bad-unknown-top", "services:\n  web:\n    image: nginx:1.27\nnetwork:\n  a:\n"),
+        ("bad-undefined-volume", "services:\n  web:\n    image: nginx:1.27\n    volumes: [\"data:/data\"]\n"),
+        ("bad-undefined-dependency", "services:\n  web:\n    image: nginx:1.27\n    depends_on: [db]\n"),
+        ("bad-ports-type", "services:\n  web:\n    image: nginx:1.27\n    ports: \"80:80\"\n"),
+        ("bad-logging-type", "services:\n  web:\n    image: nginx:1.27\n    logging: json-file\n"),
+        ("bad-yaml", "services:\n  web:\n    image: [nginx\n"),
+    ]
+
+    @Test("our verdict on compose files matches docker-compose config", arguments: composeCorpus.map(\.0))
+    func composeDifferential(_ name: String) throws {
+        guard Self.have("docker-compose", package: "docker-compose") else { return }
+        let text = try #require(Self.composeCorpus.first { $0.0 == name }?.1)
+        let p = try ScratchProject(["compose.yaml": text])
+        let rules: Set<String> = ["compose.syntax", "compose.schema", "compose.type", "compose.undefined-ref"]
+        let ours = try p.lint().findings.contains { $0.severity == .error && rules.contains($0.ruleID ?? "") }
+        let dc = try #require(LintFixtures.requireTool("docker-compose"))
+        let r = ExternalValidators.execute(dc, ["-f", "compose.yaml", "config", "-q"], cwd: p.root, env: ProcessInfo.processInfo.environment)
+        #expect(ours == (r.status != 0), "\(name): ours=\(ours) docker-compose=\(r.status): \(r.output)")
+        #expect(name.hasPrefix("bad-") == ours)
+    }
+
     @Test("docker compose config: an unknown key is an error; the production files pass (top-level name: too)")
     func compose() throws {
         guard Self.have("docker-compose", package: "docker-compose") else { return }
