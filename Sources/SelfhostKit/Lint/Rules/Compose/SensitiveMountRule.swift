@@ -2,7 +2,7 @@
 struct SensitiveMountRule: LintRule {
     static let sensitive = ["/", "/etc", "/proc", "/sys", "/dev", "/boot", "/root", "/home", "/var/lib/docker", "/run", "/var/run", "/var/log", "/usr", "/lib", "/bin", "/sbin", "/var/lib", "/var"]
     /// Read-only files commonly shared for the time zone and identity.
-    static let harmlessReadOnly: Set<String> = ["/etc/localtime", "/etc/timezone", "/etc/hostname", "/etc/machine-id", "/etc/os-release", "/usr/share/zoneinfo"]
+    static let harmlessReadOnly: Set<String> = ["/etc/localtime", "/etc/timezone", "/etc/hostname", "/etc/machine-id", "/etc/os-release", "/usr/share/zoneinfo", "/etc/ssl/certs", "/etc/ca-certificates", "/etc/pki/ca-trust"]
 
     static let info = RuleInfo(
         id: "compose.sensitive-mount", severity: .error,
