@@ -19,7 +19,8 @@ public struct LintProject: Sendable {
                 let dotEnvURL = s.directory.appendingPathComponent(".env").standardizedFileURL
                 var env = envFiles.first { $0.source.url.standardizedFileURL.path == dotEnvURL.path }
                 if env == nil, let data = FileManager.default.contents(atPath: dotEnvURL.path), let text = String(data: data, encoding: .utf8) {
-                    env = EnvFile(source: LintSource(path: dotEnvURL.path, url: dotEnvURL, kind: .env, text: text))
+                    let dir = (s.path as NSString).deletingLastPathComponent
+                    env = EnvFile(source: LintSource(path: dir.isEmpty ? ".env" : dir + "/.env", url: dotEnvURL, kind: .env, text: text))
                 }
                 composeFiles.append(ComposeFile(source: s, dotEnv: env))
             case .caddyfile: caddyFiles.append(CaddyFile(source: s))
