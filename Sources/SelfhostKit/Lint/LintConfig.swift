@@ -43,7 +43,7 @@ public struct LintConfig: Sendable {
         func ruleID(_ n: YNode) throws -> String {
             guard let id = n.string else { throw SelfhostError.usage("expected a rule id", at: loc(n)) }
             guard knownRules.contains(id) else {
-                let hint = Suggestions.didYouMean(id, in: Array(knownRules)) ?? "run `selfhost lint --list-rules` to see the ids"
+                let hint = LintSuggest.didYouMean(id, in: Array(knownRules)) ?? "run `selfhost lint --list-rules` to see the ids"
                 throw SelfhostError.usage("unknown rule '\(id)'", at: loc(n), remedy: hint)
             }
             return id
@@ -75,7 +75,7 @@ public struct LintConfig: Sendable {
                 config.exclude = (p.value.items ?? []).compactMap(\.string)
             default:
                 throw SelfhostError.usage("unknown setting '\(key)'", at: loc(p.key),
-                                          remedy: Suggestions.didYouMean(key, in: keys) ?? "known settings: \(keys.joined(separator: ", "))")
+                                          remedy: LintSuggest.didYouMean(key, in: keys) ?? "known settings: \(keys.joined(separator: ", "))")
             }
         }
         return config

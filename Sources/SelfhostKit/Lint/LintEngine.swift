@@ -114,7 +114,7 @@ public enum LintCommand {
         }
         if let id = options.explain {
             guard let info = RuleRegistry.info(id) else {
-                let hint = Suggestions.didYouMean(id, in: RuleRegistry.infos.map(\.id)) ?? "run `selfhost lint --list-rules`"
+                let hint = LintSuggest.didYouMean(id, in: RuleRegistry.infos.map(\.id)) ?? "run `selfhost lint --list-rules`"
                 throw SelfhostError.usage("unknown rule '\(id)'", remedy: hint)
             }
             context.stdout.write(options.format == .json ? JSONOutput.encode(RuleDocs.JSONRule(info)) : RuleDocs.explain(info, style: context.style))

@@ -88,6 +88,22 @@ struct LintHostileInputTests {
         #expect(report.findings("caddy.syntax").first?.message.contains("nested deeper") == true)
     }
 
+    @Test("a multi-megabyte key, directive or unit key stays fast (no quadratic did-you-mean)")
+    func hugeNames() throws {
+        let huge = String(repeating: "x", count: 3_000_000)
+        let p = try ScratchProject([
+            "compose.yaml": "services:\n  app:\n    image: nginx:1.27\n    \(huge): 1\n",
+            "Caddyfile": "example.com {\n\t\(huge)\n}\n",
+            "a.service": "[Service]\nExecStart=/bin/true\n\(huge)=1\n",
+        ])
+        let report = try p.lint()
+        // libyaml refuses simple keys over 1024 characters: a located syntax error.
+        #expect(report.findings("compose.schema").count + report.findings("compose.syntax").count == 1)
+        #expect(report.findings("caddy.unknown-directive").count == 1)
+        #expect(report.findings.allSatisfy { $0.message.count < 400 })
+        #expect(report.findings("systemd.unknown-key").count == 1)
+    }
+
     @Test("garbage in every kind of file never crashes", arguments: ["compose.yaml", "Caddyfile", "a.service", ".env"])
     func garbage(_ name: String) throws {
         var rng = SystemRandomNumberGenerator()

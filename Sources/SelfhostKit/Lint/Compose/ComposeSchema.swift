@@ -239,8 +239,8 @@ public enum ComposeSchema {
                 if key.hasPrefix("x-") { continue }
                 guard let sub = fields[key] else {
                     let where_ = path.isEmpty ? "at the top level" : "in '\(path)'"
-                    let hint = Suggestions.didYouMean(key, in: Array(fields.keys))
-                    issues.append(Issue(kind: .unknownKey, message: "unknown key '\(key)' \(where_)" + (hint.map { "; \($0)" } ?? ""), node: p.key,
+                    let hint = LintSuggest.didYouMean(key, in: Array(fields.keys))
+                    issues.append(Issue(kind: .unknownKey, message: "unknown key '\(key.shownName)' \(where_)" + (hint.map { "; \($0)" } ?? ""), node: p.key,
                                         fix: hint.map { "rename it: \($0)" } ?? "remove it, or prefix it with `x-` to keep it as an extension"))
                     continue
                 }

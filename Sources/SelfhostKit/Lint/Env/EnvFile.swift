@@ -43,7 +43,7 @@ public struct EnvFile: Sendable {
             }
             let key = body[..<eq].trimmingCharacters(in: .whitespaces)
             if key.isEmpty || !key.allSatisfy({ $0 == "_" || $0 == "." || $0 == "-" || $0.isLetter || $0.isNumber }) {
-                problems.append(Problem(message: "invalid variable name '\(key)'", line: lineNo, column: col))
+                problems.append(Problem(message: "invalid variable name '\(key.shownName)'", line: lineNo, column: col))
                 continue
             }
             var rest = body[body.index(after: eq)...]

@@ -34,7 +34,7 @@ enum SystemdValues {
         if let e = enums[key] {
             if e.values.contains(v) || (e.allowBoolean && booleans.contains(v.lowercased())) { return nil }
             let choices = (e.allowBoolean ? ["yes", "no"] : []) + e.values.sorted()
-            let hint = Suggestions.didYouMean(v, in: choices).map { "; \($0)" } ?? ""
+            let hint = LintSuggest.didYouMean(v, in: choices).map { "; \($0)" } ?? ""
             return "invalid \(key)=\(v): expected one of \(choices.joined(separator: ", "))\(hint)"
         }
         switch type {

@@ -19,8 +19,8 @@ struct UnknownDirectiveRule: LintRule {
                     let name = d.name.text
                     if name.hasPrefix("@") { continue }  // named matcher definition
                     if !CaddyVocabulary.directives.contains(name) {
-                        let hint = Suggestions.didYouMean(name, in: Array(CaddyVocabulary.directives))
-                        out.append(Self.info.finding("unrecognized directive '\(name)'" + (hint.map { "; \($0)" } ?? ""), at: c.location(d.name)))
+                        let hint = LintSuggest.didYouMean(name, in: Array(CaddyVocabulary.directives))
+                        out.append(Self.info.finding("unrecognized directive '\(name.shownName)'" + (hint.map { "; \($0)" } ?? ""), at: c.location(d.name)))
                     } else if CaddyVocabulary.containers.contains(name), let block = d.block {
                         walk(block)
                     }
@@ -34,8 +34,8 @@ struct UnknownDirectiveRule: LintRule {
                 case .snippet: break
                 case .globalOptions:
                     for d in b.directives where !CaddyVocabulary.globalOptions.contains(d.name.text) {
-                        let hint = Suggestions.didYouMean(d.name.text, in: Array(CaddyVocabulary.globalOptions))
-                        out.append(Self.info.finding("unrecognized global option '\(d.name.text)'" + (hint.map { "; \($0)" } ?? ""), at: c.location(d.name)))
+                        let hint = LintSuggest.didYouMean(d.name.text, in: Array(CaddyVocabulary.globalOptions))
+                        out.append(Self.info.finding("unrecognized global option '\(d.name.text.shownName)'" + (hint.map { "; \($0)" } ?? ""), at: c.location(d.name)))
                     }
                 }
             }

@@ -29,7 +29,7 @@ struct UpstreamServiceRule: LintRule {
                 if u.host.contains(".") { continue }  // a DNS name outside compose
                 let matches = project.services(answering: u.host)
                 if matches.isEmpty {
-                    let hint = Suggestions.didYouMean(u.host, in: allNames).map { "; \($0)" } ?? ""
+                    let hint = LintSuggest.didYouMean(u.host, in: allNames).map { "; \($0)" } ?? ""
                     out.append(Self.info.finding("reverse_proxy upstream '\(u.host)' is not a service in any linted compose file\(hint)", at: c.location(u.token)))
                 } else if container == nil {
                     out.append(Self.info.finding("Caddy runs on the host (no compose service mounts this Caddyfile), so it can't resolve the compose service name '\(u.host)'", at: c.location(u.token),

@@ -19,11 +19,11 @@ struct UnknownKeyRule: LintRule {
                 if known[a.key] != nil || SystemdValues.newerKeys[a.section]?.contains(a.key) == true || a.key.hasPrefix("X-") { continue }
                 var candidates = Array(known.keys)
                 candidates += SystemdValues.newerKeys[a.section].map(Array.init) ?? []
-                var hint = Suggestions.didYouMean(a.key, in: candidates).map { "; \($0)" } ?? ""
+                var hint = LintSuggest.didYouMean(a.key, in: candidates).map { "; \($0)" } ?? ""
                 if hint.isEmpty, let other = SystemdDirectives.sections.first(where: { $0.key != a.section && $0.value[a.key] != nil && UnknownSectionRule.byType[u.unitType]?.contains($0.key) == true }) {
                     hint = "; it belongs in [\(other.key)]"
                 }
-                out.append(Self.info.finding("unknown key '\(a.key)' in [\(a.section)]\(hint); systemd ignores it", at: u.location(a)))
+                out.append(Self.info.finding("unknown key '\(a.key.shownName)' in [\(a.section)]\(hint); systemd ignores it", at: u.location(a)))
             }
         }
         return out

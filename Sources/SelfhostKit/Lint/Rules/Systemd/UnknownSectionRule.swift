@@ -20,8 +20,8 @@ struct UnknownSectionRule: LintRule {
         for u in project.units {
             guard let allowed = Self.byType[u.unitType] else { continue }
             for s in u.sections where !allowed.contains(s.name) && !s.name.hasPrefix("X-") {
-                let hint = Suggestions.didYouMean(s.name, in: Array(allowed)).map { "; \($0)" } ?? ""
-                out.append(Self.info.finding("unknown section [\(s.name)] in a .\(u.unitType) unit\(hint)", at: u.source.location(s.line, s.column)))
+                let hint = LintSuggest.didYouMean(s.name, in: Array(allowed)).map { "; \($0)" } ?? ""
+                out.append(Self.info.finding("unknown section [\(s.name.shownName)] in a .\(u.unitType) unit\(hint)", at: u.source.location(s.line, s.column)))
             }
         }
         return out
