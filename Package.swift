@@ -41,7 +41,10 @@ let package = Package(
         ),
         // Build-time tool: turns catalog/ and templates/ into Swift string literals,
         // so the binary carries its data and works when copied anywhere.
-        .executableTarget(name: "EmbedResourcesTool"),
+        .executableTarget(
+            name: "EmbedResourcesTool",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
         .plugin(
             name: "EmbedResources",
             capability: .buildTool(),
@@ -49,7 +52,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SelfhostKitTests",
-            dependencies: ["SelfhostKit"],
+            dependencies: ["SelfhostKit", "selfhost"],
             exclude: ["Fixtures"]
         ),
     ],

@@ -3,6 +3,9 @@ import ArgumentParser
 /// Every subcommand, in the order `--help` lists them.
 enum CommandRegistry {
     static let all: [any ParsableCommand.Type] = [
+        Recommend.self,
+        CatalogCommand.self,
+        CostCLI.self,
         LintCLI.self,
     ]
 }

@@ -12,8 +12,17 @@ public struct ResourceStore: Sendable {
     }
 
     public private(set) var files: [String: File]
+    /// Relative paths a user directory added or replaced.
+    public private(set) var overlaidPaths: Set<String> = []
 
     public init(files: [String: File]) { self.files = files }
+
+    /// The shipped file at `path` as a pre-parsed tree (built at compile time), unless a user
+    /// directory overrides it. Nil for non-YAML files and for files that aren't valid YAML.
+    public func prebuiltTree(_ path: String) -> TreeValue? {
+        guard !overlaidPaths.contains(path) else { return nil }
+        return EmbeddedResources.trees[path]?()
+    }
 
     /// The files compiled into the binary.
     public static let embedded: ResourceStore = ResourceStore(
@@ -53,6 +62,7 @@ public struct ResourceStore: Sendable {
             }
             let key = "catalog/" + rel
             copy.files[key] = File(path: key, displayPath: url.path, contents: text)
+            copy.overlaidPaths.insert(key)
         }
         return copy
     }

@@ -30,6 +30,11 @@ public enum Suggestions {
             let lc = c.lowercased()
             var score = distance(needle, lc)
             if needle.count >= 4, lc.hasPrefix(needle) || needle.hasPrefix(lc) { score = min(score, 1) }
+            // "googel" should find "google analytics": compare with each word and with a
+            // same-length prefix, at a one-point penalty.
+            let words = lc.split(whereSeparator: { $0 == " " || $0 == "-" }).map(String.init)
+            if words.count > 1 { for w in words { score = min(score, distance(needle, w) + 1) } }
+            if lc.count > needle.count { score = min(score, distance(needle, String(lc.prefix(needle.count))) + 1) }
             if score <= threshold { scored.append((c, score)) }
         }
         scored.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }

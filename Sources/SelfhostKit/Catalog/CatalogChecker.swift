@@ -1,0 +1,153 @@
+import Yams
+
+/// Checks across entries: ids, references and their two-way links, duplicates, licenses,
+/// pinned images, and the honesty rules (a missing figure must say it is unpublished).
+struct CatalogChecker {
+    let apps: [(App, ResourceStore.File, Node)]
+    let saas: [(SaaS, ResourceStore.File, Node)]
+    let categories: [Category]
+    let spdx: Set<String>
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(apps: [(App, ResourceStore.File, Node)], saas: [(SaaS, ResourceStore.File, Node)], categories: [Category], spdx: Set<String>) {
+        self.apps = apps
+        self.saas = saas
+        self.categories = categories
+        self.spdx = spdx
+    }
+
+    private mutating func error(_ message: String, _ file: ResourceStore.File, _ node: Node?, fix: String? = nil) {
+        let location = node?.location(in: file.displayPath) ?? SourceLocation(file: file.displayPath)
+        diagnostics.append(Diagnostic(.error, message, at: location, rule: "catalog.reference", fix: fix))
+    }
+
+    mutating func run() {
+        let appIDs = apps.map(\.0.id)
+        let saasIDs = saas.map(\.0.id)
+        let categoryIDs = categories.map(\.id)
+        let appByID = Dictionary(apps.map { ($0.0.id, $0.0) }, uniquingKeysWith: { a, _ in a })
+        let saasByID = Dictionary(saas.map { ($0.0.id, $0.0) }, uniquingKeysWith: { a, _ in a })
+
+        // Ids: well-formed, equal to the file name, unique across apps and SaaS.
+        var seenIDs: [String: String] = [:]
+        for (id, file, node) in apps.map({ ($0.0.id, $0.1, $0.2) }) + saas.map({ ($0.0.id, $0.1, $0.2) }) {
+            let idNode = node.mapping?["id"]
+            if !id.allSatisfy({ ($0.isLowercase && $0.isASCII) || $0.isNumber || $0 == "-" }) {
+                error("id '\(id)' may hold only a-z, 0-9 and '-'", file, idNode)
+            }
+            let base = file.path.split(separator: "/").last.map { String($0.split(separator: ".").first ?? "") } ?? ""
+            if base != id { error("id '\(id)' differs from the file name '\(base)'", file, idNode, fix: "rename the file to \(id).yaml or change the id") }
+            if let other = seenIDs[id] { error("duplicate id '\(id)' (also in \(other))", file, idNode) }
+            seenIDs[id] = file.displayPath
+        }
+
+        // Aliases: unique, and never another entry's id. Every clashing use is reported.
+        var uses: [String: [(id: String, file: ResourceStore.File, node: Node?)]] = [:]
+        for (entry, file, node) in saas {
+            uses[Catalog.normalize(entry.id), default: []].append((entry.id, file, node.mapping?["id"]))
+            for (i, alias) in entry.aliases.enumerated() {
+                uses[Catalog.normalize(alias), default: []].append((entry.id, file, node.mapping?["aliases"]?.sequence?.item(i)))
+            }
+        }
+        for (name, list) in uses.sorted(by: { $0.key < $1.key }) {
+            let owners = Set(list.map(\.id))
+            guard owners.count > 1 else { continue }
+            for use in list {
+                let others = owners.subtracting([use.id]).sorted().joined(separator: ", ")
+                error("name '\(name)' is ambiguous: also used by \(others)", use.file, use.node,
+                      fix: "remove the alias from one of the entries")
+            }
+        }
+
+        for (app, file, node) in apps {
+            let m = node.mapping
+            for (i, c) in app.categories.enumerated() where !categoryIDs.contains(c) {
+                error("unknown category '\(c)'" + hint(c, categoryIDs), file, m?["categories"]?.sequence?[i],
+                      fix: "use an id from catalog/categories.yaml")
+            }
+            for (i, s) in app.replaces.enumerated() {
+                let at = m?["replaces"]?.sequence?[i]
+                guard let target = saasByID[s] else {
+                    error("replaces unknown SaaS '\(s)'" + hint(s, saasIDs), file, at); continue
+                }
+                if !target.alternatives.contains(where: { $0.app == app.id }) {
+                    error("replaces '\(s)', but catalog/saas/\(s).yaml does not list '\(app.id)' under alternatives", file, at,
+                          fix: "add `- app: \(app.id)` with a parity note to \(s)'s alternatives, or drop it here")
+                }
+            }
+            for (i, mig) in app.migrations.enumerated() where !app.replaces.contains(mig.from) {
+                error("migration from '\(mig.from)', which is not in replaces", file, m?["migrations"]?.sequence?.item(i)?.mapping?["from"])
+            }
+            let unknown = SPDXExpression.unknownIdentifiers(in: app.license, known: spdx)
+            for id in unknown {
+                error("'\(id)' is not an SPDX license id" + hint(id, Array(spdx)), file, m?["license"],
+                      fix: "use an id from https://spdx.org/licenses/ or LicenseRef-<name>")
+            }
+            if let image = app.image, ImageTag.isFloating(image.tag) {
+                error("image tag '\(image.tag)' floats; pin a released version", file, m?["image"]?.mapping?["tag"])
+            }
+            for (i, c) in app.companions.enumerated() where ImageTag.isFloating(c.tag) {
+                error("companion '\(c.service)' tag '\(c.tag)' floats; pin a version", file, m?["companions"]?.sequence?.item(i)?.mapping?["tag"])
+            }
+            if app.install.renderable {
+                if app.image == nil { error("renderable app needs an `image`", file, m?["install"]) }
+                if app.port == nil { error("renderable app needs a `port`", file, m?["install"]) }
+            } else if (app.install.instructions ?? "").isEmpty {
+                error("an app that is not renderable needs `install.instructions` saying how it installs", file, m?["install"])
+            }
+            if app.resources.ramMinMB == nil, app.resources.ramRecommendedMB == nil, (app.resources.notes ?? "").isEmpty {
+                error("no RAM figure and no `resources.notes` saying it is not published", file, m?["resources"],
+                      fix: "add the upstream figure, or `notes: Upstream publishes no RAM figure.`")
+            }
+            let services = Set(app.companions.map(\.service))
+            var envNames = Set<String>()
+            for (i, e) in app.env.enumerated() {
+                let at = m?["env"]?.sequence?[i]
+                if !envNames.insert(e.name + "@" + (e.service ?? "")).inserted { error("duplicate env variable '\(e.name)'", file, at) }
+                if let s = e.service, s != "app", !services.contains(s) {
+                    error("env '\(e.name)' names service '\(s)', which is not a companion" + hint(s, Array(services)), file, at)
+                }
+                if let secret = e.secret, secret.length < 8 || secret.length > 4096 {
+                    error("secret '\(e.name)' length \(secret.length) is out of range 8…4096", file, at)
+                }
+            }
+            for (i, db) in (app.data.backup?.databases ?? []).enumerated() where !services.contains(db.service) {
+                error("backup names service '\(db.service)', which is not a companion", file,
+                      m?["data"]?.mapping?["backup"]?.mapping?["databases"]?.sequence?.item(i))
+            }
+            let volumeNames = Set((app.data.volumes ?? []).map(\.name))
+            for (i, v) in (app.data.backup?.volumes ?? []).enumerated() where !volumeNames.contains(v) {
+                error("backup names volume '\(v)', which is not under data.volumes", file,
+                      m?["data"]?.mapping?["backup"]?.mapping?["volumes"]?.sequence?.item(i))
+            }
+            if app.sources.isEmpty { error("no sources: every fact needs its upstream source", file, m?["sources"]) }
+        }
+
+        for (entry, file, node) in saas {
+            let m = node.mapping
+            if !categoryIDs.contains(entry.category) {
+                error("unknown category '\(entry.category)'" + hint(entry.category, categoryIDs), file, m?["category"])
+            }
+            if entry.alternatives.isEmpty, entry.practice == nil {
+                error("no alternatives and no practice", file, m?["alternatives"], fix: "list at least one app, or describe a `practice`")
+            }
+            var seen = Set<String>()
+            for (i, alt) in entry.alternatives.enumerated() {
+                let at = m?["alternatives"]?.sequence?.item(i)?.mapping?["app"]
+                if !seen.insert(alt.app).inserted { error("alternative '\(alt.app)' listed twice", file, at) }
+                guard let app = appByID[alt.app] else {
+                    error("unknown app '\(alt.app)'" + hint(alt.app, appIDs), file, at); continue
+                }
+                if !app.replaces.contains(entry.id) {
+                    error("lists '\(alt.app)', but catalog/apps/\(alt.app).yaml does not have '\(entry.id)' in replaces", file, at,
+                          fix: "add \(entry.id) to \(alt.app)'s replaces")
+                }
+            }
+            if entry.sources.isEmpty { error("no sources", file, m?["sources"]) }
+        }
+    }
+
+    private func hint(_ value: String, _ candidates: [String]) -> String {
+        Suggestions.didYouMean(value, in: candidates).map { "; \($0)" } ?? ""
+    }
+}

@@ -1,0 +1,130 @@
+import Yams
+
+/// Reads the catalog from a `ResourceStore`, validating as it goes.
+///
+/// Every problem becomes a `Diagnostic` (file:line:col, message, fix). `catalog check` prints
+/// them all; other commands refuse a broken catalog with the first problem (exit 2).
+public enum CatalogLoader {
+    /// The catalog and everything wrong with it.
+    public struct Result: Sendable {
+        public var catalog: Catalog
+        public var diagnostics: [Diagnostic]
+    }
+
+    /// Loads and validates; never throws, so that every problem can be reported at once.
+    public static func loadChecking(_ store: ResourceStore) -> Result {
+        var diags: [Diagnostic] = []
+        var apps: [(App, ResourceStore.File, Node)] = []
+        var saas: [(SaaS, ResourceStore.File, Node)] = []
+        var categories: [Category] = []
+        var spdx: Set<String> = []
+
+        if let file = store.file("catalog/categories.yaml"),
+           let node = parse(file, schema: CatalogSchema.categories, into: &diags),
+           let list = node.mapping?["categories"]?.sequence {
+            for item in list {
+                if let id = item.mapping?["id"]?.string, let name = item.mapping?["name"]?.string {
+                    categories.append(Category(id: id, name: name))
+                }
+            }
+        }
+        if let file = store.file("catalog/spdx.yaml"),
+           let node = parse(file, schema: CatalogSchema.spdx, into: &diags) {
+            spdx = Set(node.mapping?["licenses"]?.sequence?.compactMap(\.string) ?? [])
+        }
+        for file in store.files(under: "catalog/apps/") where isYAML(file.path) {
+            guard let node = parse(file, schema: CatalogSchema.app, into: &diags) else { continue }
+            if let app = decode(node, file, into: &diags, App.init(tree:)) { apps.append((app, file, node)) }
+        }
+        for file in store.files(under: "catalog/saas/") where isYAML(file.path) {
+            guard let node = parse(file, schema: CatalogSchema.saas, into: &diags) else { continue }
+            if let entry = decode(node, file, into: &diags, SaaS.init(tree:)) { saas.append((entry, file, node)) }
+        }
+        var checker = CatalogChecker(apps: apps, saas: saas, categories: categories, spdx: spdx)
+        checker.run()
+        diags += checker.diagnostics
+        let catalog = Catalog(apps: apps.map(\.0), saas: saas.map(\.0), categories: categories)
+        return Result(catalog: catalog, diagnostics: diags.sortedByLocation())
+    }
+
+    /// Loads the catalog, refusing it (exit 2) if anything is wrong, with the first problem located.
+    ///
+    /// The shipped catalog alone takes a fast path: its files were parsed at build time and are
+    /// validated by the test suite and `catalog check`, so it is decoded without YAML parsing or
+    /// re-validation. Anything a user adds is validated in full.
+    public static func load(_ store: ResourceStore) throws -> Catalog {
+        if store.overlaidPaths.isEmpty, let catalog = try? loadPrebuilt(store) { return catalog }
+        return try loadValidated(store)
+    }
+
+    /// Decodes the build-time trees of the shipped catalog.
+    static func loadPrebuilt(_ store: ResourceStore) throws -> Catalog {
+        struct Missing: Error {}
+        func tree(_ path: String) throws -> TreeReader {
+            guard let tree = store.prebuiltTree(path) else { throw Missing() }
+            return try TreeReader(tree)
+        }
+        let apps = try store.files(under: "catalog/apps/").filter { isYAML($0.path) }.map { try App(tree: tree($0.path)) }
+        let saas = try store.files(under: "catalog/saas/").filter { isYAML($0.path) }.map { try SaaS(tree: tree($0.path)) }
+        let categories = try tree("catalog/categories.yaml").list("categories") { try Category(id: $0.string("id"), name: $0.string("name")) }
+        return Catalog(apps: apps, saas: saas, categories: categories)
+    }
+
+    static func loadValidated(_ store: ResourceStore) throws -> Catalog {
+        let result = loadChecking(store)
+        let errors = result.diagnostics.filter { $0.severity == .error }
+        if let first = errors.first {
+            let more = errors.count > 1 ? " (and \(errors.count - 1) more problem\(errors.count == 2 ? "" : "s"))" : ""
+            throw SelfhostError.usage(first.message + more, at: first.location,
+                                      remedy: first.fix ?? "run `selfhost catalog check` to list every problem")
+        }
+        return result.catalog
+    }
+
+    static func isYAML(_ path: String) -> Bool { path.hasSuffix(".yaml") || path.hasSuffix(".yml") }
+
+    /// Parses and schema-checks one file; returns its root node if it could be parsed.
+    static func parse(_ file: ResourceStore.File, schema: Schema, into diags: inout [Diagnostic]) -> Node? {
+        let node: Node?
+        do {
+            node = try YAMLSource.compose(file.contents, file: file.displayPath)
+        } catch let error as SelfhostError {
+            diags.append(Diagnostic(.error, error.message, at: error.location, rule: "catalog.yaml", fix: error.remedy))
+            return nil
+        } catch {
+            diags.append(Diagnostic(.error, "cannot parse: \(error)", at: SourceLocation(file: file.displayPath), rule: "catalog.yaml"))
+            return nil
+        }
+        guard let node else {
+            diags.append(Diagnostic(.error, "file is empty", at: SourceLocation(file: file.displayPath), rule: "catalog.yaml"))
+            return nil
+        }
+        var validator = SchemaValidator(file: file.displayPath)
+        validator.validate(node, as: .map(schema), path: "")
+        diags += validator.diagnostics
+        return node
+    }
+
+    /// Decodes a node the schema check has seen. When the schema check already reported
+    /// problems, a failed decode adds nothing (the entry is just left out of cross-checks).
+    static func decode<T>(_ node: Node, _ file: ResourceStore.File, into diags: inout [Diagnostic], _ read: (TreeReader) throws -> T) -> T? {
+        do {
+            return try read(TreeReader(TreeValue(node)))
+        } catch {
+            if !diags.contains(where: { $0.location?.file == file.displayPath }) {
+                diags.append(Diagnostic(.error, "cannot read entry: \(error)", at: node.location(in: file.displayPath), rule: "catalog.schema"))
+            }
+            return nil
+        }
+    }
+}
+
+extension Node {
+    /// The scalar's text, if a scalar.
+    var string: String? { scalar?.string }
+}
+
+extension Node.Sequence {
+    /// The i-th item, or nil when out of range.
+    func item(_ i: Int) -> Node? { i >= 0 && i < count ? self[i] : nil }
+}

@@ -1,0 +1,62 @@
+/// `selfhost catalog list [--category C]`: every app and SaaS, optionally in one category.
+public enum CatalogListCommand {
+    public struct Options: Sendable {
+        public var category: String?
+        public var format: OutputFormat
+        public init(category: String? = nil, format: OutputFormat = .text) {
+            self.category = category
+            self.format = format
+        }
+    }
+
+    struct Report: Encodable {
+        struct AppRow: Encodable {
+            var id: String
+            var name: String
+            var categories: [String]
+            var license: String
+            var openness: String
+            var renderable: Bool
+            var replaces: [String]
+        }
+        struct SaaSRow: Encodable {
+            var id: String
+            var name: String
+            var category: String
+            var alternatives: [String]
+        }
+        var apps: [AppRow]
+        var saas: [SaaSRow]
+    }
+
+    public static func run(_ options: Options, catalog: Catalog, context: Context) throws -> ExitStatus {
+        if let c = options.category, catalog.category(c) == nil {
+            let ids = catalog.categories.map(\.id)
+            throw SelfhostError.usage("unknown category '\(c)'" + (Suggestions.didYouMean(c, in: ids).map { "; \($0)" } ?? ""),
+                                      remedy: "categories: " + ids.joined(separator: ", "))
+        }
+        let apps = catalog.apps.filter { options.category == nil || $0.categories.contains(options.category!) }
+        let saas = catalog.saas.filter { options.category == nil || $0.category == options.category! }
+        let report = Report(
+            apps: apps.map { .init(id: $0.id, name: $0.name, categories: $0.categories, license: $0.license,
+                                   openness: $0.openness.rawValue, renderable: $0.isRenderable, replaces: $0.replaces) },
+            saas: saas.map { .init(id: $0.id, name: $0.name, category: $0.category, alternatives: $0.alternatives.map(\.app)) })
+        if options.format == .json {
+            context.stdout.write(JSONOutput.encode(report))
+            return .success
+        }
+        let style = context.style
+        var out = style.bold("SaaS (\(saas.count))") + "\n"
+        var t1 = TextTable(headers: ["ID", "NAME", "CATEGORY", "ALTERNATIVES"])
+        for s in report.saas { t1.add([s.id, s.name, s.category, s.alternatives.isEmpty ? "(practice)" : s.alternatives.joined(separator: ", ")]) }
+        out += t1.render(headerStyle: style.dim)
+        out += "\n" + style.bold("Apps (\(apps.count))") + "\n"
+        var t2 = TextTable(headers: ["ID", "NAME", "CATEGORIES", "LICENSE", "OPENNESS", "RENDER"])
+        for a in report.apps {
+            t2.add([a.id, a.name, a.categories.joined(separator: ", "), a.license, a.openness, a.renderable ? "yes" : "no"])
+        }
+        out += t2.render(headerStyle: style.dim)
+        context.stdout.write(out)
+        return .success
+    }
+}

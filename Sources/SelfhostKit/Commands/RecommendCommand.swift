@@ -1,0 +1,258 @@
+import Foundation
+
+/// `selfhost recommend <saas>`: the ranked open-source alternatives to a SaaS product,
+/// with what each needs and the command to run next.
+public enum RecommendCommand {
+    public struct Options: Sendable {
+        public var query: String
+        /// Keep only apps whose stated minimum RAM fits (apps with no published figure are kept and marked).
+        public var maxRAM: ByteSize?
+        /// `osi`, `open-core`, `fair-code`, `source-available`, or an SPDX id such as `MIT`.
+        public var license: String?
+        public var format: OutputFormat
+
+        public init(query: String, maxRAM: ByteSize? = nil, license: String? = nil, format: OutputFormat = .text) {
+            self.query = query
+            self.maxRAM = maxRAM
+            self.license = license
+            self.format = format
+        }
+    }
+
+    /// JSON shape (documented in docs/JSON.md).
+    struct Report: Encodable {
+        struct SaaSInfo: Encodable {
+            var id: String
+            var name: String
+            var category: String
+            var summary: String
+            var export: ExportInfo
+        }
+        struct ExportInfo: Encodable {
+            var formats: [String]
+            var how: String?
+            var docs: String?
+            var notes: String?
+        }
+        struct Companion: Encodable {
+            var service: String
+            var kind: String
+            var image: String
+        }
+        struct Alternative: Encodable {
+            var rank: Int
+            var id: String
+            var name: String
+            var summary: String
+            var license: String
+            var openness: String
+            var ramMb: Int?
+            var ramMinMb: Int?
+            var ramRecommendedMb: Int?
+            var ramNotes: String?
+            var cpuFlags: [String]
+            var companions: [Companion]
+            var smtpNeeded: String
+            var parity: String
+            var renderable: Bool
+            var renderCommand: String?
+            var installInstructions: String?
+            var migration: [String]
+            var website: String
+        }
+        struct Filtered: Encodable {
+            var id: String
+            var reason: String
+        }
+        struct Practice: Encodable {
+            var title: String
+            var steps: [String]
+            var docs: [String]
+        }
+        var saas: SaaSInfo
+        var alternatives: [Alternative]
+        var filteredOut: [Filtered]
+        var practice: Practice?
+    }
+
+    struct NotFound: Encodable {
+        var query: String
+        var saas: String? = nil
+        var suggestions: [String]
+    }
+
+    public static func run(_ options: Options, catalog: Catalog, context: Context) throws -> ExitStatus {
+        let licenseFilter = try options.license.map(parseLicenseFilter)
+        guard let saas = catalog.findSaaS(options.query) else {
+            // Nearest names, reported once per SaaS by its id ("ga4" and "google analytics" are one entry).
+            var suggestions: [String] = []
+            for name in Suggestions.nearest(to: options.query, in: catalog.saasNamesForSuggestions, limit: 6) {
+                if let id = catalog.findSaaS(name)?.id, !suggestions.contains(id) { suggestions.append(id) }
+            }
+            suggestions = Array(suggestions.prefix(3))
+            if options.format == .json {
+                context.stdout.write(JSONOutput.encode(NotFound(query: options.query, suggestions: suggestions)))
+            }
+            let hint = suggestions.isEmpty
+                ? "run `selfhost catalog list` to see every SaaS in the catalog"
+                : "did you mean " + suggestions.map { "'\($0)'" }.joined(separator: " or ") + "?"
+            context.stderr.write("selfhost: no SaaS named '\(options.query)' in the catalog; \(hint)\n")
+            return .problems
+        }
+
+        var alternatives: [Report.Alternative] = []
+        var filtered: [Report.Filtered] = []
+        for (i, alt) in saas.alternatives.enumerated() {
+            guard let app = catalog.app(alt.app) else { continue }
+            if let reason = rejection(app, maxRAM: options.maxRAM, license: licenseFilter) {
+                filtered.append(.init(id: app.id, reason: reason))
+                continue
+            }
+            alternatives.append(alternative(app, rank: i + 1, parity: alt.parity, from: saas.id))
+        }
+        let report = Report(
+            saas: .init(id: saas.id, name: saas.name, category: saas.category, summary: saas.summary,
+                        export: .init(formats: saas.export.formats ?? [], how: saas.export.how, docs: saas.export.docs, notes: saas.export.notes)),
+            alternatives: alternatives, filteredOut: filtered,
+            practice: saas.practice.map { .init(title: $0.title, steps: $0.steps, docs: $0.docs ?? []) })
+
+        switch options.format {
+        case .json: context.stdout.write(JSONOutput.encode(report))
+        case .text: context.stdout.write(text(report, catalog: catalog, style: context.style))
+        }
+        if alternatives.isEmpty, report.practice == nil {
+            context.stderr.write("selfhost: no alternative to \(saas.name) passes the filters\n")
+            return .problems
+        }
+        return .success
+    }
+
+    enum LicenseFilter {
+        case openness(Openness)
+        case spdx(String)
+    }
+
+    static func parseLicenseFilter(_ s: String) throws -> LicenseFilter {
+        if let o = Openness(rawValue: s.lowercased()) { return .openness(o) }
+        guard s.range(of: "^[A-Za-z0-9.+-]+$", options: .regularExpression) != nil else {
+            throw SelfhostError.usage("invalid --license '\(s)'", remedy: "use osi, open-core, fair-code, source-available or an SPDX id such as MIT")
+        }
+        return .spdx(s)
+    }
+
+    static func rejection(_ app: App, maxRAM: ByteSize?, license: LicenseFilter?) -> String? {
+        if let maxRAM, let min = app.resources.ramMinMB ?? app.resources.ramRecommendedMB,
+           Decimal(min) > maxRAM.megabytes {
+            return "needs \(min) MB RAM, more than --max-ram \(maxRAM)"
+        }
+        switch license {
+        case .openness(let o)? where app.openness != o:
+            return "openness is \(app.openness.rawValue), not \(o.rawValue)"
+        case .spdx(let id)? where !app.license.uppercased().contains(id.uppercased()):
+            return "license is \(app.license), not \(id)"
+        default:
+            return nil
+        }
+    }
+
+    static func alternative(_ app: App, rank: Int, parity: String, from saasID: String) -> Report.Alternative {
+        let migration = app.migrations.first { $0.from == saasID }
+        return .init(
+            rank: rank, id: app.id, name: app.name, summary: app.summary, license: app.license,
+            openness: app.openness.rawValue, ramMb: app.plannedRAMMB, ramMinMb: app.resources.ramMinMB,
+            ramRecommendedMb: app.resources.ramRecommendedMB,
+            ramNotes: app.plannedRAMMB == nil ? (app.resources.notes ?? "not published upstream") : nil,
+            cpuFlags: app.resources.cpuFlags ?? [],
+            companions: app.companions.map { .init(service: $0.service, kind: $0.kind, image: $0.reference) },
+            smtpNeeded: app.smtp.needed, parity: parity, renderable: app.isRenderable,
+            renderCommand: app.isRenderable ? "selfhost render \(app.id) --domain example.com" : nil,
+            installInstructions: app.isRenderable ? nil : app.install.instructions,
+            migration: migration?.steps ?? [], website: app.website)
+    }
+
+    /// "postgres, redis +2 sidecars": data services by kind, the app's own extra roles counted.
+    static func companionSummary(_ companions: [Report.Companion]) -> String {
+        if companions.isEmpty { return "none" }
+        var kinds: [String] = []
+        for c in companions where c.kind != "other" && !kinds.contains(c.kind) { kinds.append(c.kind) }
+        let others = companions.filter { $0.kind == "other" }.count
+        var s = kinds.joined(separator: ", ")
+        if others > 0 { s += (s.isEmpty ? "" : " ") + "+\(others) sidecar\(others == 1 ? "" : "s")" }
+        return s
+    }
+
+    static func ramText(_ a: Report.Alternative) -> String {
+        switch (a.ramMinMb, a.ramRecommendedMb) {
+        case let (min?, rec?): "\(formatMB(min)) (rec. \(formatMB(rec)))"
+        case let (min?, nil): formatMB(min)
+        case let (nil, rec?): "rec. \(formatMB(rec))"
+        default: "not published"
+        }
+    }
+
+    static func formatMB(_ mb: Int) -> String {
+        mb >= 1000 && mb % 1000 == 0 ? "\(mb / 1000) GB" : mb >= 1000 ? "\(Double(mb) / 1000) GB" : "\(mb) MB"
+    }
+
+    static func text(_ r: Report, catalog: Catalog, style: Style) -> String {
+        var out = style.bold("\(r.saas.name)") + style.dim(" · \(catalog.category(r.saas.category)?.name ?? r.saas.category)") + "\n"
+        out += r.saas.summary + "\n\n"
+        if !r.alternatives.isEmpty {
+            var table = TextTable(headers: ["#", "APP", "LICENSE", "OPENNESS", "RAM", "COMPANIONS", "SMTP"],
+                                  alignments: [.right, .left, .left, .left, .left, .left, .left])
+            for a in r.alternatives {
+                table.add(["\(a.rank)", a.name, a.license, a.openness, ramText(a), companionSummary(a.companions), a.smtpNeeded])
+            }
+            out += table.render(headerStyle: style.bold)
+        }
+        for a in r.alternatives {
+            out += "\n" + style.bold("\(a.rank). \(a.name)") + "  " + style.dim(a.website) + "\n"
+            out += wrap(a.parity, indent: "   ")
+            if !a.cpuFlags.isEmpty { out += "   CPU: needs " + a.cpuFlags.joined(separator: ", ") + "\n" }
+            if let notes = a.ramNotes { out += style.dim("   RAM: \(notes)") + "\n" }
+            if !a.migration.isEmpty {
+                out += "   Move your data:\n"
+                for (i, step) in a.migration.enumerated() { out += wrap("\(i + 1). \(step)", indent: "     ", hanging: "        ") }
+            }
+            if let cmd = a.renderCommand {
+                out += "   Next: " + style.cyan(cmd) + "\n"
+            } else if let how = a.installInstructions {
+                out += "   Installs outside compose (selfhost render can't deploy it):\n"
+                out += how.split(separator: "\n").map { "     \($0)" }.joined(separator: "\n") + "\n"
+            }
+        }
+        if let p = r.practice {
+            out += "\n" + style.bold(p.title) + "\n"
+            for (i, step) in p.steps.enumerated() { out += wrap("\(i + 1). \(step)", indent: "   ", hanging: "      ") }
+            for d in p.docs { out += style.dim("   \(d)") + "\n" }
+        }
+        if !r.filteredOut.isEmpty {
+            out += "\n" + style.dim("Filtered out: " + r.filteredOut.map { "\($0.id) (\($0.reason))" }.joined(separator: "; ")) + "\n"
+        }
+        let formats = r.saas.export.formats.joined(separator: ", ")
+        out += "\n" + style.bold("Export from \(r.saas.name)") + (formats.isEmpty ? "" : ": \(formats)") + "\n"
+        if let how = r.saas.export.how { out += wrap(how, indent: "   ") }
+        if let docs = r.saas.export.docs { out += style.dim("   \(docs)") + "\n" }
+        return out
+    }
+
+    /// Wraps prose at 96 columns. (Plain string code: Foundation's CharacterSet costs more
+    /// here than loading the whole catalog.)
+    static func wrap(_ text: String, indent: String, hanging: String? = nil, width: Int = 96) -> String {
+        var out = ""
+        var line = indent
+        var empty = true
+        let next = hanging ?? indent
+        for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+            if !empty, line.count + word.count + 1 > width {
+                out += line + "\n"
+                line = next
+                empty = true
+            }
+            line += empty ? word : " " + word
+            empty = false
+        }
+        if !empty { out += line + "\n" }
+        return out
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+
+/// RAM figures for one self-hosted app, as upstream publishes them (often not at all).
+public struct AppRAM: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var ramMinMB: Int?
+    public var ramRecommendedMB: Int?
+    /// The catalog's `resources.notes` (why a figure is missing, when it is).
+    public var notes: String? = nil
+}
+
+/// Where app RAM comes from. The shipped implementation reads `catalog/apps/<id>.yaml`
+/// (`resources.ram_min_mb` / `ram_recommended_mb`), the same files the catalog model reads.
+public protocol AppRAMSource: Sendable {
+    func ram(for app: String) throws -> AppRAM?
+    var knownApps: [String] { get }
+}
+
+/// Reads `resources` from catalog app files without depending on the full catalog model.
+public struct CatalogAppRAMSource: AppRAMSource {
+    public let store: ResourceStore
+    public init(store: ResourceStore) { self.store = store }
+
+    public var knownApps: [String] {
+        store.files(under: "catalog/apps/").map { (($0.path as NSString).lastPathComponent as NSString).deletingPathExtension }
+    }
+
+    public func ram(for app: String) throws -> AppRAM? {
+        guard let file = store.file("catalog/apps/\(app).yaml") ?? store.file("catalog/apps/\(app).yml") else { return nil }
+        let root = try YNode.parse(file.contents, file: file.displayPath)
+        guard let m = root.node.mapping else { throw root.fail("app file must be a mapping") }
+        func child(_ node: YNode, _ key: String) -> YNode? {
+            guard let mm = node.node.mapping else { return nil }
+            for (k, v) in mm where k.scalar?.string == key { return YNode(node: v, file: file.displayPath) }
+            return nil
+        }
+        _ = m
+        let name = child(root, "name")?.string ?? app
+        var minMB: Int?
+        var recMB: Int?
+        if let res = child(root, "resources") {
+            if let n = child(res, "ram_min_mb"), let s = n.string, s != "null", s != "~" { minMB = try n.int("ram_min_mb") }
+            if let n = child(res, "ram_recommended_mb"), let s = n.string, s != "null", s != "~" { recMB = try n.int("ram_recommended_mb") }
+        }
+        let notes = child(root, "resources").flatMap { child($0, "notes")?.string }
+        return AppRAM(id: app, name: name, ramMinMB: minMB, ramRecommendedMB: recMB, notes: notes)
+    }
+}
+
+/// The RAM one app is budgeted with, and why.
+public struct AppBudget: Sendable, Hashable, Encodable {
+    public var app: String
+    public var ramMB: Int
+    /// `recommended`, `minimum`, `flag` (--ram) or `assumed` (upstream publishes nothing).
+    public var basis: String
+    /// The catalog's note on the figure (e.g. why none is published).
+    public var note: String? = nil
+}
+
+enum AppBudgeting {
+    /// Resolves each app's RAM: `--ram app=MB` wins, then upstream's recommended, then minimum,
+    /// then the visible assumption `assumeMB`. Unknown apps need `--ram`.
+    static func budgets(apps: [String], overrides: [String], assumeMB: Int, source: AppRAMSource) throws -> [AppBudget] {
+        var flags: [String: Int] = [:]
+        for item in overrides {
+            let p = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard p.count == 2, !p[0].isEmpty, let mb = Int(p[1]), mb > 0 else {
+                throw SelfhostError.usage("invalid --ram '\(item)'", remedy: "use APP=MB with a positive whole number of MB (10^6 bytes), e.g. --ram rocketchat=2048")
+            }
+            flags[p[0].lowercased()] = mb
+        }
+        var out: [AppBudget] = []
+        for raw in apps {
+            let app = raw.lowercased()
+            if let mb = flags[app] { out.append(AppBudget(app: app, ramMB: mb, basis: "flag")); continue }
+            guard let info = try source.ram(for: app) else {
+                let hint = Suggestions.didYouMean(app, in: source.knownApps).map { $0 + "; " } ?? ""
+                throw SelfhostError.usage("unknown app '\(raw)': not in the catalog", remedy: "\(hint)pass --ram \(app)=MB to price it anyway, or see `selfhost catalog list`")
+            }
+            if let r = info.ramRecommendedMB { out.append(AppBudget(app: app, ramMB: r, basis: "recommended")) }
+            else if let r = info.ramMinMB { out.append(AppBudget(app: app, ramMB: r, basis: "minimum")) }
+            else { out.append(AppBudget(app: app, ramMB: assumeMB, basis: "assumed", note: info.notes)) }
+        }
+        for key in flags.keys where !apps.map({ $0.lowercased() }).contains(key) {
+            throw SelfhostError.usage("--ram names '\(key)', which is not in --apps", remedy: "add it to --apps or drop the --ram item")
+        }
+        return out
+    }
+}
+
+/// App RAM from the lead's catalog model (`Catalog` / `App.resources`), the default source.
+public struct CatalogModelAppRAMSource: AppRAMSource {
+    public let catalog: Catalog
+    public init(catalog: Catalog) { self.catalog = catalog }
+
+    public var knownApps: [String] { catalog.apps.map(\.id) }
+
+    public func ram(for app: String) throws -> AppRAM? {
+        guard let a = catalog.app(app) else { return nil }
+        return AppRAM(id: a.id, name: a.name, ramMinMB: a.resources.ramMinMB, ramRecommendedMB: a.resources.ramRecommendedMB, notes: a.resources.notes)
+    }
+}
+
+extension CatalogAppRAMSource {
+    /// The catalog model when the whole catalog loads; otherwise the app files' `resources`
+    /// read directly (so a half-written catalog still prices, and `catalog check` reports it).
+    public static func preferred(store: ResourceStore) -> any AppRAMSource {
+        if let catalog = try? CatalogLoader.load(store), !catalog.apps.isEmpty {
+            return CatalogModelAppRAMSource(catalog: catalog)
+        }
+        return CatalogAppRAMSource(store: store)
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+
+/// A terminal chart of monthly cost against egress, one letter per option, so crossovers show
+/// as lines that cross. Plain ASCII; colour only when the context allows it.
+public enum CostChart {
+    static let samples = 60
+    static let height = 16
+
+    public static func render(_ series: [CostReport.ChartSeries], currency: String, usdPerUnit: Decimal, style: Style) -> String {
+        guard let first = series.first, let maxX = first.points.last?.egressBytes, maxX > 0 else { return "" }
+        let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        let colors: [(String) -> String] = [style.cyan, style.yellow, style.green, style.red, style.bold, { $0 }]
+        var maxY: Decimal = 0
+        for s in series { for p in s.points { maxY = max(maxY, p.totalUsd.value / usdPerUnit) } }
+        if maxY <= 0 { maxY = 1 }
+        let width = samples + 1
+        var grid = Array(repeating: Array(repeating: " ", count: width), count: height + 1)
+        for (si, s) in series.enumerated() {
+            let ch = String(letters[si % letters.count])
+            for (i, p) in s.points.enumerated() where i < width {
+                let y = p.totalUsd.value / usdPerUnit
+                let row = NSDecimalNumber(decimal: Money.round(y / maxY * Decimal(height), scale: 0)).intValue
+                let r = height - min(max(row, 0), height)
+                grid[r][i] = grid[r][i] == " " || grid[r][i] == ch ? ch : "*"
+            }
+        }
+        let yLabelWidth = Money.format(maxY, currency: currency, scale: 0).count
+        var out = ""
+        for (r, line) in grid.enumerated() {
+            let value = maxY * Decimal(height - r) / Decimal(height)
+            let label = (r % 4 == 0) ? Money.format(value, currency: currency, scale: 0) : ""
+            var rendered = ""
+            for cell in line {
+                if let idx = letters.firstIndex(of: Character(cell == "*" || cell == " " ? "?" : cell)) {
+                    rendered += colors[idx % colors.count](cell)
+                } else {
+                    rendered += cell
+                }
+            }
+            out += String(repeating: " ", count: max(0, yLabelWidth - label.count)) + label + " |" + rendered + "\n"
+        }
+        out += String(repeating: " ", count: yLabelWidth) + " +" + String(repeating: "-", count: width) + "\n"
+        let left = "0"
+        let right = ByteSize.describe(bytes: maxX)
+        out += String(repeating: " ", count: yLabelWidth + 2) + left + String(repeating: " ", count: max(1, width - left.count - right.count)) + right + "  egress/month\n"
+        for (si, s) in series.enumerated() {
+            out += "  " + colors[si % colors.count](String(letters[si % letters.count])) + "  " + s.option + "\n"
+        }
+        out += "  *  two or more options at the same cost\n"
+        return out
+    }
+}
+
+/// The text (table + footnotes) form of the report.
+enum CostText {
+    static func render(_ r: CostReport, options: CostCommand.Options, style: Style) -> String {
+        var out = ""
+        let cur = r.currency
+        let perUnit: Decimal = (cur == "EUR") ? (r.exchangeRate?.usdPerEur ?? 1) : 1
+        func money(_ c: Cents) -> String { Money.format(c.value / perUnit, currency: cur) }
+        var title = "Monthly cost"
+        if let b = r.egressBytes, let input = r.egressInput {
+            title += " with \(input) egress (\(Money.plain(b / 1_000_000_000, scale: 1)) GB = \(Money.plain(b / 1_073_741_824, scale: 1)) GiB)"
+        }
+        title += ", \(cur), 730-hour month"
+        out += style.bold(title) + "\n\n"
+
+        let compute = r.options.filter { $0.kind != "saas" }
+        let saas = r.options.filter { $0.kind == "saas" }
+        if !saas.isEmpty {
+            var t = TextTable(headers: ["SaaS", "plan", "usage", "per month"], alignments: [.left, .left, .left, .right])
+            for o in saas {
+                t.add([o.providerName + refs(o), o.plan, o.usage ?? "", (o.lowerBound ? "≥ " : "") + money(o.totalUsd)])
+            }
+            out += t.render(headerStyle: style.bold) + "\n"
+        }
+        if !compute.isEmpty {
+            let hasHidden = compute.contains { $0.hiddenUsd.value != 0 || $0.servicesUsd.value != 0 }
+            var headers = ["", "provider", "kind", "plan", "compute", "egress"]
+            if hasHidden { headers.append("extra") }
+            headers += ["total", "×cheapest", "egress billed as"]
+            var t = TextTable(headers: headers, alignments: headers.map { ["compute", "egress", "extra", "total", "×cheapest"].contains($0) ? .right : .left })
+            for o in compute {
+                let mark = o.cheapest ? style.green("▶") : " "
+                var row = [mark, o.providerName + refs(o), (o.role.map { "\($0) " } ?? "") + o.kind, (o.count > 1 ? "\(o.count) × " : "") + o.plan, money(o.computeUsd), money(o.egressUsd)]
+                if hasHidden { row.append(money(Cents(o.hiddenUsd.value + o.servicesUsd.value))) }
+                row.append((o.lowerBound ? "≥ " : "") + (o.cheapest ? style.green(money(o.totalUsd)) : money(o.totalUsd)))
+                row.append(o.ratioToCheapest.map { Money.plain($0, scale: 2) + "×" } ?? "")
+                var billed = o.egressBilled ?? ""
+                if let u = o.billingUnit, billed.isEmpty { billed = u }
+                if let inc = o.includedTransfer { billed += " (incl. \(inc))" }
+                row.append(billed)
+                t.add(row)
+            }
+            out += t.render(headerStyle: style.bold)
+            if compute.contains(where: { $0.cheapest }) { out += "  ▶ cheapest fully priced option; ×cheapest = total ÷ that total; ≥ = lower bound\n" }
+            out += "\n"
+        }
+        if let fleet = r.fleet, !fleet.isEmpty {
+            out += style.bold("Fleet against one box") + "\n"
+            var t = TextTable(headers: ["provider", "fleet", "fleet/month", "box", "box/month", "box ÷ fleet"], alignments: [.left, .left, .right, .left, .right, .right])
+            for f in fleet {
+                t.add([f.provider, f.fleetPlan, money(f.fleetUsd), f.boxPlan, money(f.boxUsd), f.boxToFleet.map { Money.plain($0 * 100, scale: 0) + "%" } ?? ""])
+            }
+            out += t.render(headerStyle: style.bold) + "\n"
+        }
+        if let s = r.saas {
+            out += style.bold("SaaS against self-hosting") + "\n"
+            out += "  apps: " + s.apps.map { "\($0.app) \($0.ramMB) MB (\($0.basis))" }.joined(separator: ", ") + " = \(s.appRamMb) MB\n"
+            out += "  SaaS bills: \(s.saasLowerBound ? "≥ " : "")\(money(s.saasTotalUsd)) a month"
+            if let h = s.selfhostTotalUsd, let sv = s.savingsUsd {
+                out += "; self-hosted from \(money(h)); difference \(money(sv)) a month (\(money(Cents(sv.value * 12))) a year)"
+            }
+            out += "\n\n"
+        }
+        if !r.breakEven.isEmpty {
+            out += style.bold("Break-even") + "\n"
+            for b in r.breakEven { out += "  • " + b.text + "\n" }
+            out += "\n"
+        }
+        if let chart = r.chart, !chart.isEmpty {
+            out += style.bold("Monthly cost against egress") + "\n"
+            out += CostChart.render(chart, currency: cur, usdPerUnit: perUnit, style: style) + "\n"
+        }
+        var noteBlocks: [String] = []
+        for o in r.options where !o.notes.isEmpty {
+            var block = "  - \(o.providerName)\(o.role.map { " (\($0))" } ?? ""):\n"
+            for n in o.notes { block += "      · " + n.trimmingCharacters(in: CharacterSet(charactersIn: ". ")) + "\n" }
+            if !noteBlocks.contains(block) { noteBlocks.append(block) }
+        }
+        if !noteBlocks.isEmpty {
+            out += style.bold("Notes") + "\n" + noteBlocks.joined() + "\n"
+        }
+        let units = Set(r.options.compactMap { o in o.billingUnit.map { "\(o.providerName) bills egress in \($0)" + (o.billingUnitNote.map { " (\($0))" } ?? "") } })
+        if !units.isEmpty || !r.assumptions.isEmpty {
+            out += style.bold("Units and assumptions") + "\n"
+            for u in units.sorted() { out += "  - \(u)\n" }
+            for a in r.assumptions { out += "  - \(a)\n" }
+            if let rate = r.exchangeRate { out += "  - EUR/USD \(Money.exact(rate.usdPerEur)) (ECB reference rate of \(rate.asOf))\n" }
+            out += "\n"
+        }
+        if !r.unpriced.isEmpty {
+            out += style.bold("Listed but not priced") + "\n"
+            for u in r.unpriced { out += "  - \(u.name): " + u.notes.joined(separator: " ") + "\n" }
+            out += "\n"
+        }
+        out += style.bold("Sources") + "\n"
+        for s in r.sources {
+            out += "  [\(s.footnote)] \(s.title) — \(s.url) — as of \(s.asOf.joined(separator: ", "))"
+            if !s.seenIn.isEmpty { out += "; read in " + s.seenIn.joined(separator: ", ") }
+            out += "\n"
+        }
+        if !r.warnings.isEmpty {
+            out += "\n"
+            for w in r.warnings { out += style.yellow("warning: ") + w + "\n" }
+        }
+        return out
+    }
+
+    static func refs(_ o: CostReport.Option) -> String {
+        o.sources.isEmpty ? "" : " [" + o.sources.map { String($0.footnote) }.joined(separator: ",") + "]"
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// The result of `selfhost cost`, as stable JSON (snake_case keys, documented in docs/COST.md)
+/// and as a table with footnotes for people.
+public struct CostReport: Encodable, Sendable {
+    public struct SourceRef: Encodable, Sendable, Hashable {
+        public var footnote: Int
+        public var title: String
+        public var url: String
+        public var seenIn: [String]
+        public var asOf: [String]
+    }
+
+    public struct Option: Encodable, Sendable {
+        public var provider: String
+        public var providerName: String
+        public var kind: String
+        public var role: String?
+        public var plan: String
+        public var count: Int
+        public var computeUsd: Cents
+        public var egressUsd: Cents
+        public var hiddenUsd: Cents
+        public var servicesUsd: Cents
+        public var hidden: [HiddenLine]
+        public var services: [HiddenLine]
+        public var totalUsd: Cents
+        /// The total in the display currency (`currency` at the top level).
+        public var total: Cents
+        public var lowerBound: Bool
+        public var cheapest: Bool
+        /// This total divided by the cheapest VPS (or self-hosted) total in the same comparison.
+        public var ratioToCheapest: Decimal?
+        /// SaaS rows: the usage priced, e.g. `12 seats`.
+        public var usage: String?
+        public var billingUnit: String?
+        public var billingUnitNote: String?
+        public var includedTransfer: String?
+        public var egressBilled: String?
+        public var notes: [String]
+        public var sources: [SourceRef]
+    }
+
+    public struct BreakEvenPoint: Encodable, Sendable {
+        /// `egress` (VPS vs cloud) or `usage` (SaaS vs self-hosting).
+        public var kind: String
+        public var cheaper: String
+        public var than: String
+        /// Egress bytes (kind egress) or usage units (kind usage) from which `cheaper` wins; nil if never within range.
+        public var at: Decimal?
+        public var unit: String
+        public var always: Bool
+        public var text: String
+    }
+
+    public struct FleetRow: Encodable, Sendable {
+        public var provider: String
+        public var fleetPlan: String
+        public var fleetUsd: Cents
+        public var boxPlan: String
+        public var boxUsd: Cents
+        /// Box total ÷ fleet total.
+        public var boxToFleet: Decimal?
+    }
+
+    public struct SaaSSummary: Encodable, Sendable {
+        public var apps: [AppBudget]
+        public var appRamMb: Int
+        public var saasTotalUsd: Cents
+        public var selfhostTotalUsd: Cents?
+        public var savingsUsd: Cents?
+        public var saasLowerBound: Bool
+    }
+
+    public struct ChartSeries: Encodable, Sendable {
+        public var option: String
+        public var points: [ChartPoint]
+    }
+    public struct ChartPoint: Encodable, Sendable {
+        public var egressBytes: Decimal
+        public var totalUsd: Cents
+    }
+
+    public struct ExchangeRateInfo: Encodable, Sendable {
+        public var usdPerEur: Decimal
+        public var asOf: String
+        public var source: String
+    }
+
+    public struct Unpriced: Encodable, Sendable {
+        public var id: String
+        public var name: String
+        public var notes: [String]
+    }
+
+    public var currency: String
+    public var exchangeRate: ExchangeRateInfo?
+    public var monthHours: Int = 730
+    public var egressBytes: Decimal?
+    public var egressInput: String?
+    public var options: [Option]
+    public var fleet: [FleetRow]?
+    public var saas: SaaSSummary?
+    public var breakEven: [BreakEvenPoint]
+    public var chart: [ChartSeries]?
+    public var unpriced: [Unpriced]
+    public var assumptions: [String]
+    public var warnings: [String]
+    public var sources: [SourceRef]
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+@testable import SelfhostKit
+
+@Suite("Catalog check")
+struct CatalogCheckTests {
+    /// The catalog that ships must be clean: a broken entry fails CI here.
+    @Test func shippedCatalogIsClean() {
+        let result = CatalogLoader.loadChecking(ResourceStore.embedded)
+        let problems = result.diagnostics.filter { $0.severity == .error }.map(\.compilerStyle)
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    }
+
+    /// The repository's catalog/ files (what the next build embeds) are clean too.
+    @Test func sourceCatalogIsClean() throws {
+        let store = try ResourceStore.embedded.overlaying(catalogDirectory: TestSupport.repoRoot.appendingPathComponent("catalog"))
+        let problems = CatalogLoader.loadChecking(store).diagnostics.filter { $0.severity == .error }.map(\.compilerStyle)
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    }
+
+    @Test func coverage() {
+        let c = TestSupport.catalog
+        #expect(c.saas.count >= 25)
+        #expect(c.apps.count >= 35)
+        let used = Set(c.apps.flatMap(\.categories) + c.saas.map(\.category))
+        #expect(used.count >= 12)
+        for id in ["mailchimp", "google-analytics", "slack", "heroku", "vimeo", "hubspot", "klaviyo", "netlify",
+                   "vercel", "shopify", "pythonanywhere", "google-fonts"] {
+            #expect(c.saas(id) != nil, "missing SaaS \(id)")
+        }
+        for id in ["listmonk", "keila", "mautic", "umami", "plausible", "matomo", "posthog", "rocketchat", "mattermost",
+                   "zulip", "discourse", "nodebb", "flarum", "dokku", "coolify", "caprover", "peertube", "uptime-kuma", "ghost"] {
+            #expect(c.app(id) != nil, "missing app \(id)")
+        }
+        for category in ["newsletter", "web-analytics", "product-analytics", "team-chat", "forum", "paas", "video-hosting",
+                         "uptime-monitoring", "cms", "git-hosting", "file-sync", "bi", "automation", "scheduling",
+                         "support-chat", "e-commerce"] {
+            #expect(used.contains(category), "no entry in category \(category)")
+        }
+    }
+
+    @Test func everyFactHasASourceAndDate() {
+        for app in TestSupport.catalog.apps {
+            #expect(!app.sources.isEmpty, "\(app.id) has no sources")
+            for s in app.sources { #expect(s.checked.count == 10, "\(app.id): source \(s.url) has no date") }
+            if let image = app.image { #expect(!ImageTag.isFloating(image.tag), "\(app.id) uses floating tag \(image.tag)") }
+        }
+    }
+
+    /// Each broken fixture produces the located diagnostic it was written to trigger.
+    @Test func brokenCatalogReportsEveryProblemLocated() throws {
+        let dir = TestSupport.fixtures.appendingPathComponent("catalog-broken")
+        let store = try ResourceStore.embedded.overlaying(catalogDirectory: dir)
+        let lines = CatalogLoader.loadChecking(store).diagnostics.map(\.compilerStyle)
+        let expected = [
+            "badapp.yaml:1:1: error: missing required key 'name' in app",
+            "badapp.yaml:2:1: error: unknown key 'nmae'; did you mean 'name'",
+            "badapp.yaml:7:13: error: 'repository' must be an http(s) URL",
+            "badapp.yaml:17:7: error: 'port' must be an integer",
+            "badapp.yaml:20:11: error: 'companions[0].kind' is 'postgress'",
+            "badapp.yaml:27:11: error: 'smtp.needed' is 'no'",
+            "badapp.yaml:29:41: error: 'sources[0].checked' must be a date",
+            "refapp.yaml:4:14: error: unknown category 'web-analytic'; did you mean 'web-analytics'?",
+            "refapp.yaml:5:12: error: replaces 'mailchimp', but catalog/saas/mailchimp.yaml does not list 'refapp'",
+            "refapp.yaml:8:10: error: 'GPL-3.0' is not an SPDX license id",
+            "refapp.yaml:16:8: error: image tag 'latest' floats",
+            "refapp.yaml:24:3: error: no RAM figure and no `resources.notes`",
+            "refapp.yaml:27:17: error: backup names service 'cache', which is not a companion",
+            "badsaas.yaml:3:11: error: name 'ga' is ambiguous: also used by google-analytics",
+            "badsaas.yaml:9:10: error: unknown app 'umamii'; did you mean 'umami'?",
+            "badsaas.yaml:11:10: error: lists 'listmonk', but catalog/apps/listmonk.yaml does not have 'badsaas' in replaces",
+        ]
+        for e in expected {
+            #expect(lines.contains { $0.contains(e) }, "expected a diagnostic containing: \(e)\ngot:\n\(lines.joined(separator: "\n"))")
+        }
+    }
+
+    /// Other commands refuse a malformed user catalog with a located error (exit 2), not a crash.
+    @Test func malformedUserCatalogIsAUsageError() throws {
+        let dir = TestSupport.fixtures.appendingPathComponent("catalog-malformed")
+        let store = try ResourceStore.embedded.overlaying(catalogDirectory: dir)
+        do {
+            _ = try CatalogLoader.load(store)
+            Issue.record("a malformed catalog loaded")
+        } catch let error as SelfhostError {
+            #expect(error.status == .usage)
+            #expect(error.location?.file.hasSuffix("broken-yaml.yaml") == true)
+            #expect(error.location?.line == 4)
+            #expect(error.message.contains("invalid YAML"))
+        }
+    }
+
+    @Test func floatingTags() {
+        for tag in ["latest", "", "postgresql-latest", "production-bookworm", "stable", "main", "LTS"] {
+            #expect(ImageTag.isFloating(tag), "\(tag) should float")
+        }
+        for tag in ["v6.2.0", "16-alpine", "3.3.1", "12.1-0", "2.6.2"] {
+            #expect(!ImageTag.isFloating(tag), "\(tag) is pinned")
+        }
+    }
+
+    @Test func spdxExpressions() {
+        let known: Set = ["MIT", "AGPL-3.0-only", "Apache-2.0", "LLVM-exception"]
+        #expect(SPDXExpression.unknownIdentifiers(in: "MIT", known: known).isEmpty)
+        #expect(SPDXExpression.unknownIdentifiers(in: "(AGPL-3.0-only OR LicenseRef-Enterprise)", known: known).isEmpty)
+        #expect(SPDXExpression.unknownIdentifiers(in: "Apache-2.0 WITH LLVM-exception", known: known).isEmpty)
+        #expect(SPDXExpression.unknownIdentifiers(in: "GPL-3.0 AND MIT", known: known) == ["GPL-3.0"])
+    }
+}
+
+@Suite("Catalog loading")
+struct CatalogLoadingTests {
+    /// The build-time trees and the validated YAML path must read the same catalog.
+    @Test func prebuiltTreesMatchValidatedYAML() throws {
+        let fast = try CatalogLoader.loadPrebuilt(ResourceStore.embedded)
+        let slow = try CatalogLoader.loadValidated(ResourceStore.embedded)
+        #expect(fast.apps == slow.apps)
+        #expect(fast.saas == slow.saas)
+        #expect(fast.categories == slow.categories)
+    }
+
+    /// A user overlay replaces a shipped entry by relative path and is validated.
+    @Test func userDirectoryOverridesShippedEntry() throws {
+        let dir = try TestSupport.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let apps = dir.appendingPathComponent("apps")
+        try FileManager.default.createDirectory(at: apps, withIntermediateDirectories: true)
+        let original = try #require(ResourceStore.embedded.file("catalog/apps/umami.yaml")).contents
+        let edited = original.replacingOccurrences(of: "\nname: Umami\n", with: "\nname: Umami (local)\n")
+        #expect(edited != original)
+        try edited.write(to: apps.appendingPathComponent("umami.yaml"), atomically: true, encoding: .utf8)
+        let catalog = try CatalogLoader.load(ResourceStore.embedded.overlaying(catalogDirectory: dir))
+        #expect(catalog.app("umami")?.name == "Umami (local)")
+    }
+}
+
+@Suite("Catalog docs")
+struct CatalogDocsTests {
+    /// Every key the schema accepts is documented in docs/CATALOG.md.
+    @Test func everySchemaKeyIsDocumented() throws {
+        let docs = try String(contentsOf: TestSupport.repoRoot.appendingPathComponent("docs/CATALOG.md"), encoding: .utf8)
+        func keys(_ type: SchemaType) -> [String] {
+            switch type {
+            case .map(let schema): schema.fields.flatMap { [$0.name] + keys($0.type) }
+            case .list(let element): keys(element)
+            default: []
+            }
+        }
+        for key in Set(keys(.map(CatalogSchema.app)) + keys(.map(CatalogSchema.saas))) {
+            #expect(docs.contains("`\(key)`"), "docs/CATALOG.md does not document `\(key)`")
+        }
+    }
+}
