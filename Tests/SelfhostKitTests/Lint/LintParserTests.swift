@@ -8,7 +8,7 @@ struct LintParserTests {
 
     @Test("YAML nodes carry real lines and columns")
     func yamlMarks() throws {
-        let root = try #require(try YAMLLoader.load("services:\n  app:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n"))
+        let root = try #require(try LintYAMLLoader.load("services:\n  app:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n"))
         let app = try #require(root["services"]?["app"])
         #expect(app["image"]?.line == 3 && app["image"]?.column == 12)
         let port = try #require(app["ports"]?.items?.first)
@@ -18,7 +18,7 @@ struct LintParserTests {
 
     @Test("merge keys bring in anchored defaults; explicit keys win")
     func mergeKeys() throws {
-        let root = try #require(try YAMLLoader.load("x: &d\n  restart: always\n  mem_limit: 1g\nservices:\n  a:\n    <<: *d\n    restart: unless-stopped\n"))
+        let root = try #require(try LintYAMLLoader.load("x: &d\n  restart: always\n  mem_limit: 1g\nservices:\n  a:\n    <<: *d\n    restart: unless-stopped\n"))
         let a = try #require(root["services"]?["a"])
         #expect(a["restart"]?.string == "unless-stopped")
         #expect(a["mem_limit"]?.string == "1g")
@@ -27,7 +27,7 @@ struct LintParserTests {
 
     @Test("YAML 1.2 scalars: yes is a string, true a boolean, quoted true a string")
     func scalars() throws {
-        let root = try #require(try YAMLLoader.load("a: yes\nb: true\nc: \"true\"\nd: ~\ne: 12\n"))
+        let root = try #require(try LintYAMLLoader.load("a: yes\nb: true\nc: \"true\"\nd: ~\ne: 12\n"))
         #expect(root["a"]?.bool == nil && root["a"]?.string == "yes")
         #expect(root["b"]?.bool == true)
         #expect(root["c"]?.bool == nil)
@@ -37,9 +37,9 @@ struct LintParserTests {
 
     @Test("duplicate keys and syntax errors are located")
     func yamlErrors() {
-        #expect(throws: YAMLLoadError.self) { try YAMLLoader.load("a: 1\na: 2\n") }
+        #expect(throws: LintYAMLError.self) { try LintYAMLLoader.load("a: 1\na: 2\n") }
         do {
-            _ = try YAMLLoader.load("services:\n  app:\n    image: [x\n")
+            _ = try LintYAMLLoader.load("services:\n  app:\n    image: [x\n")
             Issue.record("expected an error")
         } catch {
             #expect(error.line >= 3)
@@ -56,7 +56,7 @@ struct LintParserTests {
         }
         lines.append("services:\n  app:\n    image: *j")
         do {
-            _ = try YAMLLoader.load(lines.joined(separator: "\n"))
+            _ = try LintYAMLLoader.load(lines.joined(separator: "\n"))
             Issue.record("alias bomb was accepted")
         } catch {
             #expect(error.message.contains("alias bomb"))
@@ -66,21 +66,21 @@ struct LintParserTests {
 
     @Test("aliases within the budget still work")
     func smallAliases() throws {
-        let root = try #require(try YAMLLoader.load("x: &p [\"80:80\"]\nservices:\n  a:\n    ports: *p\n"))
+        let root = try #require(try LintYAMLLoader.load("x: &p [\"80:80\"]\nservices:\n  a:\n    ports: *p\n"))
         #expect(root["services"]?["a"]?["ports"]?.items?.count == 1)
     }
 
     @Test("deep nesting (flow and block) is refused, not a stack overflow")
     func deepNesting() {
         let flow = "services: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
-        #expect(throws: YAMLLoadError.self) { try YAMLLoader.load(flow) }
+        #expect(throws: LintYAMLError.self) { try LintYAMLLoader.load(flow) }
         let block = (0..<2000).map { String(repeating: "  ", count: $0) + "k\($0):" }.joined(separator: "\n")
         do {
-            _ = try YAMLLoader.load(block)
+            _ = try LintYAMLLoader.load(block)
             Issue.record("deep block nesting was accepted")
         } catch {
             #expect(error.message.contains("nesting"))
-            #expect(error.line == YAMLLoader.maxDepth + 1)
+            #expect(error.line == LintYAMLLoader.maxDepth + 1)
         }
     }
 
@@ -111,7 +111,7 @@ struct LintParserTests {
         let e = try #require(PortSpec.parse(short: "3000"))
         #expect(e.hostPorts.isEmpty && e.containerPorts == [3000])
         #expect(PortSpec.parse(short: "abc:80") == nil)
-        let node = try #require(try YAMLLoader.load("- target: 80\n  published: \"${P:-8081}\"\n  host_ip: 127.0.0.1\n")?.items?.first)
+        let node = try #require(try LintYAMLLoader.load("- target: 80\n  published: \"${P:-8081}\"\n  host_ip: 127.0.0.1\n")?.items?.first)
         let f = try #require(PortSpec.parse(node, env: [:]))
         #expect(f.hostPorts == [8081] && f.isLoopback)
     }

@@ -3,9 +3,9 @@ import Foundation
 /// A parsed compose file: the YAML tree plus the lookups rules share.
 public struct ComposeFile: Sendable {
     public var source: LintSource
-    public var root: YNode?
+    public var root: LintNode?
     /// Why the file could not be parsed, with a position.
-    public var loadError: YAMLLoadError?
+    public var loadError: LintYAMLError?
     /// Variables from the `.env` next to the file (what compose interpolates with), when there is one.
     public var dotEnv: EnvFile?
     public var services: [ComposeService] = []
@@ -14,7 +14,7 @@ public struct ComposeFile: Sendable {
         self.source = source
         self.dotEnv = dotEnv
         do {
-            root = try YAMLLoader.load(source.text)
+            root = try LintYAMLLoader.load(source.text)
         } catch {
             loadError = error
         }
@@ -61,18 +61,18 @@ public struct ComposeFile: Sendable {
 
     public func service(named name: String) -> ComposeService? { services.first { $0.name == name } }
 
-    public func location(_ node: YNode) -> SourceLocation { source.location(node.line, node.column) }
+    public func location(_ node: LintNode) -> SourceLocation { source.location(node.line, node.column) }
 }
 
 /// One service in a compose file.
 public struct ComposeService: Sendable {
     public var name: String
     /// The key node, to report at the service's name.
-    public var key: YNode
-    public var node: YNode
+    public var key: LintNode
+    public var node: LintNode
     public var file: String
 
-    public subscript(key: String) -> YNode? { node[key] }
+    public subscript(key: String) -> LintNode? { node[key] }
 
     /// `image:` as written.
     public var image: String? { node["image"]?.text }
@@ -168,5 +168,5 @@ public struct Mount: Sendable {
     /// A host path rather than a named volume.
     public var isBind: Bool
     public var readOnly: Bool
-    public var node: YNode
+    public var node: LintNode
 }

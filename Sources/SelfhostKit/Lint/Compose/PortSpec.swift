@@ -21,7 +21,7 @@ public struct PortSpec: Sendable, Hashable {
     }
 
     /// Parses one entry; nil when it can't be read (unresolved variables or malformed).
-    public static func parse(_ node: YNode, env: [String: String]) -> PortSpec? {
+    public static func parse(_ node: LintNode, env: [String: String]) -> PortSpec? {
         if let pairs = node.pairs {
             _ = pairs
             func str(_ k: String) -> String? { node[k]?.text.flatMap { Interpolation.resolve($0, env: env) } }

@@ -43,7 +43,7 @@ struct ImageTagRule: LintRule {
 
 extension SourceLocation {
     /// The location `offset` characters into a single-line scalar.
-    func offset(by offset: Int, node: YNode) -> SourceLocation {
+    func offset(by offset: Int, node: LintNode) -> SourceLocation {
         var l = self
         l.column = node.column(atOffset: offset)
         return l

@@ -19,7 +19,7 @@ struct UndefinedVariableRule: LintRule {
             guard let root = f.root else { continue }
             let defined = f.env
             var reported = Set<String>()
-            func visit(_ node: YNode) {
+            func visit(_ node: LintNode) {
                 switch node.value {
                 case let .scalar(s, _):
                     guard s.contains("$") else { return }

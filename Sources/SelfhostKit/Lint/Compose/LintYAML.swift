@@ -4,14 +4,14 @@ import Yams
 
 /// A YAML node with its position, built from `Yams.compose` under a budget so alias bombs and
 /// pathological nesting end with a located error instead of exhausting memory or the stack.
-public struct YNode: Sendable {
+public struct LintNode: Sendable {
     /// How a scalar was written; quoted scalars are always strings.
     public enum ScalarStyle: Sendable { case plain, singleQuoted, doubleQuoted, block }
 
     public indirect enum Value: Sendable {
         case scalar(String, ScalarStyle)
-        case mapping([YPair])
-        case sequence([YNode])
+        case mapping([LintNodePair])
+        case sequence([LintNode])
     }
 
     public var value: Value
@@ -36,12 +36,12 @@ public struct YNode: Sendable {
     /// The scalar text unless it is a YAML null.
     public var text: String? { isNull ? nil : string }
 
-    public var pairs: [YPair]? {
+    public var pairs: [LintNodePair]? {
         if case let .mapping(p) = value { return p }
         return nil
     }
 
-    public var items: [YNode]? {
+    public var items: [LintNode]? {
         if case let .sequence(i) = value { return i }
         return nil
     }
@@ -91,17 +91,17 @@ public struct YNode: Sendable {
     }
 
     /// The value for a key in a mapping.
-    public subscript(key: String) -> YNode? {
+    public subscript(key: String) -> LintNode? {
         pairs?.first { $0.key.string == key }?.value
     }
 
     /// The pair for a key, to report at the key's position.
-    public func pair(_ key: String) -> YPair? {
+    public func pair(_ key: String) -> LintNodePair? {
         pairs?.first { $0.key.string == key }
     }
 
     /// Mapping keys and values as strings, or `KEY=VALUE` list items split; for environment and labels.
-    public var keyValueEntries: [(key: String, value: String?, node: YNode)] {
+    public var keyValueEntries: [(key: String, value: String?, node: LintNode)] {
         if let pairs {
             return pairs.compactMap { p in p.key.string.map { ($0, p.value.isNull ? nil : p.value.string, p.value) } }
         }
@@ -116,7 +116,7 @@ public struct YNode: Sendable {
     }
 
     /// A list of strings written either as one scalar or as a sequence.
-    public var stringList: [(String, YNode)] {
+    public var stringList: [(String, LintNode)] {
         if let items { return items.compactMap { i in i.string.map { ($0, i) } } }
         if let s = text { return [(s, self)] }
         return []
@@ -133,20 +133,20 @@ public struct YNode: Sendable {
 }
 
 /// A key and its value in a mapping.
-public struct YPair: Sendable {
-    public var key: YNode
-    public var value: YNode
+public struct LintNodePair: Sendable {
+    public var key: LintNode
+    public var value: LintNode
 }
 
 /// Errors the loader reports with a position.
-public struct YAMLLoadError: Error, Sendable {
+public struct LintYAMLError: Error, Sendable {
     public var message: String
     public var line: Int
     public var column: Int
 }
 
-/// Loads YAML documents into `YNode` trees with limits.
-public enum YAMLLoader {
+/// Loads YAML documents into `LintNode` trees with limits.
+public enum LintYAMLLoader {
     /// Nesting deeper than this is refused (libyaml counts it while parsing, before any recursion).
     public static let maxDepth = 256
 
@@ -155,7 +155,7 @@ public enum YAMLLoader {
     public static func nodeBudget(forByteCount n: Int) -> Int { 200_000 + n / 2 }
 
     /// Parses the first document. Nil for an empty file.
-    public static func load(_ text: String) throws(YAMLLoadError) -> YNode? {
+    public static func load(_ text: String) throws(LintYAMLError) -> LintNode? {
         let budget = nodeBudget(forByteCount: text.utf8.count)
         // First pass over libyaml events: depth and fully expanded size, in linear time,
         // so nothing below ever walks an alias bomb.
@@ -167,36 +167,36 @@ public enum YAMLLoader {
         } catch let error as YamlError {
             throw convert(error)
         } catch {
-            throw YAMLLoadError(message: "\(error)", line: 1, column: 1)
+            throw LintYAMLError(message: "\(error)", line: 1, column: 1)
         }
         guard let node else { return nil }
         var remaining = budget
         return try convert(node, budget: &remaining)
     }
 
-    private static func convert(_ node: Node, budget: inout Int) throws(YAMLLoadError) -> YNode {
+    private static func convert(_ node: Node, budget: inout Int) throws(LintYAMLError) -> LintNode {
         budget -= 1
         let line = node.mark?.line ?? 1, column = node.mark?.column ?? 1
         if budget < 0 {
-            throw YAMLLoadError(message: "document expands to too many nodes (an alias bomb?)", line: line, column: column)
+            throw LintYAMLError(message: "document expands to too many nodes (an alias bomb?)", line: line, column: column)
         }
         switch node {
         case let .scalar(s):
-            let style: YNode.ScalarStyle = switch s.style {
+            let style: LintNode.ScalarStyle = switch s.style {
             case .singleQuoted: .singleQuoted
             case .doubleQuoted: .doubleQuoted
             case .literal, .folded: .block
             default: .plain
             }
-            return YNode(.scalar(s.string, style), line: line, column: column)
+            return LintNode(.scalar(s.string, style), line: line, column: column)
         case let .sequence(seq):
-            var out: [YNode] = []
+            var out: [LintNode] = []
             out.reserveCapacity(seq.count)
             for n in seq { out.append(try convert(n, budget: &budget)) }
-            return YNode(.sequence(out), line: line, column: column)
+            return LintNode(.sequence(out), line: line, column: column)
         case let .mapping(map):
-            var out: [YPair] = []
-            var merged: [YPair] = []
+            var out: [LintNodePair] = []
+            var merged: [LintNodePair] = []
             for (k, v) in map {
                 if case let .scalar(ks) = k, ks.string == "<<", ks.style == .plain || ks.style == .any {
                     // Merge keys (`<<: *defaults`): explicit keys win, earlier merges win over later ones.
@@ -209,45 +209,45 @@ public enum YAMLLoader {
                     }
                     continue
                 }
-                out.append(YPair(key: try convert(k, budget: &budget), value: try convert(v, budget: &budget)))
+                out.append(LintNodePair(key: try convert(k, budget: &budget), value: try convert(v, budget: &budget)))
             }
             for p in merged where !out.contains(where: { $0.key.string == p.key.string }) { out.append(p) }
-            return YNode(.mapping(out), line: line, column: column)
+            return LintNode(.mapping(out), line: line, column: column)
         case let .alias(a):
-            return YNode(.scalar("*\(a.anchor.rawValue)", .plain), line: line, column: column)
+            return LintNode(.scalar("*\(a.anchor.rawValue)", .plain), line: line, column: column)
         }
     }
 
-    private static func convert(_ error: YamlError) -> YAMLLoadError {
+    private static func convert(_ error: YamlError) -> LintYAMLError {
         switch error {
         case let .scanner(context, problem, mark, _):
             let ctx = context.map { " \($0.text)" } ?? ""
-            return YAMLLoadError(message: "YAML syntax: \(problem)\(ctx)", line: mark.line, column: mark.column)
+            return LintYAMLError(message: "YAML syntax: \(problem)\(ctx)", line: mark.line, column: mark.column)
         case let .parser(context, problem, mark, _):
             let ctx = context.map { " \($0.text)" } ?? ""
-            return YAMLLoadError(message: "YAML syntax: \(problem)\(ctx)", line: mark.line, column: mark.column)
+            return LintYAMLError(message: "YAML syntax: \(problem)\(ctx)", line: mark.line, column: mark.column)
         case let .composer(context, problem, mark, _):
             let ctx = context.map { " \($0.text)" } ?? ""
-            return YAMLLoadError(message: "YAML: \(problem)\(ctx)", line: mark.line, column: mark.column)
+            return LintYAMLError(message: "YAML: \(problem)\(ctx)", line: mark.line, column: mark.column)
         case let .duplicatedKeysInMapping(duplicates, context):
-            return YAMLLoadError(
+            return LintYAMLError(
                 message: "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping",
                 line: context.mark.line, column: context.mark.column)
         case let .reader(problem, _, offset, _):
-            return YAMLLoadError(message: "YAML: \(problem) at byte \(offset)", line: 1, column: 1)
+            return LintYAMLError(message: "YAML: \(problem) at byte \(offset)", line: 1, column: 1)
         default:
-            return YAMLLoadError(message: "YAML: \(error)", line: 1, column: 1)
+            return LintYAMLError(message: "YAML: \(error)", line: 1, column: 1)
         }
     }
 
     /// Streams libyaml events once: refuses nesting deeper than `maxDepth` and documents whose
     /// aliases expand past `budget` nodes, counting each anchor's expanded size as it closes.
-    static func precheck(_ text: String, budget: Int) throws(YAMLLoadError) {
+    static func precheck(_ text: String, budget: Int) throws(LintYAMLError) {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { return }
         defer { yaml_parser_delete(&parser) }
         var bytes = Array(text.utf8)
-        var failure: YAMLLoadError?
+        var failure: LintYAMLError?
         bytes.withUnsafeMutableBufferPointer { buf in
             yaml_parser_set_input_string(&parser, buf.baseAddress, buf.count)
             var sizes: [String: Int] = [:]
@@ -258,7 +258,7 @@ public enum YAMLLoader {
                 total += n
                 stack[stack.count - 1].size += n
                 if total > budget {
-                    failure = YAMLLoadError(
+                    failure = LintYAMLError(
                         message: "document expands to more than \(budget) nodes through aliases (an alias bomb?)",
                         line: line, column: column)
                     return false
@@ -289,7 +289,7 @@ public enum YAMLLoader {
                     let anchor = event.type == YAML_SEQUENCE_START_EVENT
                         ? anchorName(event.data.sequence_start.anchor) : anchorName(event.data.mapping_start.anchor)
                     if stack.count > maxDepth {
-                        failure = YAMLLoadError(message: "nesting deeper than \(maxDepth) levels", line: line, column: column)
+                        failure = LintYAMLError(message: "nesting deeper than \(maxDepth) levels", line: line, column: column)
                         return
                     }
                     stack.append((anchor, 1, line, column))
