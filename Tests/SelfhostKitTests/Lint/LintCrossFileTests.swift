@@ -50,7 +50,7 @@ struct LintCrossFileTests {
         let report = try p.lint()
         #expect(report.findings("caddy.upstream-port").first?.message.contains("3000") == true)
         let net = try #require(report.findings("caddy.upstream-network").first)
-        #expect(net.message.contains("umami_internal") && net.message.contains("selfhost"))
+        #expect(net.message.contains("umami_internal") && net.message.contains("selfhost") && net.message.contains("umami/compose.yaml"))
     }
 
     @Test("the same host port in two stacks is a clash; different protocols or addresses are not")

@@ -16,6 +16,14 @@ struct UpstreamNetworkRule: LintRule {
                   ExampleFile("app/compose.yaml", "services:\n  app:\n    image: ghcr.io/example/app:1.4.2\n    expose: [\"3000\"]\n    networks: [edge]\nnetworks:\n  edge:\n    external: true\n")),
         ])
 
+    /// A network list for a message: the first few, then a count.
+    static func list(_ names: Set<String>) -> String {
+        let sorted = names.sorted()
+        if sorted.isEmpty { return "no network" }
+        if sorted.count <= 4 { return sorted.joined(separator: ", ") }
+        return sorted.prefix(3).joined(separator: ", ") + " and \(sorted.count - 3) more"
+    }
+
     func check(_ project: LintProject) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for c in project.caddyFiles where c.syntaxError == nil {
@@ -29,8 +37,10 @@ struct UpstreamNetworkRule: LintRule {
                     return !project.networkNames(of: s, in: f).isDisjoint(with: caddyNets)
                 }
                 if !reachable, let (f, s) = matches.first {
-                    let theirs = project.networkNames(of: s, in: f).sorted().joined(separator: ", ")
-                    out.append(Self.info.finding("'\(u.host)' (networks: \(theirs.isEmpty ? "none" : theirs)) shares no network with Caddy service '\(caddy.name)' (networks: \(caddyNets.sorted().joined(separator: ", ")))", at: c.location(u.token)))
+                    let theirs = Self.list(project.networkNames(of: s, in: f))
+                    let who = u.host == s.name ? "service '\(s.name)'" : "'\(u.host)' (service '\(s.name)')"
+                    out.append(Self.info.finding("\(who) in \(f.source.path) is on \(theirs), none of which Caddy service '\(caddy.name)' joins (\(Self.list(caddyNets)))", at: c.location(u.token),
+                                                 fix: "attach '\(s.name)' and Caddy to one network (an external network both compose files name)"))
                 }
             }
         }

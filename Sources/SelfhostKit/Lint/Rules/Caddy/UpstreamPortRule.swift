@@ -35,7 +35,8 @@ struct UpstreamPortRule: LintRule {
                 guard !ports.isEmpty, !ports.contains(u.port) else { continue }
                 let list = ports.sorted().map(String.init).joined(separator: ", ")
                 let what = u.portWritten ? "port \(u.port)" : "port \(u.port) (Caddy's default; none written)"
-                out.append(Self.info.finding("service '\(s.name)' does not listen on \(what); it declares \(list)", at: c.location(u.token),
+                let who = u.host == s.name ? "service '\(s.name)'" : "'\(u.host)' (service '\(s.name)' in \(f.source.path))"
+                out.append(Self.info.finding("\(who) does not listen on \(what); it declares \(list)", at: c.location(u.token),
                                              fix: "write reverse_proxy \(u.host):\(ports.sorted().first!)"))
             }
         }

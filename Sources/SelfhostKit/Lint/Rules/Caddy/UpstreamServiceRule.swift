@@ -14,7 +14,13 @@ struct UpstreamServiceRule: LintRule {
     func check(_ project: LintProject) -> [Diagnostic] {
         guard !project.composeFiles.isEmpty else { return [] }
         var out: [Diagnostic] = []
-        let allNames = project.services.map(\.service.name)
+        // Every name an upstream could use: service names, container names, host names, network aliases.
+        var allNames: [String] = []
+        for (_, s) in project.services {
+            allNames.append(s.name)
+            for key in ["container_name", "hostname"] { if let n = s[key]?.text { allNames.append(n) } }
+            for p in s["networks"]?.pairs ?? [] { allNames += (p.value["aliases"]?.items ?? []).compactMap(\.text) }
+        }
         for c in project.caddyFiles where c.syntaxError == nil {
             let container = project.caddyContainer(for: c)
             for (_, u) in c.upstreams {
