@@ -20,11 +20,11 @@ public enum ExternalValidators {
 
         if !project.caddyFiles.isEmpty {
             if let caddy = which("caddy", path: path) {
-                for c in project.caddyFiles {
+                findings += parallel(project.caddyFiles) { c in
                     // Caddy substitutes {$VAR} from its environment: give it what its container would get.
                     let env = context.environment.merging(project.caddyEnvironmentValues(for: c)) { old, _ in old }
                     let r = execute(caddy, ["validate", "--config", c.source.url.path, "--adapter", "caddyfile"], cwd: c.source.directory, env: env)
-                    findings += caddyFindings(r, file: c.source)
+                    return caddyFindings(r, file: c.source)
                 }
                 runs.append(Run(tool: "caddy", status: "ran", detail: "caddy validate on \(project.caddyFiles.count) Caddyfile(s)"))
             } else {
@@ -33,9 +33,9 @@ public enum ExternalValidators {
         }
         if !project.units.isEmpty {
             if let sa = which("systemd-analyze", path: path) {
-                for u in project.units {
+                findings += parallel(project.units) { u in
                     let r = execute(sa, ["verify", u.source.url.path], cwd: u.source.directory, env: context.environment.merging(["SYSTEMD_LOG_COLOR": "0", "SYSTEMD_PAGER": ""]) { $1 })
-                    findings += systemdFindings(r, file: u.source)
+                    return systemdFindings(r, file: u.source)
                 }
                 runs.append(Run(tool: "systemd-analyze", status: "ran", detail: "systemd-analyze verify on \(project.units.count) unit(s)"))
             } else {
@@ -50,7 +50,7 @@ public enum ExternalValidators {
                 command = (dc, [])
             }
             if let (exe, prefix) = command {
-                for f in project.composeFiles {
+                findings += parallel(project.composeFiles) { f in
                     var args = prefix + ["-f", f.source.url.path, "config", "-q"]
                     var input: String?
                     if prefix.isEmpty, let nameNode = f.root?.pair("name") {
@@ -62,7 +62,7 @@ public enum ExternalValidators {
                         args = ["--project-name", f.projectName, "--project-directory", f.source.directory.path, "-f", "-", "config", "-q"]
                     }
                     let r = execute(exe, args, cwd: f.source.directory, env: context.environment, input: input)
-                    findings += composeFindings(r, file: f.source)
+                    return composeFindings(r, file: f.source)
                 }
                 runs.append(Run(tool: exe.lastPathComponent + (prefix.isEmpty ? "" : " compose"), status: "ran", detail: "config on \(project.composeFiles.count) compose file(s)"))
             } else {
@@ -141,6 +141,21 @@ public enum ExternalValidators {
     }
 
     // MARK: Processes
+
+    /// Runs `body` for each item on all cores (each call mostly waits on a child process); results in input order.
+    static func parallel<T: Sendable>(_ items: [T], _ body: @Sendable (T) -> [Diagnostic]) -> [Diagnostic] {
+        let results = ResultSlots(count: items.count)
+        DispatchQueue.concurrentPerform(iterations: items.count) { i in results.set(i, body(items[i])) }
+        return results.all.flatMap { $0 }
+    }
+
+    final class ResultSlots: @unchecked Sendable {
+        private let lock = NSLock()
+        private var slots: [[Diagnostic]]
+        init(count: Int) { slots = Array(repeating: [], count: count) }
+        func set(_ i: Int, _ value: [Diagnostic]) { lock.withLock { slots[i] = value } }
+        var all: [[Diagnostic]] { lock.withLock { slots } }
+    }
 
     struct Result { var status: Int32; var output: String }
 
