@@ -38,7 +38,7 @@ struct LintExternalTests {
         let f = try #require(try p.lint(external: true).findings("external.caddy").first)
         #expect(f.location?.line == 3)
         #expect(f.message.contains("reverse_prxy"))
-        let prod = try LintCrossFileTests.production()
+        let prod = try LintCrossFileTests.production(dockerStandIn: true)
         let report = try prod.lint(external: true)
         #expect(report.external.contains { $0.tool == "caddy" && $0.status == "ran" })
         #expect(report.findings.filter { ($0.ruleID ?? "").hasPrefix("external.") }.isEmpty, "\(report.findings.map(\.compilerStyle))")
@@ -145,7 +145,7 @@ struct LintExternalTests {
         let p = try ScratchProject(["compose.yaml": "services:\n  a:\n    image: nginx:1.27\n    restat: always\n"])
         let f = try #require(try p.lint(external: true).findings("external.compose").first)
         #expect(f.severity == .error && f.message.contains("restat"))
-        let prod = try LintCrossFileTests.production()
+        let prod = try LintCrossFileTests.production(dockerStandIn: true)
         let report = try prod.lint(external: true)
         #expect(report.findings.filter { ($0.ruleID ?? "").hasPrefix("external.") }.isEmpty, "\(report.findings.map(\.compilerStyle))")
     }

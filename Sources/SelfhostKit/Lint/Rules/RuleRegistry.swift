@@ -13,7 +13,7 @@ public enum RuleRegistry {
         UpstreamServiceRule(), UpstreamPortRule(), UpstreamNetworkRule(),
         // systemd
         SystemdSyntaxRule(), UnknownSectionRule(), UnknownKeyRule(), BadValueRule(), OneshotRestartRule(),
-        WorkingDirectoryRule(), DoubleSupervisionRule(), HardeningRule(),
+        WorkingDirectoryRule(), DoubleSupervisionRule(), HardeningRule(), TimerTargetRule(),
         // .env
         EnvSyntaxRule(), DuplicateKeyRule(), UnquotedSpaceRule(), EnvPermissionsRule(),
     ]
