@@ -126,18 +126,30 @@ public enum LintDiscovery {
 
     /// Reads one file: refuses huge and binary files with a reason, locates invalid UTF-8.
     static func read(_ url: URL, kind: LintFileKind, shown: String, into result: inout Result, explicit: Bool) {
-        let attrs = try? FileManager.default.attributesOfItem(atPath: url.path)
+        // Follow symlinks, then insist on a regular file: a FIFO would block the open forever and
+        // /dev/zero would never end.
+        let resolved = url.resolvingSymlinksInPath()
+        let attrs = try? FileManager.default.attributesOfItem(atPath: resolved.path)
+        if let type = attrs?[.type] as? FileAttributeType, type != .typeRegular {
+            result.skipped.append(SkippedFile(file: shown, reason: "not a regular file (\(type.rawValue))"))
+            return
+        }
         let size = (attrs?[.size] as? NSNumber)?.intValue ?? 0
         if size > maxFileSize {
             result.skipped.append(SkippedFile(file: shown, reason: "\(size / 1_048_576) MiB is over the \(maxFileSize / 1_048_576) MiB limit"))
             return
         }
-        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+        guard let handle = FileHandle(forReadingAtPath: resolved.path) else {
             result.diagnostics.append(Diagnostic(.error, "cannot read file (permission denied?)", at: SourceLocation(file: shown), rule: "lint.unreadable", fix: "make the file readable by the user running the linter"))
             return
         }
-        let data = (try? handle.readToEnd()) ?? Data()
+        // Never more than the limit, even if the file grew since it was measured.
+        let data = (try? handle.read(upToCount: maxFileSize + 1)) ?? Data()
         try? handle.close()
+        if data.count > maxFileSize {
+            result.skipped.append(SkippedFile(file: shown, reason: "over the \(maxFileSize / 1_048_576) MiB limit"))
+            return
+        }
         let bytes = [UInt8](data)
         if bytes.prefix(8192).contains(0) {
             result.skipped.append(SkippedFile(file: shown, reason: "binary file (contains NUL bytes)"))
@@ -171,7 +183,9 @@ public enum LintDiscovery {
 
     /// Content sniffing for explicitly named files with unusual names.
     static func sniff(_ url: URL) -> LintFileKind? {
-        guard let handle = FileHandle(forReadingAtPath: url.path) else { return nil }
+        let resolved = url.resolvingSymlinksInPath()
+        guard (try? FileManager.default.attributesOfItem(atPath: resolved.path))?[.type] as? FileAttributeType == .typeRegular,
+              let handle = FileHandle(forReadingAtPath: resolved.path) else { return nil }
         defer { try? handle.close() }
         let head = String(decoding: (try? handle.read(upToCount: 4096)) ?? Data(), as: UTF8.self)
         if head.range(of: #"(?m)^services:\s*$"#, options: .regularExpression) != nil { return .compose }

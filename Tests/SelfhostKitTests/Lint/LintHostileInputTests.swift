@@ -104,6 +104,16 @@ struct LintHostileInputTests {
         #expect(report.findings("systemd.unknown-key").count == 1)
     }
 
+    @Test("a FIFO and a symlink to /dev/zero named like config files are skipped, not read")
+    func specialFiles() throws {
+        let p = try ScratchProject([:])
+        #expect(mkfifo(p.root.appendingPathComponent("compose.yaml").path, 0o644) == 0)
+        try FileManager.default.createSymbolicLink(atPath: p.root.appendingPathComponent("Caddyfile").path, withDestinationPath: "/dev/zero")
+        let report = try p.lint()
+        #expect(report.skipped.count == 2)
+        #expect(report.skipped.allSatisfy { $0.reason.contains("not a regular file") })
+    }
+
     @Test("garbage in every kind of file never crashes", arguments: ["compose.yaml", "Caddyfile", "a.service", ".env"])
     func garbage(_ name: String) throws {
         var rng = SystemRandomNumberGenerator()
