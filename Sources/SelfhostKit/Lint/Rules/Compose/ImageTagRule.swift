@@ -4,13 +4,14 @@ struct ImageTagRule: LintRule {
 
     static let info = RuleInfo(
         id: "compose.image-tag", severity: .warning,
-        summary: "An image has no tag, or a floating one such as `latest`, `stable` or `edge`.",
+        summary: "An image has no tag, or a floating one such as `latest`, `stable`, `edge` or any tag without a version number (`alpine`).",
         why: "A floating tag upgrades itself on the next pull or host rebuild: a database can jump a major version and refuse to start, and nobody can tell which version ran yesterday.",
         fix: "Pin a version tag (`postgres:16.4`), or a digest (`postgres:16.4@sha256:…`).",
         examples: [
             .bad("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("db", image: "postgres"))),
             .bad("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("app", image: "ghcr.io/example/app:latest"))),
             .bad("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("app", image: "localhost:5000/app"))),
+            .bad("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("cache", image: "redis:alpine"))),
             .good("compose.yaml", ComposeRuleSupport.file(
                 ComposeRuleSupport.service("db", image: "postgres:16.4-alpine"),
                 ComposeRuleSupport.service("app", image: "localhost:5000/app:2.1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
@@ -32,7 +33,8 @@ struct ImageTagRule: LintRule {
                     continue
                 }
                 let tag = String(lastSegment[lastSegment.index(after: colon)...])
-                if Self.floating.contains(tag.lowercased()) || tag.lowercased().hasSuffix("-latest") {
+                // A tag without a single digit names no version (`alpine`, `stable-slim`, `prod`): it moves.
+                if Self.floating.contains(tag.lowercased()) || tag.lowercased().hasSuffix("-latest") || !tag.contains(where: \.isNumber) {
                     out.append(Self.info.finding("image '\(image)' uses the floating tag '\(tag)'", at: raw == image ? f.location(node).offset(by: image.distance(from: image.startIndex, to: image.lastIndex(of: ":")!) + 1, node: node) : f.location(node)))
                 }
             }
