@@ -34,7 +34,8 @@ struct ImageTagRule: LintRule {
                 }
                 let tag = String(lastSegment[lastSegment.index(after: colon)...])
                 // A tag without a single digit names no version (`alpine`, `stable-slim`, `prod`): it moves.
-                if Self.floating.contains(tag.lowercased()) || tag.lowercased().hasSuffix("-latest") || !tag.contains(where: \.isNumber) {
+                // Same words as `selfhost catalog check` (ImageTag), so the catalog and the linter agree.
+                if Self.floating.contains(tag.lowercased()) || ImageTag.isFloating(tag) || !tag.contains(where: \.isNumber) {
                     out.append(Self.info.finding("image '\(image)' uses the floating tag '\(tag)'", at: raw == image ? f.location(node).offset(by: image.distance(from: image.startIndex, to: image.lastIndex(of: ":")!) + 1, node: node) : f.location(node)))
                 }
             }
