@@ -129,3 +129,34 @@ struct LintOverrideTests {
         #expect(f.location?.line == 3 && f.location?.column == 14)
     }
 }
+
+/// The complaints users filed against dclint, as regression tests.
+@Suite("Lint: dclint's known problems don't happen here")
+struct LintDclintRegressionTests {
+    @Test("ports built from variables: no crash, not called unbound, resolved from .env when possible (dclint #8, #261)")
+    func variablePorts() throws {
+        let p = try ScratchProject(["compose.yaml": "services:\n  mail:\n    image: axllent/mailpit:v1.20\n    ports: [\"$HOST:$PORT:1025\", \"${WEB_IP:-127.0.0.1}:${WEB_PORT:-8025}:8025\"]\n"])
+        let report = try p.lint()
+        #expect(report.findings("compose.unbound-port").isEmpty)
+        #expect(report.findings("compose.undefined-variable").count == 2)
+        try p.write(ExampleFile(".env", "HOST=0.0.0.0\nPORT=1025\n", mode: 0o600))
+        let again = try p.lint()
+        #expect(again.findings("compose.unbound-port").count == 1, "resolved through .env, 0.0.0.0 is unbound")
+        #expect(again.findings("compose.undefined-variable").isEmpty)
+    }
+
+    @Test("the same port with different protocols is not a duplicate (dclint #91)")
+    func protocols() throws {
+        let p = try ScratchProject(["compose.yaml": "services:\n  dns:\n    image: coredns/coredns:1.11.3\n    ports: [\"127.0.0.1:53:53/udp\", \"127.0.0.1:53:53/tcp\"]\n"])
+        #expect(try p.lint().findings("compose.dup-host-port").isEmpty)
+    }
+
+    @Test("findings carry the column of the offending node, not column 1")
+    func columns() throws {
+        let p = try ScratchProject(["compose.yaml": "services:\n  app:\n    image: nginx:1.27\n    cap_add: [NET_ADMIN]\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n"])
+        let report = try p.lint()
+        #expect(report.findings("compose.cap-add").first?.location?.column == 15)
+        #expect(report.findings("compose.docker-sock").first?.location?.column == 9)
+        #expect(report.findings.allSatisfy { ($0.location?.column ?? 0) > 1 })
+    }
+}
