@@ -295,6 +295,7 @@ public enum LintYAMLLoader {
                     stack.append((anchor, 1, line, column))
                     guard add(0, line: line, column: column) else { return }
                 case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                    guard stack.count > 1 else { return }
                     let frame = stack.removeLast()
                     if let a = frame.anchor { sizes[a] = frame.size }
                     stack[stack.count - 1].size += frame.size
