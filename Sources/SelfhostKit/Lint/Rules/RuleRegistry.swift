@@ -9,7 +9,7 @@ public enum RuleRegistry {
         HealthyWithoutHealthcheckRule(), RestartPolicyRule(), LogRotationRule(), MemoryLimitRule(), InlineSecretRule(),
         SensitiveMountRule(), UndefinedVariableRule(),
         // Caddyfile
-        CaddySyntaxRule(), UnknownDirectiveRule(), DuplicateSiteRule(), EmptyAddressRule(),
+        CaddySyntaxRule(), UnknownDirectiveRule(), DuplicateSiteRule(), EmptyAddressRule(), UndefinedEnvRule(),
         UpstreamServiceRule(), UpstreamPortRule(), UpstreamNetworkRule(),
         // systemd
         SystemdSyntaxRule(), UnknownSectionRule(), UnknownKeyRule(), BadValueRule(), OneshotRestartRule(),
