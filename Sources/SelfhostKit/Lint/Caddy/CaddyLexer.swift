@@ -1,3 +1,5 @@
+import Foundation
+
 /// One Caddyfile token with its position.
 public struct CaddyToken: Sendable, Hashable {
     public var text: String
@@ -159,5 +161,3 @@ public enum CaddyLexer {
         (c >= "A" && c <= "Z") || (c >= "a" && c <= "z") || (c >= "0" && c <= "9") || c == "_" || c == "-"
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One entry of a service's `ports:`, short (`"127.0.0.1:8080:80/tcp"`) or long syntax, after interpolation.
 public struct PortSpec: Sendable, Hashable {
     /// The host address it binds, nil for all addresses (0.0.0.0 and ::).
@@ -22,8 +24,7 @@ public struct PortSpec: Sendable, Hashable {
 
     /// Parses one entry; nil when it can't be read (unresolved variables or malformed).
     public static func parse(_ node: LintNode, env: [String: String]) -> PortSpec? {
-        if let pairs = node.pairs {
-            _ = pairs
+        if node.isMapping {
             func str(_ k: String) -> String? { node[k]?.text.flatMap { Interpolation.resolve($0, env: env) } }
             guard let target = str("target"), let containerPorts = range(target) else { return nil }
             let published = str("published")
@@ -81,4 +82,3 @@ public struct PortSpec: Sendable, Hashable {
     }
 }
 
-import Foundation

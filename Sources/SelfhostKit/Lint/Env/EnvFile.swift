@@ -1,3 +1,5 @@
+import Foundation
+
 /// A parsed `.env` file as docker compose reads it: `KEY=VALUE`, optional `export `, `#` comments,
 /// single quotes (literal), double quotes (escapes, may span lines), unquoted values with trailing ` #` comments.
 public struct EnvFile: Sendable {
@@ -101,5 +103,3 @@ public struct EnvFile: Sendable {
         return out
     }
 }
-
-import Foundation

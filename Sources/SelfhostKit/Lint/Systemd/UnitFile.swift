@@ -1,3 +1,5 @@
+import Foundation
+
 /// A parsed systemd unit file: sections in order, each with its `Key=Value` assignments and positions.
 public struct UnitFile: Sendable {
     public struct Assignment: Sendable {
@@ -111,5 +113,3 @@ public struct UnitFile: Sendable {
         return out
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// caddy.empty-address: a site address made only of `{$VAR}` placeholders that nothing defines.
 struct EmptyAddressRule: LintRule {
     static let info = RuleInfo(
@@ -38,5 +40,3 @@ struct EmptyAddressRule: LintRule {
         return out
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// compose.no-new-privileges: `security_opt: [no-new-privileges:true]` missing.
 struct NoNewPrivilegesRule: LintRule {
     static let info = RuleInfo(
@@ -24,5 +26,3 @@ struct NoNewPrivilegesRule: LintRule {
         }
     }
 }
-
-import Foundation

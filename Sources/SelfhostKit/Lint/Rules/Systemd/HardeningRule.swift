@@ -1,3 +1,5 @@
+import Foundation
+
 /// systemd.hardening: native services without basic sandboxing.
 struct HardeningRule: LintRule {
     static let baseline = ["NoNewPrivileges", "ProtectSystem", "ProtectHome", "PrivateTmp"]
@@ -28,5 +30,3 @@ struct HardeningRule: LintRule {
         }
     }
 }
-
-import Foundation

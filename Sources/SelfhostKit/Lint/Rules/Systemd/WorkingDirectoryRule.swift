@@ -1,3 +1,5 @@
+import Foundation
+
 /// systemd.working-directory: a unit running docker compose whose WorkingDirectory holds no compose file.
 struct WorkingDirectoryRule: LintRule {
     static let info = RuleInfo(
@@ -37,5 +39,3 @@ struct WorkingDirectoryRule: LintRule {
         return out
     }
 }
-
-import Foundation
