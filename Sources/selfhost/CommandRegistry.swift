@@ -5,7 +5,8 @@ enum CommandRegistry {
     static let all: [any ParsableCommand.Type] = [
         Recommend.self,
         CatalogCommand.self,
-        CostCLI.self,
         Preflight.self,
+        CostCLI.self,
+        LintCLI.self,
     ]
 }
