@@ -6,7 +6,8 @@ enum CommandRegistry {
         Recommend.self,
         CatalogCommand.self,
         Render.self,
-        CostCLI.self,
         Preflight.self,
+        CostCLI.self,
+        LintCLI.self,
     ]
 }

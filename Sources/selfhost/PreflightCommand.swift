@@ -6,20 +6,26 @@ struct Preflight: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check DNS, email authentication, certificates and ports before going live; each failure with its fix.",
         discussion: """
-            Runs every check at once: app hostnames (A/AAAA), CAA for Let's Encrypt, MX, SPF, DKIM, DMARC,
-            the email provider's records, TCP ports, and with --local the Docker host itself.
-            Fixes are printed as zone-file lines.
+            Runs every check at once: app hostnames (A/AAAA), CAA for Let's Encrypt,
+            MX, SPF, DKIM, DMARC, the email provider's records, TCP ports, and with
+            --local the Docker host itself. Fixes are printed as zone-file lines.
 
             Examples:
-              selfhost preflight --domain example.com --server-ip 203.0.113.10 --apps umami,listmonk
-              selfhost preflight --domain example.com --server-ip 203.0.113.10 --server-ip 2001:db8::10 \\
-                  --apps umami --esp ses --dkim-selector tok1 --dkim-selector tok2 --return-path mail
-              selfhost preflight --domain example.com --esp sendgrid --return-path em1234 --format json
-              selfhost preflight --domain example.com --server-ip 127.0.0.10 --apps umami --resolver 127.0.0.1:5300
-              selfhost preflight --domain example.com --server-ip 203.0.113.10 --apps umami --local
+              selfhost preflight --domain example.com --server-ip 203.0.113.10 \\
+                  --apps umami,listmonk
+              selfhost preflight --domain example.com --server-ip 203.0.113.10 \\
+                  --server-ip 2001:db8::10 --apps umami --esp ses \\
+                  --dkim-selector tok1 --dkim-selector tok2 --return-path mail
+              selfhost preflight --domain example.com --esp sendgrid \\
+                  --return-path em1234 --format json
+              selfhost preflight --domain example.com --server-ip 127.0.0.10 \\
+                  --apps umami --resolver 127.0.0.1:5300
+              selfhost preflight --domain example.com --server-ip 203.0.113.10 \\
+                  --apps umami --local      # on the server itself
 
             Check ids and the JSON format: docs/PREFLIGHT.md.
-            Exit status: 0 no errors (warnings allowed), 1 an error or a timeout, 2 bad input.
+            Exit status: 0 no errors (warnings allowed), 1 an error or a timeout,
+            2 bad input.
             """)
 
     @Option(help: ArgumentHelp("The domain to check, e.g. example.com.", valueName: "domain"))

@@ -43,6 +43,17 @@ public enum CatalogLoader {
         var checker = CatalogChecker(apps: apps, saas: saas, categories: categories, spdx: spdx)
         checker.run()
         diags += checker.diagnostics
+        // The other catalog directories have loaders of their own, strict and located.
+        for (what, load) in [("pricing", { _ = try PricingCatalog.load(from: store) }),
+                             ("email provider", { _ = try EmailProviders.load(store) })] as [(String, () throws -> Void)] {
+            do {
+                try load()
+            } catch let error as SelfhostError {
+                diags.append(Diagnostic(.error, error.message, at: error.location, rule: "catalog.\(what.replacingOccurrences(of: " ", with: "-"))", fix: error.remedy))
+            } catch {
+                diags.append(Diagnostic(.error, "\(what) data: \(error)", rule: "catalog.\(what.replacingOccurrences(of: " ", with: "-"))"))
+            }
+        }
         let catalog = Catalog(apps: apps.map(\.0), saas: saas.map(\.0), categories: categories)
         return Result(catalog: catalog, diagnostics: diags.sortedByLocation())
     }

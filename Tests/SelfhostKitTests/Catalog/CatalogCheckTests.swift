@@ -69,6 +69,7 @@ struct CatalogCheckTests {
             "badsaas.yaml:3:11: error: name 'ga' is ambiguous: also used by google-analytics",
             "badsaas.yaml:9:10: error: unknown app 'umamii'; did you mean 'umami'?",
             "badsaas.yaml:11:10: error: lists 'listmonk', but catalog/apps/listmonk.yaml does not have 'badsaas' in replaces",
+            "pricing/hetzner.yaml:4:1: error: unknown key 'currncy' in pricing file (did you mean 'currency'?)",
         ]
         for e in expected {
             #expect(lines.contains { $0.contains(e) }, "expected a diagnostic containing: \(e)\ngot:\n\(lines.joined(separator: "\n"))")

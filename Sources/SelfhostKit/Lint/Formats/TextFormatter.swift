@@ -1,0 +1,31 @@
+/// `path:line:col: severity: message [rule-id]`, then skipped files and a summary line.
+enum TextFormatter {
+    static func format(_ report: LintReport, style: Style) -> String {
+        var out = ""
+        for d in report.findings {
+            var line = ""
+            if let l = d.location { line += style.bold("\(l):") + " " }
+            let sev: String = switch d.severity {
+            case .error: style.red("error:")
+            case .warning: style.yellow("warning:")
+            case .info: style.cyan("info:")
+            }
+            line += "\(sev) \(d.message)"
+            if let r = d.ruleID { line += " " + style.dim("[\(r)]") }
+            out += line + "\n"
+        }
+        for s in report.skipped { out += "skipped: \(s.file): \(s.reason)\n" }
+        for r in report.external {
+            out += r.status == "skipped" ? "skipped: \(r.tool): \(r.detail)\n" : "ran: \(r.tool): \(r.detail)\n"
+        }
+        let e = report.count(.error), w = report.count(.warning), i = report.count(.info)
+        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        let files = report.files.count
+        if report.findings.isEmpty {
+            out += style.green("\(plural(files, "file")) linted, no problems") + "\n"
+        } else {
+            out += "\(plural(files, "file")) linted: \(plural(e, "error")), \(plural(w, "warning")), \(i) info\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+
+/// Everything linted together, parsed once, with the cross-file lookups rules share.
+public struct LintProject: Sendable {
+    public var composeFiles: [ComposeFile] = []
+    public var caddyFiles: [CaddyFile] = []
+    public var units: [UnitFile] = []
+    public var envFiles: [EnvFile] = []
+    public var config: LintConfig
+
+    /// Parses the sources. Each compose file reads the `.env` in its own directory, even when that
+    /// `.env` was not among the linted paths, since that is what compose interpolates with.
+    public init(sources: [LintSource], config: LintConfig = LintConfig()) {
+        self.config = config
+        for s in sources where s.kind == .env { envFiles.append(EnvFile(source: s)) }
+        for s in sources {
+            switch s.kind {
+            case .compose:
+                let dotEnvURL = s.directory.appendingPathComponent(".env").standardizedFileURL
+                var env = envFiles.first { $0.source.url.standardizedFileURL.path == dotEnvURL.path }
+                if env == nil, let data = FileManager.default.contents(atPath: dotEnvURL.path), let text = String(data: data, encoding: .utf8) {
+                    let dir = (s.path as NSString).deletingLastPathComponent
+                    env = EnvFile(source: LintSource(path: dir.isEmpty ? ".env" : dir + "/.env", url: dotEnvURL, kind: .env, text: text))
+                }
+                composeFiles.append(ComposeFile(source: s, dotEnv: env))
+            case .caddyfile: caddyFiles.append(CaddyFile(source: s))
+            case .systemd: units.append(UnitFile(source: s))
+            case .env: break
+            }
+        }
+    }
+
+    /// Every service of every compose file.
+    public var services: [(file: ComposeFile, service: ComposeService)] {
+        composeFiles.flatMap { f in f.services.map { (f, $0) } }
+    }
+
+    /// Services a hostname reaches: by service name, `container_name`, `hostname` or a network alias.
+    public func services(answering host: String) -> [(file: ComposeFile, service: ComposeService)] {
+        services.filter { f, s in
+            if s.name == host { return true }
+            if s["container_name"]?.text == host || s["hostname"]?.text == host { return true }
+            for pair in s["networks"]?.pairs ?? [] {
+                if pair.value["aliases"]?.items?.contains(where: { $0.text == host }) == true { return true }
+            }
+            return false
+        }
+    }
+
+    /// Docker network names a service is attached to.
+    public func networkNames(of service: ComposeService, in file: ComposeFile) -> Set<String> {
+        Set(service.networkKeys.map { file.networkName($0) })
+    }
+
+    /// The compose service running Caddy with this Caddyfile: one that bind-mounts the file
+    /// (or its directory), else one whose image is Caddy. Nil when Caddy runs on the host.
+    public func caddyContainer(for caddy: CaddyFile) -> (file: ComposeFile, service: ComposeService)? {
+        let target = caddy.source.url.standardizedFileURL.path
+        var byImage: (ComposeFile, ComposeService)?
+        for (f, s) in services {
+            for m in s.mounts(env: f.env) where m.isBind {
+                guard let src = m.source else { continue }
+                let path = src.hasPrefix("/") ? src : f.source.directory.appendingPathComponent(src).standardizedFileURL.path
+                if path == target || target.hasPrefix(path.hasSuffix("/") ? path : path + "/") { return (f, s) }
+            }
+            if byImage == nil, s.imageBaseName == "caddy" { byImage = (f, s) }
+        }
+        return byImage
+    }
+
+    /// Compose files a unit's `WorkingDirectory` may refer to: the directory itself when it exists here,
+    /// else linted compose files whose directory ends with the same path components
+    /// (`/opt/stacks/umami` matches `deploy/umami/compose.yaml`).
+    public func composeFiles(forWorkingDirectory dir: String) -> [ComposeFile] {
+        let wanted = dir.split(separator: "/").map(String.init)
+        guard let last = wanted.last else { return [] }
+        return composeFiles.filter { f in
+            let have = f.source.directory.standardizedFileURL.path.split(separator: "/").map(String.init)
+            if f.source.directory.standardizedFileURL.path == URL(fileURLWithPath: dir).standardizedFileURL.path { return true }
+            return have.last == last
+        }
+    }
+
+    /// Values Caddy's container would get from its `environment:` and `env_file:` (for `caddy validate`).
+    public func caddyEnvironmentValues(for caddy: CaddyFile) -> [String: String] {
+        var out: [String: String] = [:]
+        let dirs = [caddy.source.directory].map { $0.standardizedFileURL.path }
+        for e in envFiles where dirs.contains(e.source.directory.standardizedFileURL.path) { out.merge(e.values) { $1 } }
+        guard let (f, s) = caddyContainer(for: caddy) else { return out }
+        for (path, _) in s["env_file"]?.stringList ?? [] {
+            let url = f.source.directory.appendingPathComponent(path).standardizedFileURL
+            if let text = try? String(contentsOf: url, encoding: .utf8) {
+                out.merge(EnvFile(source: LintSource(path: path, url: url, kind: .env, text: text)).values) { $1 }
+            }
+        }
+        for (k, v, _) in s["environment"]?.keyValueEntries ?? [] {
+            if let v, let r = Interpolation.resolve(v, env: f.env) { out[k] = r }
+        }
+        return out
+    }
+
+    /// Variables Caddy sees: from the Caddy container's environment and env files, the `.env` files next
+    /// to the Caddyfile and its compose file, and `env:` in `.selfhost-lint.yaml`.
+    public func caddyEnvironment(for caddy: CaddyFile) -> Set<String> {
+        var names = Set(config.env)
+        let dirs = [caddy.source.directory, caddy.source.directory.deletingLastPathComponent()].map { $0.standardizedFileURL.path }
+        for e in envFiles where dirs.contains(e.source.directory.standardizedFileURL.path) {
+            names.formUnion(e.entries.map(\.key))
+        }
+        if let (f, s) = caddyContainer(for: caddy) {
+            names.formUnion((s["environment"]?.keyValueEntries ?? []).map(\.key))
+            for (path, _) in s["env_file"]?.stringList ?? [] {
+                let url = f.source.directory.appendingPathComponent(path).standardizedFileURL
+                if let env = envFiles.first(where: { $0.source.url.standardizedFileURL.path == url.path }) {
+                    names.formUnion(env.entries.map(\.key))
+                } else if let text = try? String(contentsOf: url, encoding: .utf8) {
+                    names.formUnion(EnvFile(source: LintSource(path: path, url: url, kind: .env, text: text)).entries.map(\.key))
+                }
+            }
+        }
+        return names
+    }
+}

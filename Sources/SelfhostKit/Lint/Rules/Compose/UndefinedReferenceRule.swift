@@ -1,0 +1,82 @@
+/// compose.undefined-ref: networks, volumes, secrets, configs and services referred to but never defined.
+struct UndefinedReferenceRule: LintRule {
+    static let info = RuleInfo(
+        id: "compose.undefined-ref", severity: .error,
+        summary: "A service refers to a network, volume, secret, config or service the file does not define (or breaks another consistency check compose makes).",
+        why: "Compose stops with 'service refers to undefined network/volume/secret' or 'depends on undefined service' at deploy time; it also rejects `network_mode` together with `networks`, and a healthcheck `test` list not starting with CMD, CMD-SHELL or NONE; a service with neither `image` nor `build` cannot start at all.",
+        fix: "Define the name under the matching top-level section (or fix the typo), or remove the reference.",
+        examples: [
+            .bad("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("app", "networks: [frontend]"))),
+            .bad("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("app", "depends_on: [db]"))),
+            .bad("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("app", "volumes: [\"data:/var/lib/app\"]"))),
+            .bad("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("app", "healthcheck:", "  test: [\"curl\", \"-f\", \"http://localhost\"]"))),
+            .good("compose.yaml", ComposeRuleSupport.file(
+                ComposeRuleSupport.service("app", "networks: [frontend]", "depends_on: [db]", "volumes: [\"data:/var/lib/app\", \"./conf:/conf:ro\"]"),
+                ComposeRuleSupport.service("db", image: "postgres:16.4", "networks: [frontend]"))
+                + "networks:\n  frontend:\nvolumes:\n  data:\n"),
+        ])
+
+    func check(_ project: LintProject) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for f in project.composeFiles {
+            guard f.root?.isMapping == true else { continue }
+            // An override file (compose.override.yaml) may use what its base file in the same directory defines.
+            let family = f.isOverride
+                ? project.composeFiles.filter { $0.source.directory.standardizedFileURL.path == f.source.directory.standardizedFileURL.path }
+                : [f]
+            func union(_ section: String) -> Set<String> { family.reduce(into: Set<String>()) { $0.formUnion($1.defined(section)) } }
+            let networks = union("networks").union(["default"])
+            let volumes = union("volumes"), secrets = union("secrets"), configs = union("configs")
+            let names = Set(family.flatMap { $0.services.map(\.name) })
+            func missing(_ what: String, _ name: String, _ node: LintNode, _ known: Set<String>, section: String) {
+                let hint = LintSuggest.didYouMean(name, in: Array(known)).map { " (\($0))" } ?? ""
+                out.append(Self.info.finding("service refers to undefined \(what) '\(name)'\(hint)", at: f.location(node),
+                                             fix: "define it under top-level `\(section):`, or correct the name"))
+            }
+            for s in f.services {
+                if let n = s["networks"] {
+                    if let pairs = n.pairs {
+                        for p in pairs { if let k = p.key.string, !networks.contains(k) { missing("network", k, p.key, networks, section: "networks") } }
+                    } else {
+                        for (k, node) in n.stringList where !networks.contains(k) { missing("network", k, node, networks, section: "networks") }
+                    }
+                }
+                for m in s.mounts(env: f.env) where !m.isBind {
+                    guard let src = m.source, !src.isEmpty, !src.contains("$") else { continue }
+                    if !volumes.contains(src) { missing("volume", src, m.node, volumes, section: "volumes") }
+                }
+                for (section, known) in [("secrets", secrets), ("configs", configs)] {
+                    for item in s[section]?.items ?? [] {
+                        guard let name = item.text ?? item["source"]?.text else { continue }
+                        if !known.contains(name) { missing(String(section.dropLast()), name, item, known, section: section) }
+                    }
+                }
+                if let deps = s["depends_on"] {
+                    let entries: [(String, LintNode)] = deps.pairs?.compactMap { p in p.key.string.map { ($0, p.key) } } ?? deps.stringList
+                    for (dep, node) in entries where !names.contains(dep) {
+                        let hint = LintSuggest.didYouMean(dep, in: Array(names)).map { " (\($0))" } ?? ""
+                        out.append(Self.info.finding("depends_on names undefined service '\(dep)'\(hint)", at: f.location(node), fix: "name a service defined in this file"))
+                    }
+                }
+                if let mode = s["network_mode"]?.text, mode.hasPrefix("service:") {
+                    let target = String(mode.dropFirst(8))
+                    if !names.contains(target) {
+                        out.append(Self.info.finding("network_mode refers to undefined service '\(target)'", at: f.location(s["network_mode"]!)))
+                    }
+                }
+                if let mode = s["network_mode"], s["networks"] != nil {
+                    out.append(Self.info.finding("service '\(s.name)' sets both network_mode and networks, which compose rejects", at: f.location(mode),
+                                                 fix: "keep one of them"))
+                }
+                if let test = s["healthcheck"]?["test"]?.items?.first, let word = test.text, !["CMD", "CMD-SHELL", "NONE"].contains(word) {
+                    out.append(Self.info.finding("healthcheck test list must start with CMD, CMD-SHELL or NONE, not '\(word)'", at: f.location(test),
+                                                 fix: "write test: [\"CMD-SHELL\", \"\(word) …\"] or test: [\"CMD\", \"\(word)\", …]"))
+                }
+                if !f.isOverride, s["image"] == nil, s["build"] == nil, s["extends"] == nil {
+                    out.append(Self.info.finding("service '\(s.name)' has neither `image` nor `build`", at: f.location(s.key), fix: "add `image: name:version` (or a `build:` section)"))
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import SelfhostKit
+
+/// `selfhost lint`: checks compose files, Caddyfiles, systemd units and .env files, alone and across files.
+struct LintCLI: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint",
+        abstract: "Lint compose files, Caddyfiles, systemd units and .env files — each alone and across files.",
+        discussion: """
+            Reads compose files, Caddyfiles, systemd units (.service, .timer, .socket)
+            and .env files under the given paths (default: the current directory).
+
+            Examples:
+              selfhost lint deploy/
+              selfhost lint --format sarif . > lint.sarif
+              selfhost lint --format github --fail-on error
+              selfhost lint --with-external deploy/
+              selfhost lint --list-rules
+              selfhost lint --explain compose.unbound-port
+
+            Silence a rule on one line: # selfhost-lint disable=RULE
+            Project settings: .selfhost-lint.yaml (disable, severity, env,
+            public_ports, exclude). Reference: docs/LINT.md.
+
+            Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage error
+            or unreadable input (missing path, bad settings, a file not UTF-8).
+            """
+    )
+
+    @Argument(help: "Files or directories to lint (default: .).", completion: .file())
+    var paths: [String] = []
+
+    @Option(name: .long, help: "Output format: text, json, sarif (GitHub code scanning) or github (workflow annotations).")
+    var format: LintFormat = .text
+
+    @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the exit status 1: error, warning or info.")
+    var failOn: Severity = .warning
+
+    @Flag(name: .customLong("list-rules"), help: "List every rule with its severity.")
+    var listRules = false
+
+    @Option(name: .long, help: ArgumentHelp("Explain one rule: why it matters, how to fix it, examples.", valueName: "rule-id"))
+    var explain: String?
+
+    @Flag(name: .customLong("with-external"), help: "Also run caddy validate, systemd-analyze verify and docker compose config when on PATH (skipped otherwise).")
+    var withExternal = false
+
+    @Option(name: .long, help: ArgumentHelp("Settings file (default: .selfhost-lint.yaml in the working directory).", valueName: "file"), completion: .file())
+    var config: String?
+
+    func run() throws {
+        var options = LintCommand.Options()
+        options.paths = paths.isEmpty ? ["."] : paths
+        options.format = format
+        options.failOn = failOn
+        options.listRules = listRules
+        options.explain = explain
+        options.withExternal = withExternal
+        options.configPath = config
+        let status = try LintCommand.run(options, context: .live())
+        try CLI.finish(status)
+    }
+}
+
+extension LintFormat: ExpressibleByArgument {}
+extension Severity: ExpressibleByArgument {}
