@@ -16,13 +16,20 @@ if ((${#missing[@]})); then
     echo "Installing test dependencies: ${missing[*]}"
     $sudo apt-get update -qq
     # Don't let package scripts start services: the tests start what they need themselves.
-    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
-    $sudo chmod +x /usr/sbin/policy-rc.d
+    own_policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+        $sudo chmod +x /usr/sbin/policy-rc.d
+        own_policy=1
+    fi
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-    $sudo rm -f /usr/sbin/policy-rc.d
+    [ -z "$own_policy" ] || $sudo rm -f /usr/sbin/policy-rc.d
 fi
 
 # CI=true makes a test fail, rather than skip, when a real tool it needs is missing.
 export CI="${CI:-true}"
 swift build --build-tests
-swift test "$@"
+# Serially: several suites start real servers (knotd) and validators, and the preflight suite
+# checks that a dead resolver ends within two timeouts; on 2 shared cores, running everything at
+# once starves those checks of CPU. Serial, the whole suite takes about a minute.
+swift test --no-parallel "$@"

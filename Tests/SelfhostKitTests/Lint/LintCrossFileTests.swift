@@ -23,6 +23,7 @@ struct LintCrossFileTests {
         }
         let project = try ScratchProject(files)
         if dockerStandIn {
+            try project.standInDockerUnit()
             let docker = project.root.appendingPathComponent("bin/docker")
             try project.write(ExampleFile("bin/docker", "#!/bin/sh\nexit 0\n", mode: 0o755))
             for f in files where f.path.hasSuffix(".service") {

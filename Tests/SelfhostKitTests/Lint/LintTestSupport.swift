@@ -4,6 +4,9 @@ import Foundation
 /// A scratch directory with files, linted as a project; removed on deinit.
 final class ScratchProject: @unchecked Sendable {
     let root: URL
+    /// Added to the process environment of every lint run (e.g. a unit path for systemd-analyze).
+    var extraEnvironment: [String: String] = [:]
+    private var cleanup: [URL] = []
 
     init(_ files: [ExampleFile]) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("selfhost-lint-\(UUID().uuidString)")
@@ -22,10 +25,26 @@ final class ScratchProject: @unchecked Sendable {
         if let mode = f.mode { try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: url.path) }
     }
 
-    deinit { try? FileManager.default.removeItem(at: root) }
+    deinit {
+        try? FileManager.default.removeItem(at: root)
+        for url in cleanup { try? FileManager.default.removeItem(at: url) }
+    }
 
     func context(_ out: BufferSink = BufferSink(), _ err: BufferSink = BufferSink(), env: [String: String] = [:]) -> Context {
-        Context(stdout: out, stderr: err, environment: env.isEmpty ? ProcessInfo.processInfo.environment : env, workingDirectory: root)
+        let base = env.isEmpty ? ProcessInfo.processInfo.environment : env
+        return Context(stdout: out, stderr: err, environment: base.merging(extraEnvironment) { _, new in new }, workingDirectory: root)
+    }
+
+    /// Units that `Requires=docker.service` fail `systemd-analyze verify` on a machine without the
+    /// Docker engine's package. A stand-in unit, first on systemd's unit path (outside the linted
+    /// tree), lets verify judge our units alone.
+    func standInDockerUnit() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("selfhost-units-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try "[Unit]\nDescription=Stand-in for the Docker engine's unit\n\n[Service]\nExecStart=/bin/true\n"
+            .write(to: dir.appendingPathComponent("docker.service"), atomically: true, encoding: .utf8)
+        cleanup.append(dir)
+        extraEnvironment["SYSTEMD_UNIT_PATH"] = dir.path + ":"
     }
 
     func lint(_ paths: [String] = ["."], external: Bool = false) throws -> LintReport {
