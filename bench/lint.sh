@@ -13,8 +13,9 @@ for tool in hyperfine docker-compose; do
   command -v "$tool" >/dev/null || { echo "bench/lint.sh: $tool is not installed (apt-get install -y $tool)" >&2; exit 2; }
 done
 
-swift build -c release --product selfhost >/dev/null
-bin="$(swift build -c release --show-bin-path)/selfhost"
+source "$(dirname "$0")/common.sh"   # the release build every bench uses (static Swift runtime)
+build_release
+bin="$SELFHOST"
 
 # Production-shaped services: pinned images, healthchecks, limits, log rotation, loopback ports,
 # interpolation from the neighbouring .env, networks and depends_on chains.

@@ -27,8 +27,13 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-[ -n "${SKIP_BUILD:-}" ] || swift build -c release --package-path "$ROOT" >&2
-BIN="$ROOT/.build/release/selfhost"
+source "$ROOT/bench/common.sh"   # the release build every bench uses (static Swift runtime)
+if [ -n "${SKIP_BUILD:-}" ]; then
+    BIN="$(cd "$ROOT" && swift build -c release --static-swift-stdlib --show-bin-path)/selfhost"
+else
+    build_release >&2
+    BIN="$SELFHOST"
+fi
 
 KNOT_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 python3 "$ROOT/bench/preflight/zones.py" "$ROOT/Tests/SelfhostKitTests/Fixtures/preflight" "$WORK" "$KNOT_PORT"

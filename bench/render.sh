@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-swift build -c release --product selfhost >/dev/null
-BIN="$(swift build -c release --show-bin-path)/selfhost"
+source bench/common.sh   # the release build every bench uses (static Swift runtime)
+build_release
+BIN="$SELFHOST"
 APPS="$("$BIN" catalog list --format json | python3 -c '
 import json, sys
 data = json.load(sys.stdin)
