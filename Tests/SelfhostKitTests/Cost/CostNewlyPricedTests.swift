@@ -19,7 +19,9 @@ struct CostNewlyPricedTests {
         return try #require(options.first { $0["provider"] as? String == provider && (role == nil || $0["role"] as? String == role) }, "\(provider)")
     }
 
-    static func usd(_ o: [String: Any], _ key: String) -> Decimal? { (o[key] as? NSNumber)?.decimalValue }
+    /// A JSON money number (rounded to the cent by the report), read back through its shortest
+    /// decimal text so that binary-float parsing does not add digits.
+    static func usd(_ o: [String: Any], _ key: String) -> Decimal? { (o[key] as? NSNumber).flatMap { Decimal(string: $0.stringValue) } }
 
     @Test func gcpIsFullyPricedWithE2Standard4() throws {
         let json = try Self.json { $0.egress = "10TB"; $0.providers = ["gcp"] }
