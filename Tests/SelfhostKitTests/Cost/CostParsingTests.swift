@@ -49,7 +49,7 @@ struct CostParsingTests {
         #expect(msg.contains("10TiB"))
         #expect(CostFixtures.usageError(try CostFixtures.options { $0.egress = "-5TB" }).contains("must not be negative"))
         #expect(CostFixtures.usageError(try CostFixtures.options { $0.egress = "1TB"; $0.providers = ["aws", "hetznr"] }).contains("hetzner"))
-        #expect(CostFixtures.usageError(try CostFixtures.options { $0.egress = "1TB"; $0.providers = ["linode"] }).contains("no sourced prices"))
+        #expect(CostFixtures.usageError(try CostFixtures.options { $0.egress = "1TB"; $0.providers = ["ovh"] }).contains("no sourced prices"))
         #expect(CostFixtures.usageError(try CostFixtures.options { $0.egress = "1TB"; $0.adminHours = "-2"; $0.hourlyRate = "50" }).contains("negative"))
         #expect(CostFixtures.usageError(try CostFixtures.options { $0.egress = "1TB"; $0.adminHours = "2" }).contains("--hourly-rate"))
         #expect(CostFixtures.usageError(try CostFixtures.options { $0.egress = "1TB"; $0.currency = "GBP" }).contains("EUR"))

@@ -10,9 +10,14 @@ struct CostPricingDataTests {
 
     @Test func everyPricingFileLoads() throws {
         let catalog = try PricingCatalog.load(from: .embedded)
-        for id in ["aws", "gcp", "azure", "digitalocean", "hetzner"] { #expect(catalog.provider(id) != nil, "\(id)") }
-        for id in ["mailchimp", "slack", "plausible", "heroku", "posthog", "intercom", "ses", "sendgrid"] { #expect(catalog.saasProduct(id) != nil, "\(id)") }
-        for id in ["linode", "vultr", "ovh"] { #expect(catalog.unsourced.contains { $0.id == id }, "\(id) is listed with notes") }
+        for id in ["aws", "gcp", "azure", "digitalocean", "hetzner", "linode", "vultr"] { #expect(catalog.provider(id) != nil, "\(id)") }
+        for id in ["mailchimp", "slack", "plausible", "heroku", "posthog", "intercom", "ses", "sendgrid", "postmark"] { #expect(catalog.saasProduct(id) != nil, "\(id)") }
+        for id in ["ovh", "mailgun"] { #expect(catalog.unsourced.contains { $0.id == id }, "\(id) is listed with notes") }
+        // A provider leaves the unsourced list only with a real plan table.
+        for id in ["linode", "vultr", "gcp"] {
+            #expect(!catalog.unsourced.contains { $0.id == id }, "\(id)")
+            #expect((catalog.provider(id)?.plans.count ?? 0) >= 2, "\(id) has a plan table")
+        }
         #expect(catalog.exchangeRate?.usdPerEUR.value == Decimal(string: "1.1172"))
         let files = ResourceStore.embedded.files(under: PricingCatalog.directory)
         #expect(files.count == catalog.providers.count + catalog.saas.count + catalog.unsourced.count + 1)
