@@ -82,12 +82,12 @@ public struct CheckDefinition: Sendable {
         let status: CheckStatus = lookup.result == .timeout ? .timeout : .error
         let fix: String
         if status == .timeout {
-            fix = "check that the resolver answers (try another `--resolver IP[:PORT]` or a longer `--timeout`) and run again"
+            fix = "; check that the resolver answers (try another `--resolver IP[:PORT]` or a longer `--timeout`) and run again"
         } else if lookup.stateText.contains("network error") {
             // Nothing to fix in the zone: the resolver itself could not be reached.
-            fix = "no DNS server answers at that address: check `--resolver IP[:PORT]` (default: the first nameserver in /etc/resolv.conf)"
+            fix = "; no DNS server answers at that address: check `--resolver IP[:PORT]` (default: the first nameserver in /etc/resolv.conf)"
         } else {
-            fix = "fix the DNS server's answer for \(lookup.finalName), then run again"
+            fix = "; fix the DNS server's answer for \(lookup.finalName), then run again"
         }
         return result(status, subject ?? lookup.name,
                       "could not check \(what): \(lookup.type) query for \(lookup.finalName) got \(lookup.stateText)", fix: fix)

@@ -62,6 +62,14 @@ public enum PreflightCommand {
     /// Validates the options (usage errors → exit 2), runs every check, prints the report.
     public static func run(_ options: Options, catalog: Catalog, providers: [EmailProvider], context: Context,
                            ports: any PortProber = LivePortProber(), host: (any HostProbe)? = nil) async throws -> ExitStatus {
+        // On preflight's own threads, so the time bound holds however busy the shared pool is.
+        try await withTaskExecutorPreference(PreflightExecutor.shared) {
+            try await runChecked(options, catalog: catalog, providers: providers, context: context, ports: ports, host: host)
+        }
+    }
+
+    static func runChecked(_ options: Options, catalog: Catalog, providers: [EmailProvider], context: Context,
+                           ports: any PortProber, host: (any HostProbe)?) async throws -> ExitStatus {
         let env = try environment(options, catalog: catalog, providers: providers, ports: ports,
                                   host: options.local ? (host ?? LiveHostProbe(environment: context.environment)) : nil)
         let start = ContinuousClock.now
@@ -114,8 +122,16 @@ public enum PreflightCommand {
                 throw SelfhostError.usage("--host '\(h)' must be app=hostname", remedy: "e.g. --host umami=stats.example.com")
             }
             guard appIDs.contains(parts[0].lowercased()) else {
-                let hint = Suggestions.didYouMean(parts[0], in: appIDs).map { $0 + " " } ?? ""
-                throw SelfhostError.usage("--host names '\(parts[0])', which is not in --apps", remedy: hint + "apps: " + appIDs.joined(separator: ", "))
+                let name = parts[0].lowercased()
+                let remedy: String
+                if let hint = Suggestions.didYouMean(parts[0], in: appIDs) {
+                    remedy = hint + " (--apps has " + appIDs.joined(separator: ", ") + ")"
+                } else {
+                    // --host only renames an app's hostname: the app itself comes from --apps.
+                    remedy = "add --apps " + (appIDs + [name]).joined(separator: ",")
+                        + (ips.isEmpty ? " and --server-ip with the server's address" : "")
+                }
+                throw SelfhostError.usage("--host names app '\(parts[0])', which is not in --apps", remedy: remedy)
             }
             guard let fqdn = DomainName.normalize(parts[1]) else {
                 throw SelfhostError.usage("--host \(parts[0])='\(parts[1])' is not a valid hostname", remedy: "e.g. --host \(parts[0])=\(parts[0]).\(domain)")
@@ -140,12 +156,19 @@ public enum PreflightCommand {
             selectors.append(s)
         }
         if let rp = o.returnPath {
-            let fqdn = DomainName.isWithin(rp.lowercased(), domain) ? rp : "\(rp).\(domain)"
+            let fqdn = PreflightEnvironment.returnPathFQDN(rp, domain: domain)
             guard DomainName.normalize(fqdn) != nil else {
                 throw SelfhostError.usage("--return-path '\(rp)' is not a valid subdomain", remedy: "e.g. --return-path mail (for mail.\(domain))")
             }
+            // The ESP's MX and SPF for bounces go on the return path: on the apex they would
+            // send all of the domain's inbound mail to the ESP.
+            guard fqdn != domain else {
+                throw SelfhostError.usage("--return-path '\(rp)' is the domain itself; the return path (MAIL FROM) must be a subdomain of \(domain)",
+                                          remedy: "pass the subdomain your ESP set up, e.g. --return-path mail (for mail.\(domain))")
+            }
         }
-        guard o.timeout > 0, o.timeout <= 60 else {
+        // A closed range also rejects NaN.
+        guard (0.1...60).contains(o.timeout) else {
             throw SelfhostError.usage("--timeout \(o.timeout) is out of range", remedy: "give seconds between 0.1 and 60, e.g. --timeout 3")
         }
         let resolver: ResolverAddress

@@ -90,12 +90,17 @@ public final class PreflightEnvironment: Sendable {
 
     /// The return-path (envelope sender) domain: `--return-path`, or the ESP's fixed label.
     public var returnPathDomain: String? {
-        if let given = returnPathOption?.lowercased() {
-            let trimmed = given.hasSuffix(".") ? String(given.dropLast()) : given
-            return DomainName.isWithin(trimmed, domain) ? trimmed : trimmed + "." + domain
-        }
+        if let given = returnPathOption { return Self.returnPathFQDN(given, domain: domain) }
         if let label = esp?.returnPath?.name { return label + "." + domain }
         return nil
+    }
+
+    /// `--return-path` as a full name: a label (`mail`) or a name under `domain`
+    /// (`mail.example.com`, trailing dot allowed). `PreflightCommand` rejects the domain itself.
+    public static func returnPathFQDN(_ given: String, domain: String) -> String {
+        var name = given.lowercased()
+        if name.hasSuffix(".") { name.removeLast() }
+        return DomainName.isWithin(name, domain) ? name : name + "." + domain
     }
 
     /// Domains whose SPF record is checked: the domain itself, and the return path when it
@@ -108,7 +113,7 @@ public final class PreflightEnvironment: Sendable {
 
     /// Runs `compute` once per key for the whole run; later callers await the same result.
     public func shared<T: Sendable>(_ key: String, _ compute: @escaping @Sendable () async -> T) async -> T {
-        let task = memo.task(key) { Task { await compute() as any Sendable } }
+        let task = memo.task(key) { Task(executorPreference: PreflightExecutor.shared) { await compute() as any Sendable } }
         return await task.value as! T
     }
 

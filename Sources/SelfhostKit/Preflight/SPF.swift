@@ -20,6 +20,10 @@ public struct SPFRecord: Sendable, Hashable {
     public var exp: String?
     /// Syntax problems, each a sentence.
     public var errors: [String]
+    /// The terms (as written) that caused an error, so a fix can drop or correct them.
+    public var invalidTerms: [(term: String, why: String)] = []
+    /// The TXT record's character-strings as published (one element when not split).
+    public var strings: [String]
     /// Non-fatal remarks (terms after `all`, `ptr`).
     public var warnings: [String]
 
@@ -32,8 +36,14 @@ public struct SPFRecord: Sendable, Hashable {
         return l == "v=spf1" || l.hasPrefix("v=spf1 ")
     }
 
-    public init(parsing text: String) {
+    public static func == (a: SPFRecord, b: SPFRecord) -> Bool { a.text == b.text && a.strings == b.strings }
+    public func hash(into h: inout Hasher) { h.combine(text); h.combine(strings) }
+
+    /// Parses one record; `strings` are its TXT character-strings when it came from DNS
+    /// (their concatenation is `text`, RFC 7208 §3.3).
+    public init(parsing text: String, strings: [String]? = nil) {
         self.text = text
+        self.strings = strings ?? [text]
         mechanisms = []
         errors = []
         warnings = []
@@ -43,6 +53,10 @@ public struct SPFRecord: Sendable, Hashable {
             return
         }
         var seenAll = false
+        func bad(_ term: String, _ why: String) {
+            errors.append(why)
+            invalidTerms.append((term, why))
+        }
         for term in terms.dropFirst() {
             let lower = term.lowercased()
             // Modifier: name=value (name starts with a letter, no ':' before '=').
@@ -51,15 +65,15 @@ public struct SPFRecord: Sendable, Hashable {
                 let value = String(term[term.index(after: eq)...])
                 switch name {
                 case "redirect":
-                    if redirect != nil { errors.append("more than one redirect= modifier") }
-                    if value.isEmpty { errors.append("redirect= without a domain") }
+                    if redirect != nil { bad(term, "more than one redirect= modifier") }
+                    if value.isEmpty { bad(term, "redirect= without a domain") }
                     redirect = value.lowercased()
                 case "exp":
-                    if exp != nil { errors.append("more than one exp= modifier") }
+                    if exp != nil { bad(term, "more than one exp= modifier") }
                     exp = value
                 default:
                     if name.isEmpty || !(name.first!.isLetter) || !name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
-                        errors.append("invalid term '\(term)'")
+                        bad(term, "invalid term '\(term)'")
                     }
                 }
                 continue
@@ -84,18 +98,18 @@ public struct SPFRecord: Sendable, Hashable {
             if seenAll { warnings.append("'\(term)' comes after 'all' and is never evaluated") }
             switch mech.name {
             case "all":
-                if value != nil { errors.append("'all' takes no argument: '\(term)'") }
+                if value != nil { bad(term, "'all' takes no argument: '\(term)'") }
                 seenAll = true
             case "include", "exists":
-                if value == nil || value!.isEmpty { errors.append("'\(mech.name)' needs a domain: '\(term)'") }
+                if value == nil || value!.isEmpty { bad(term, "'\(mech.name)' needs a domain: '\(term)'") }
             case "a", "mx", "ptr":
                 if mech.name == "ptr" { warnings.append("'ptr' SHOULD NOT be used (RFC 7208 §5.5): slow, and many receivers ignore it") }
             case "ip4":
-                if !Self.validCIDR(value, v6: false) { errors.append("invalid ip4 address '\(term)'") }
+                if !Self.validCIDR(value, v6: false) { bad(term, "invalid ip4 address '\(term)'") }
             case "ip6":
-                if !Self.validCIDR(value, v6: true) { errors.append("invalid ip6 address '\(term)'") }
+                if !Self.validCIDR(value, v6: true) { bad(term, "invalid ip6 address '\(term)'") }
             default:
-                errors.append("unknown mechanism '\(term)'")
+                bad(term, "unknown mechanism '\(term)'")
                 continue
             }
             mechanisms.append(mech)
@@ -183,14 +197,14 @@ public enum SPFAnalyzer {
         if lookup.isInconclusive {
             return SPFNode(domain: domain, state: .inconclusive(lookup))
         }
-        let texts = lookup.records.compactMap { r -> String? in
-            if case .txt(let strings) = r { return TXT.join(strings) }
+        let texts = lookup.records.compactMap { r -> (text: String, strings: [String])? in
+            if case .txt(let strings) = r { return (TXT.join(strings), strings.map { String(decoding: $0, as: UTF8.self) }) }
             return nil
         }
-        let spf = texts.filter(SPFRecord.isSPF)
+        let spf = texts.filter { SPFRecord.isSPF($0.text) }
         if spf.isEmpty { return SPFNode(domain: domain, state: .none(lookup)) }
-        if spf.count > 1 { return SPFNode(domain: domain, state: .multiple(spf)) }
-        let record = SPFRecord(parsing: spf[0])
+        if spf.count > 1 { return SPFNode(domain: domain, state: .multiple(spf.map(\.text))) }
+        let record = SPFRecord(parsing: spf[0].text, strings: spf[0].strings)
         let here = path + [domain]
         var follow: [(String, String)] = []  // (term, target)
         var probes: [(SPFRecord.Mechanism, String)] = []

@@ -46,6 +46,33 @@ import Testing
         #expect(r.summary.timeout > 10)
     }
 
+    /// Other code in the process may block every thread of Swift's shared cooperative pool
+    /// (a test waiting for a child process did, in the full parallel suite: a 2 s run took
+    /// 42 s). Preflight runs on its own executor, so its time bound holds anyway.
+    @Test func boundedEvenWhileTheSharedPoolIsBlocked() async throws {
+        final class Counter: @unchecked Sendable {
+            private let lock = NSLock()
+            private var n = 0
+            func increment() { lock.withLock { n += 1 } }
+            var value: Int { lock.withLock { n } }
+        }
+        let silent = try SilentResolver()
+        let width = ProcessInfo.processInfo.activeProcessorCount
+        let started = Counter()
+        // One blocking task per pool thread (the pool has one per core), each holding its thread for 2.5 s.
+        let blockers = (0..<width).map { _ in Task.detached { started.increment(); usleep(2_500_000) } }
+        let opts = PreflightCommand.Options(
+            domain: "example.test", serverIPs: ["127.0.0.10"], apps: ["umami"], esp: "ses", dkimSelectors: ["a"],
+            returnPath: "mail", resolver: "127.0.0.1:\(silent.port)", timeout: 0.5, webPorts: [])
+        let (r, status, _) = try await S.run(opts)
+        for b in blockers { await b.value }
+        #expect(started.value == width)
+        // Two timeouts (1 s) plus slack; waiting for the pool would take at least the 2.5 s it is blocked.
+        #expect(r.elapsedMs >= 400 && r.elapsedMs < 1800, "took \(r.elapsedMs) ms")
+        #expect(status == .problems)
+        #expect(r.result("spf.record", "example.test")?.status == .timeout)
+    }
+
     /// A UDP "resolver" on loopback answering every query with a hostile message: an answer
     /// whose owner name is a compression pointer to itself.
     final class HostileResolver: @unchecked Sendable {

@@ -5,7 +5,8 @@
 /// One-click unsubscribe, TLS and spam rates are not visible in DNS and are left out.
 /// Examples:
 ///   SPF ok, DKIM key ok, DMARC p=none     → ok for all three
-///   no DMARC                              → error for all three
+///   no DMARC                              → error for all three ("missing DMARC record")
+///   SPF record with a bad term            → error: "invalid SPF on <domain>" (it exists: never "missing")
 ///   no DKIM selector known                → warning (DKIM unknown)
 public enum DMARCBulkSenderCheck {
     public static let definition: CheckDefinition = CheckDefinition(
@@ -30,14 +31,34 @@ public enum DMARCBulkSenderCheck {
         // SPF: a usable record on the envelope domain (the return path if there is one).
         let envelope = env.returnPathDomain ?? env.domain
         let spfOK: Bool?
+        var spfProblem: String?  // what is wrong with SPF, in words, when spfOK == false
         if env.esp?.returnPath?.type == "cname", env.returnPathDomain != nil {
             spfOK = true  // delegated to the ESP by CNAME; esp.return-path checks it
         } else if let node = spf.first(where: { $0.domain == envelope }) {
-            if case .inconclusive = node.state { spfOK = nil } else {
-                spfOK = node.record != nil && node.totalLookups <= 10 && (node.record?.errors.isEmpty ?? false)
-                    && node.record?.all?.qualifier != .pass
+            if case .inconclusive = node.state { spfOK = nil } else if let record = node.record {
+                // The record exists: name what is wrong with it, never "missing".
+                if !record.errors.isEmpty || node.walk().contains(where: { $0.path.count > 1 && $0.node.record == nil }) {
+                    spfProblem = "invalid SPF on \(envelope) (see spf.syntax)"
+                } else if node.totalLookups > 10 {
+                    spfProblem = "SPF on \(envelope) over 10 DNS lookups (see spf.lookups)"
+                } else if record.all?.qualifier == .pass {
+                    spfProblem = "SPF on \(envelope) ends in +all (see spf.all)"
+                }
+                spfOK = spfProblem == nil
+            } else {
+                if case .multiple = node.state {
+                    spfProblem = "several SPF records on \(envelope) (see spf.record)"
+                } else if case .none(let l) = node.state, SPFCorrection.gluedSPF(l) != nil {
+                    spfProblem = "invalid SPF on \(envelope) (see spf.record)"
+                } else {
+                    spfProblem = "missing SPF on \(envelope) (see spf.record)"
+                }
+                spfOK = false
             }
-        } else { spfOK = false }
+        } else {
+            spfProblem = "missing SPF on \(envelope) (see spf.record)"
+            spfOK = false
+        }
 
         let dkimGood = dkimStates.contains { $0.key != nil && $0.key!.errors.isEmpty && !$0.key!.revoked && ($0.key!.rsaBits ?? 2048) >= 1024 }
         let dkimOK: Bool? = dkimGood ? true
@@ -50,10 +71,14 @@ public enum DMARCBulkSenderCheck {
             || dkimStates.contains { $0.lookup.result == .timeout }
             || spf.contains { if case .inconclusive(let l) = $0.state { return l.result == .timeout } else { return false } }
         func word(_ v: Bool?) -> String { v == nil ? "unknown" : (v! ? "pass" : "FAIL") }
-        var missing: [String] = []
-        if spfOK == false { missing.append("SPF on \(envelope) (see spf.*)") }
-        if dkimOK == false { missing.append("a valid DKIM key (see dkim.*)") }
-        if dmarcOK == false { missing.append("a DMARC record (see dmarc.record)") }
+        var problems: [String] = []
+        if spfOK == false, let spfProblem { problems.append(spfProblem) }
+        if dkimOK == false { problems.append("no valid DKIM key (see dkim.*)") }
+        if dmarcOK == false {
+            problems.append(dmarc.records.isEmpty ? "missing DMARC record (see dmarc.record)"
+                            : dmarc.records.count > 1 ? "several DMARC records (see dmarc.record)"
+                            : "invalid DMARC record (see dmarc.record)")
+        }
         let unknown = [spfOK, dkimOK, dmarcOK].contains { $0 == nil }
         let providers: [(String, String)] = [
             ("Gmail", "bulk senders (5,000+ messages a day to Gmail)"),
@@ -62,8 +87,8 @@ public enum DMARCBulkSenderCheck {
         ]
         return providers.map { (name, scope) in
             let summary = "\(name) \(scope): SPF \(word(spfOK)), DKIM \(word(dkimOK)), DMARC \(word(dmarcOK))"
-            if !missing.isEmpty {
-                return def.result(.error, env.domain, summary + " — missing " + missing.joined(separator: ", "),
+            if !problems.isEmpty {
+                return def.result(.error, env.domain, summary + " — " + problems.joined(separator: ", "),
                                   fix: "; fix the checks named above; the From domain must align with SPF or DKIM")
             }
             if unknown && timedOut {

@@ -89,7 +89,8 @@ public enum DNSAddressCheck {
                                 : want.map { ZoneLine.record(lookup.finalName, type.description, $0) }.joined(separator: "\n"))
         case .cnameLoop:
             return def.result(.error, host, lookup.stateText,
-                              fix: "; replace the looping CNAMEs with\n" + addRecords)
+                              fix: want.isEmpty ? "; delete the looping CNAMEs at \(host)"
+                                : "; replace the looping CNAMEs with\n" + addRecords)
         default:
             return def.inconclusive(lookup, subject: host, what: "the \(type) record")
         }

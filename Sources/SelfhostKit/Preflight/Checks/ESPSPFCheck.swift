@@ -27,7 +27,7 @@ public enum ESPSPFCheck {
             target = env.domain
         }
         let node = await SPFAnalyzer.shared(target, env)
-        guard let record = node.record else {
+        guard node.record != nil else {
             if case .inconclusive(let l) = node.state { return [def.inconclusive(l, subject: target, what: "the SPF record")] }
             return [def.result(.error, target, "no single SPF record at \(target) (see spf.record)",
                                fix: ZoneLine.txt(target, "v=spf1 include:\(spf.include) \(target == env.domain ? "~all" : "-all")"))]
@@ -37,7 +37,8 @@ public enum ESPSPFCheck {
         if includes.contains(spf.include) {
             return [def.result(.ok, target, "include:\(spf.include) present")]
         }
-        var terms = record.text.split(separator: " ").map(String.init)
+        // Built on the corrected record (see spf.syntax), so the fix parses.
+        var terms = (SPFCorrection(node)?.record ?? "v=spf1 " + (target == env.domain ? "~all" : "-all")).split(separator: " ").map(String.init)
         let allIndex = terms.firstIndex { $0.lowercased().hasSuffix("all") && $0.count <= 4 } ?? terms.count
         terms.insert("include:\(spf.include)", at: allIndex)
         let fix = ZoneLine.txt(target, terms.joined(separator: " "))

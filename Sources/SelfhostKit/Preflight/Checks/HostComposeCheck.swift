@@ -11,11 +11,11 @@ public enum HostComposeCheck {
         guard env.local, let host = env.host else { return [definition.result(.skipped, "localhost", "run on the server with --local to check")] }
         guard let v = await host.composeVersion() else {
             return [definition.result(.error, "docker compose", "the Compose v2 plugin is not installed",
-                                      fix: "sudo apt-get install -y docker-compose-plugin")]
+                                      fix: "; run: sudo apt-get install -y docker-compose-plugin")]
         }
         let major = v.trimmingCharacters(in: CharacterSet(charactersIn: "v")).split(separator: ".").first.flatMap { Int($0) } ?? 0
         if major < 2 {
-            return [definition.result(.error, "docker compose", "Compose \(v) is too old; v2 is needed", fix: "sudo apt-get install -y docker-compose-plugin")]
+            return [definition.result(.error, "docker compose", "Compose \(v) is too old; v2 is needed", fix: "; run: sudo apt-get install -y docker-compose-plugin")]
         }
         return [definition.result(.ok, "docker compose", "Compose \(v)")]
     }

@@ -12,8 +12,8 @@ public enum HostDiskCheck {
         guard let (path, free) = host.freeDiskBytes() else { return [definition.result(.error, "disk", "cannot read free space")] }
         let gb = Double(free) / 1e9
         let text = String(format: "%.1f GB free on %@", gb, path)
-        if gb < 5 { return [definition.result(.error, path, text + ": images and databases won't fit", fix: "docker system prune -a   # or grow the disk")] }
-        if gb < 20 { return [definition.result(.warning, path, text + ": tight for images, logs and backups", fix: "docker system prune -a   # or grow the disk")] }
+        if gb < 5 { return [definition.result(.error, path, text + ": images and databases won't fit", fix: "; run: docker system prune -a (or grow the disk)")] }
+        if gb < 20 { return [definition.result(.warning, path, text + ": tight for images, logs and backups", fix: "; run: docker system prune -a (or grow the disk)")] }
         return [definition.result(.ok, path, text)]
     }
 }

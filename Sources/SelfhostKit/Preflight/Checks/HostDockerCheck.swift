@@ -18,6 +18,6 @@ public enum HostDockerCheck {
             return [definition.result(.ok, "docker.sock", "Docker Engine \(info.version ?? "(version unknown)") answers")]
         }
         return [definition.result(.error, "docker.sock", "Docker engine not reachable: \(info.problem ?? "no answer")",
-                                  fix: "; install Docker Engine from Docker's apt repository (docs.docker.com/engine/install/debian), then\nsudo systemctl enable --now docker && sudo usermod -aG docker $USER   # log in again afterwards")]
+                                  fix: "; install Docker Engine from Docker's apt repository (docs.docker.com/engine/install/debian), then\n; run: sudo systemctl enable --now docker && sudo usermod -aG docker $USER (and log in again)")]
     }
 }

@@ -26,11 +26,11 @@ public enum PortInUseCheck {
             }
             if ls.allSatisfy({ $0.process == nil }) {
                 return def.result(.warning, subject, "already in use by a process this user can't see (run as root to name it)",
-                                  fix: "sudo ss -ltnp 'sport = :\(port)'")
+                                  fix: "; see who holds it: sudo ss -ltnp 'sport = :\(port)'")
             }
             let name = ls.compactMap(\.process).first { !ours.contains($0) } ?? "it"
             return def.result(.error, subject, "already in use by \(owners.sorted().joined(separator: ", ")): Caddy can't bind it",
-                              fix: "sudo systemctl disable --now \(name)   # or stop whatever runs it")
+                              fix: "; run: sudo systemctl disable --now \(name) (or stop whatever runs it)")
         }
     }
 }

@@ -37,7 +37,7 @@ public enum PortReachableCheck {
                                               fix: "; start the box (docker compose up -d); if it runs, check the published ports"))
                     case .timeout:
                         return (i, def.result(.timeout, subject, "no answer within \(env.timeout)\(what): a firewall drops the connection",
-                                              fix: "ufw allow \(t.1)/tcp   # and in your provider's firewall / security group"))
+                                              fix: "; open the port in the firewall: ufw allow \(t.1)/tcp, and in your provider's firewall / security group"))
                     case .unreachable(let why):
                         return (i, def.result(.error, subject, "unreachable\(what): \(why)", fix: "; check the address and the network route to it"))
                     }

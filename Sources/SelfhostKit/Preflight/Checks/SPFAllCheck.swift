@@ -5,6 +5,8 @@
 ///   "v=spf1 mx +all" → error: authorizes every host on the internet
 ///   "v=spf1 mx ?all" → warning: neutral, no protection
 ///   "v=spf1 mx"      → warning: no all and no redirect = neutral
+///   "v=spf1 mx" "-all" (strings joined without a space) → judged on the corrected record
+///                      "v=spf1 mx -all" (spf.syntax reports the missing space)
 public enum SPFAllCheck {
     public static let definition: CheckDefinition = CheckDefinition(
         id: "spf.all",
@@ -15,10 +17,18 @@ public enum SPFAllCheck {
         await SPFAnalyzer.prefetch(env)
         for domain in env.spfDomains {
             let node = await SPFAnalyzer.shared(domain, env)
-            guard let r = node.record else {
+            guard let published = node.record, let correction = SPFCorrection(node) else {
                 out.append(definition.result(.skipped, domain, "no single SPF record to read (see spf.record)"))
                 continue
             }
+            // A record with syntax errors is judged as spf.syntax's fix would publish it, so
+            // the fix here never brings the broken terms back.
+            guard let corrected = correction.record else {
+                out.append(definition.result(.skipped, domain, "the record does not parse (see spf.syntax)"))
+                continue
+            }
+            let r = correction.changed ? SPFRecord(parsing: corrected) : published
+            let note = correction.changed ? " (in the record as corrected by spf.syntax)" : ""
             func replaced(_ all: String) -> String {
                 let terms = r.text.split(separator: " ").filter {
                     !["all", "+all", "-all", "~all", "?all"].contains($0.lowercased())
@@ -28,16 +38,16 @@ public enum SPFAllCheck {
             if let all = r.all {
                 switch all.qualifier {
                 case .pass:
-                    out.append(definition.result(.error, domain, "+all authorizes every host on the internet to send as \(domain)", fix: replaced("~all")))
+                    out.append(definition.result(.error, domain, "+all authorizes every host on the internet to send as \(domain)" + note, fix: replaced("~all")))
                 case .neutral:
-                    out.append(definition.result(.warning, domain, "?all is neutral: unlisted senders are neither passed nor failed", fix: replaced("~all")))
+                    out.append(definition.result(.warning, domain, "?all is neutral: unlisted senders are neither passed nor failed" + note, fix: replaced("~all")))
                 case .softfail, .fail:
-                    out.append(definition.result(.ok, domain, "ends with \(all.qualifier.rawValue)all"))
+                    out.append(definition.result(.ok, domain, "ends with \(all.qualifier.rawValue)all" + note))
                 }
             } else if r.redirect != nil {
-                out.append(definition.result(.ok, domain, "no all; redirect=\(r.redirect!) decides"))
+                out.append(definition.result(.ok, domain, "no all; redirect=\(r.redirect!) decides" + note))
             } else {
-                out.append(definition.result(.warning, domain, "no all and no redirect: the default result is neutral (RFC 7208 §4.7)", fix: replaced("~all")))
+                out.append(definition.result(.warning, domain, "no all and no redirect: the default result is neutral (RFC 7208 §4.7)" + note, fix: replaced("~all")))
             }
         }
         return out

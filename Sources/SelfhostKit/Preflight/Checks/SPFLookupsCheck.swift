@@ -41,8 +41,8 @@ public enum SPFLookupsCheck {
             if total > 10 || all.contains(where: { if case .tooDeep = $0.node.state { return true } else { return false } }) {
                 out.append(definition.result(.error, domain,
                                              "\(total) DNS lookups, limit 10: receivers return permerror and SPF fails" + (breakdown.isEmpty ? "" : " (\(breakdown))"),
-                                             fix: "; drop unused includes or replace them with ip4:/ip6: ranges, then publish e.g.\n"
-                                                + ZoneLine.txt(domain, node.record!.text)))
+                                             fix: "; drop unused includes or replace them with ip4:/ip6: ranges in the record now published:\n"
+                                                + ZoneLine.txt(domain, SPFCorrection(node)?.record ?? node.record!.text)))
             } else if !overflow.isEmpty {
                 out.append(definition.result(.error, domain, overflow.joined(separator: "; ")))
             } else {

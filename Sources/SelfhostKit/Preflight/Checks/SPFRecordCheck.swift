@@ -45,7 +45,9 @@ public enum SPFRecordCheck {
         }
         let order = ["-all", "~all", "?all", "+all", "all"]
         let all = alls.min { (order.firstIndex(of: $0) ?? 9) < (order.firstIndex(of: $1) ?? 9) } ?? "~all"
-        return (["v=spf1"] + terms + [all]).joined(separator: " ")
+        let merged = (["v=spf1"] + terms + [all]).joined(separator: " ")
+        // Terms that don't parse are left out, so the merged record is valid (spf.syntax names them).
+        return SPFCorrection(SPFRecord(parsing: merged)).record ?? merged
     }
 
     static func checkDomain(_ env: PreflightEnvironment, _ domain: String) async -> CheckResult {
@@ -62,6 +64,15 @@ public enum SPFRecordCheck {
                                 + "\n" + ZoneLine.txt(domain, merge(records)))
         case .none(let lookup):
             let isReturnPath = domain != env.domain
+            // "v=spf1" "include:…" reads as "v=spf1include:…": the record exists but isn't SPF.
+            if let glued = SPFCorrection.gluedSPF(lookup) {
+                let fixed = SPFCorrection(SPFRecord(parsing: glued.meant)).record
+                return def.result(.error, domain,
+                                  "the record's strings are joined without a space, so receivers don't see an SPF record: "
+                                    + glued.strings.map { "\"\($0)\"" }.joined(separator: " ") + " reads '\(glued.strings.joined())'",
+                                  fix: "; delete: " + ZoneLine.record(domain, "TXT", glued.strings.map { "\"\($0)\"" }.joined(separator: " "))
+                                    + "\n" + (fixed.map { ZoneLine.txt(domain, $0) } ?? "; publish the record as one string starting \"v=spf1 \""))
+            }
             let status: CheckStatus = isReturnPath || env.returnPathDomain == nil ? .error : .warning
             let state = lookup.result == .nxdomain ? "the name does not exist" : "no TXT record starts with v=spf1"
             return def.result(status, domain, "no SPF record (\(state))" + (isReturnPath ? " on the return-path domain" : ""),

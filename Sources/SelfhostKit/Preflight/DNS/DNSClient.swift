@@ -108,7 +108,7 @@ public final class DNSClient: Sendable {
         let task: Task<DNSOutcome, Never> = state.withLock { s in
             if let t = s.inflight[key] { return t }
             s.sent += 1
-            let t = Task { await self.send(name, type) }
+            let t = Task(executorPreference: PreflightExecutor.shared) { await self.send(name, type) }
             s.inflight[key] = t
             return t
         }
