@@ -126,9 +126,8 @@ public struct SPFCorrection: Sendable, Hashable {
     public var commentLines: [String] {
         var out: [String] = []
         if !joins.isEmpty {
-            out.append("; the record's strings are joined without a space: receivers read "
-                       + joins.map { "'\($0.glued)' where '\($0.meant)' was meant" }.joined(separator: ", ")
-                       + "; publish it as one string (or end each string with a space)")
+            out.append("; put the missing space back (" + joins.map { "'\($0.meant)'" }.joined(separator: ", ")
+                       + "): publish the record as one string, or end each string with a space")
         }
         if !removed.isEmpty {
             out.append("; removed (correct and add back what you need): "

@@ -185,6 +185,8 @@ struct PreflightFixTests {
             let lines = syntax.fix?.split(separator: "\n").map(String.init) ?? []
             #expect(lines.last == "typo.test. 3600 IN TXT \"v=spf1 a:gone.typo.test -all\"", "\(lines)")
             #expect(lines.contains { $0.hasPrefix("; removed") && $0.contains("ip4:192.0.2.300") && $0.contains("include:nospf.typo.test") })
+            // An include of a name without SPF is a permerror: the record is invalid, not missing.
+            #expect(r.results("dmarc.bulk-senders").first?.message.contains("invalid SPF on typo.test (see spf.syntax)") == true)
         }
     }
 

@@ -37,7 +37,15 @@ public enum DMARCBulkSenderCheck {
         } else if let node = spf.first(where: { $0.domain == envelope }) {
             if case .inconclusive = node.state { spfOK = nil } else if let record = node.record {
                 // The record exists: name what is wrong with it, never "missing".
-                if !record.errors.isEmpty || node.walk().contains(where: { $0.path.count > 1 && $0.node.record == nil }) {
+                let brokenInclude = node.walk().contains { step in
+                    guard step.path.count > 1 else { return false }
+                    switch step.node.state {
+                    case .none, .multiple, .loop, .tooDeep: return true  // permerror at receivers
+                    case .record(let r): return !r.errors.isEmpty
+                    case .inconclusive: return false
+                    }
+                }
+                if !record.errors.isEmpty || brokenInclude {
                     spfProblem = "invalid SPF on \(envelope) (see spf.syntax)"
                 } else if node.totalLookups > 10 {
                     spfProblem = "SPF on \(envelope) over 10 DNS lookups (see spf.lookups)"
