@@ -46,13 +46,13 @@ struct Preflight: AsyncParsableCommand {
     @Option(name: .customLong("dkim-selector"), help: ArgumentHelp("A DKIM selector to check (repeatable); ESPs with fixed selectors add theirs.", valueName: "selector"))
     var dkimSelector: [String] = []
 
-    @Option(name: .customLong("return-path"), help: ArgumentHelp("The ESP return-path (MAIL FROM) subdomain, e.g. mail or em1234.", valueName: "label"))
+    @Option(name: .customLong("return-path"), help: ArgumentHelp("The ESP return-path (MAIL FROM) subdomain, e.g. mail or em1234; not the domain itself.", valueName: "label"))
     var returnPath: String?
 
     @Option(help: ArgumentHelp("Send DNS queries to this server instead of the system resolver.", valueName: "ip[:port]"))
     var resolver: String?
 
-    @Option(help: ArgumentHelp("Seconds to wait for each DNS answer or TCP connect; the whole run ends within two.", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Seconds (0.1 to 60) to wait for each DNS answer or TCP connect; the whole run ends within two.", valueName: "seconds"))
     var timeout: Double = 3
 
     @Flag(help: "Also check this machine: Docker engine, compose plugin, disk, RAM, and who holds ports 80/443.")

@@ -206,12 +206,24 @@ public struct LiveHostProbe: HostProbe {
             p.standardOutput = out
             p.standardError = FileHandle.nullDevice
             do { try p.run() } catch { return nil }
-            let killer = DispatchWorkItem { if p.isRunning { p.terminate() } }
-            DispatchQueue.global().asyncAfter(deadline: .now() + 5, execute: killer)
+            // The watchdog is a thread of its own too: a timer on Dispatch's global queues could
+            // wait behind a busy pool, and then a hung plugin would hold the run.
+            let done = DispatchSemaphore(value: 0)
+            let watched = UncheckedBox(p)
+            Thread {
+                if done.wait(timeout: .now() + 5) == .timedOut, watched.value.isRunning { watched.value.terminate() }
+            }.start()
             let data = out.fileHandleForReading.readDataToEndOfFile()
             p.waitUntilExit()
-            killer.cancel()
+            done.signal()
             return p.terminationStatus == 0 ? String(data: data, encoding: .utf8) : nil
         }
     }
+}
+
+/// Hands a value that is only touched in a safe way (here: a Process, terminated by a watchdog)
+/// to another thread.
+final class UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
