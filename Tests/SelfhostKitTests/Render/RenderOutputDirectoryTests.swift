@@ -20,8 +20,7 @@ struct RenderOutputDirectoryTests {
         try "mine\n".write(to: box.appendingPathComponent("systemd"), atomically: true, encoding: .utf8)
         let before = RenderTestSupport.snapshot(dir)
 
-        let r = try TestSupport.run(["render", "umami", "--domain", "example.com", "--out", out, "--docker", RenderTestSupport.docker,
-                                     "--catalog", RenderTestSupport.fixtureCatalog.path], cwd: dir)
+        let r = try TestSupport.run(["render", "umami", "--domain", "example.com", "--out", out, "--docker", RenderTestSupport.docker], cwd: dir)
         #expect(r.status == 2, "exit \(r.status): \(r.stderr)")
         #expect(r.stderr.hasPrefix("error: --out "), "\(r.stderr)")
         #expect(r.stderr.contains(out.isEmpty ? "is empty" : "is not a writable directory"), "\(r.stderr)")
