@@ -68,8 +68,9 @@ enum RenderOutputCheck {
         var st = stat()
         guard stat(path, &st) == 0 else {
             // A dangling symlink, or a component we may not search: not a directory to write into.
-            if errno == ENOENT, lstat(path, &st) != 0 { return nil }
-            return errno == ENOENT ? "a symbolic link to nothing" : "not accessible (\(String(cString: strerror(errno))))"
+            let err = errno
+            if err == ENOENT { return lstat(path, &st) == 0 ? "a symbolic link to nothing" : nil }
+            return "not accessible (\(String(cString: strerror(err))))"
         }
         switch st.st_mode & S_IFMT {
         case S_IFDIR: return "directory"

@@ -97,6 +97,8 @@ struct RenderReadmeAndSettingsTests {
         let out = try temp("saleor")
         defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
         try RenderTestSupport.render(["saleor"], out: out)
+        let env = RenderEnvFile.values(in: try String(contentsOf: out.appendingPathComponent("saleor/.env"), encoding: .utf8))
+        #expect(env["ALLOWED_CLIENT_HOSTS"] == "saleor.example.com", "the dashboard's host")
         let readme = try String(contentsOf: out.appendingPathComponent("README.md"), encoding: .utf8)
         let line = try #require(readme.split(separator: "\n").first { $0.contains("RSA_PRIVATE_KEY") && $0.contains("openssl genrsa") })
         let start = try #require(line.range(of: "`sed -i"))
