@@ -105,7 +105,12 @@ struct CostCLI: ParsableCommand {
         try CLI.finish(try SelfhostKit.CostCommand.run(o, context: context))
     }
 
+    /// Comma-separated items; a value with no item at all (`--providers ''`) is passed on as one
+    /// empty item so the library refuses it instead of reading it as "not given".
     private func split(_ values: [String]) -> [String] {
-        values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        values.flatMap { value -> [String] in
+            let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return items.isEmpty ? [""] : items
+        }
     }
 }

@@ -3,12 +3,15 @@ public struct Catalog: Sendable {
     public let apps: [App]
     public let saas: [SaaS]
     public let categories: [Category]
+    /// SPDX license ids the catalog accepts (`catalog/spdx.yaml`).
+    public let licenseIDs: Set<String>
     private let appIndex: [String: Int]
     private let saasIndex: [String: Int]
     /// Normalized id/name/alias → SaaS index.
     private let saasNames: [String: Int]
 
-    public init(apps: [App], saas: [SaaS], categories: [Category]) {
+    public init(apps: [App], saas: [SaaS], categories: [Category], licenseIDs: Set<String> = []) {
+        self.licenseIDs = licenseIDs
         self.apps = apps.sorted { $0.id < $1.id }
         self.saas = saas.sorted { $0.id < $1.id }
         self.categories = categories

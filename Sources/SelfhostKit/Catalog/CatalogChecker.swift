@@ -7,13 +7,17 @@ struct CatalogChecker {
     let saas: [(SaaS, ResourceStore.File, Node)]
     let categories: [Category]
     let spdx: Set<String>
+    /// Ids of entries whose files could not be read (already reported): not "unknown" again.
+    let unreadable: Set<String>
     private(set) var diagnostics: [Diagnostic] = []
 
-    init(apps: [(App, ResourceStore.File, Node)], saas: [(SaaS, ResourceStore.File, Node)], categories: [Category], spdx: Set<String>) {
+    init(apps: [(App, ResourceStore.File, Node)], saas: [(SaaS, ResourceStore.File, Node)], categories: [Category],
+         spdx: Set<String>, unreadable: Set<String> = []) {
         self.apps = apps
         self.saas = saas
         self.categories = categories
         self.spdx = spdx
+        self.unreadable = unreadable
     }
 
     private mutating func error(_ message: String, _ file: ResourceStore.File, _ node: Node?, fix: String? = nil) {
@@ -68,6 +72,7 @@ struct CatalogChecker {
             for (i, s) in app.replaces.enumerated() {
                 let at = m?["replaces"]?.sequence?[i]
                 guard let target = saasByID[s] else {
+                    if unreadable.contains(s) { continue }
                     error("replaces unknown SaaS '\(s)'" + hint(s, saasIDs), file, at); continue
                 }
                 if !target.alternatives.contains(where: { $0.app == app.id }) {
@@ -136,6 +141,7 @@ struct CatalogChecker {
                 let at = m?["alternatives"]?.sequence?.item(i)?.mapping?["app"]
                 if !seen.insert(alt.app).inserted { error("alternative '\(alt.app)' listed twice", file, at) }
                 guard let app = appByID[alt.app] else {
+                    if unreadable.contains(alt.app) { continue }
                     error("unknown app '\(alt.app)'" + hint(alt.app, appIDs), file, at); continue
                 }
                 if !app.replaces.contains(entry.id) {

@@ -14,6 +14,13 @@ public enum CatalogLoader {
     /// Loads and validates; never throws, so that every problem can be reported at once.
     public static func loadChecking(_ store: ResourceStore) -> Result {
         var diags: [Diagnostic] = []
+        for path in store.misplaced {
+            diags.append(Diagnostic(.error, "not in a catalog folder, so nothing reads it", at: SourceLocation(file: path),
+                                    rule: "catalog.layout",
+                                    fix: "move app entries to apps/, SaaS entries to saas/, price lists to pricing/, ESP profiles to email-providers/"))
+        }
+        // Entries whose files could not be read: references to them are not reported again.
+        var unreadable = Set<String>()
         var apps: [(App, ResourceStore.File, Node)] = []
         var saas: [(SaaS, ResourceStore.File, Node)] = []
         var categories: [Category] = []
@@ -33,14 +40,20 @@ public enum CatalogLoader {
             spdx = Set(node.mapping?["licenses"]?.sequence?.compactMap(\.string) ?? [])
         }
         for file in store.files(under: "catalog/apps/") where isYAML(file.path) {
-            guard let node = parse(file, schema: CatalogSchema.app, into: &diags) else { continue }
-            if let app = decode(node, file, into: &diags, App.init(tree:)) { apps.append((app, file, node)) }
+            guard let node = parse(file, schema: CatalogSchema.app, into: &diags),
+                  let app = decode(node, file, into: &diags, App.init(tree:)) else {
+                unreadable.insert(baseName(file.path)); continue
+            }
+            apps.append((app, file, node))
         }
         for file in store.files(under: "catalog/saas/") where isYAML(file.path) {
-            guard let node = parse(file, schema: CatalogSchema.saas, into: &diags) else { continue }
-            if let entry = decode(node, file, into: &diags, SaaS.init(tree:)) { saas.append((entry, file, node)) }
+            guard let node = parse(file, schema: CatalogSchema.saas, into: &diags),
+                  let entry = decode(node, file, into: &diags, SaaS.init(tree:)) else {
+                unreadable.insert(baseName(file.path)); continue
+            }
+            saas.append((entry, file, node))
         }
-        var checker = CatalogChecker(apps: apps, saas: saas, categories: categories, spdx: spdx)
+        var checker = CatalogChecker(apps: apps, saas: saas, categories: categories, spdx: spdx, unreadable: unreadable)
         checker.run()
         diags += checker.diagnostics
         // The other catalog directories have loaders of their own, strict and located.
@@ -54,7 +67,7 @@ public enum CatalogLoader {
                 diags.append(Diagnostic(.error, "\(what) data: \(error)", rule: "catalog.\(what.replacingOccurrences(of: " ", with: "-"))"))
             }
         }
-        let catalog = Catalog(apps: apps.map(\.0), saas: saas.map(\.0), categories: categories)
+        let catalog = Catalog(apps: apps.map(\.0), saas: saas.map(\.0), categories: categories, licenseIDs: spdx)
         return Result(catalog: catalog, diagnostics: diags.sortedByLocation())
     }
 
@@ -64,7 +77,7 @@ public enum CatalogLoader {
     /// validated by the test suite and `catalog check`, so it is decoded without YAML parsing or
     /// re-validation. Anything a user adds is validated in full.
     public static func load(_ store: ResourceStore) throws -> Catalog {
-        if store.overlaidPaths.isEmpty, let catalog = try? loadPrebuilt(store) { return catalog }
+        if store.overlaidPaths.isEmpty, store.misplaced.isEmpty, let catalog = try? loadPrebuilt(store) { return catalog }
         return try loadValidated(store)
     }
 
@@ -78,7 +91,8 @@ public enum CatalogLoader {
         let apps = try store.files(under: "catalog/apps/").filter { isYAML($0.path) }.map { try App(tree: tree($0.path)) }
         let saas = try store.files(under: "catalog/saas/").filter { isYAML($0.path) }.map { try SaaS(tree: tree($0.path)) }
         let categories = try tree("catalog/categories.yaml").list("categories") { try Category(id: $0.string("id"), name: $0.string("name")) }
-        return Catalog(apps: apps, saas: saas, categories: categories)
+        let licenses = Set(try tree("catalog/spdx.yaml").strings("licenses"))
+        return Catalog(apps: apps, saas: saas, categories: categories, licenseIDs: licenses)
     }
 
     static func loadValidated(_ store: ResourceStore) throws -> Catalog {
@@ -93,6 +107,12 @@ public enum CatalogLoader {
     }
 
     static func isYAML(_ path: String) -> Bool { path.hasSuffix(".yaml") || path.hasSuffix(".yml") }
+
+    /// `catalog/apps/umami.yaml` → `umami`.
+    static func baseName(_ path: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return name.split(separator: ".").first.map(String.init) ?? name
+    }
 
     /// Parses and schema-checks one file; returns its root node if it could be parsed.
     static func parse(_ file: ResourceStore.File, schema: Schema, into diags: inout [Diagnostic]) -> Node? {

@@ -82,7 +82,10 @@ public enum RecommendCommand {
     }
 
     public static func run(_ options: Options, catalog: Catalog, context: Context) throws -> ExitStatus {
-        let licenseFilter = try options.license.map(parseLicenseFilter)
+        guard !options.query.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw SelfhostError.usage("no SaaS name given", remedy: "name one, e.g. `selfhost recommend mailchimp`; `selfhost catalog list` shows them all")
+        }
+        let licenseFilter = try options.license.map { try parseLicenseFilter($0, known: catalog.licenseIDs) }
         guard let saas = catalog.findSaaS(options.query) else {
             // Nearest names, reported once per SaaS by its id ("ga4" and "google analytics" are one entry).
             var suggestions: [String] = []
@@ -132,12 +135,17 @@ public enum RecommendCommand {
         case spdx(String)
     }
 
-    static func parseLicenseFilter(_ s: String) throws -> LicenseFilter {
+    static func parseLicenseFilter(_ s: String, known: Set<String>) throws -> LicenseFilter {
         if let o = Openness(rawValue: s.lowercased()) { return .openness(o) }
-        guard s.range(of: "^[A-Za-z0-9.+-]+$", options: .regularExpression) != nil else {
-            throw SelfhostError.usage("invalid --license '\(s)'", remedy: "use osi, open-core, fair-code, source-available or an SPDX id such as MIT")
+        // An SPDX id, matched case-insensitively; a prefix such as `AGPL-3.0` covers -only and -or-later.
+        let upper = s.uppercased()
+        if !upper.isEmpty, known.contains(where: { $0.uppercased() == upper || $0.uppercased().hasPrefix(upper + "-") }) {
+            return .spdx(s)
         }
-        return .spdx(s)
+        let kinds = Openness.allCases.map(\.rawValue)
+        let hint = Suggestions.didYouMean(s, in: kinds + Array(known))
+        throw SelfhostError.usage("unknown --license '\(s)'" + (hint.map { "; \($0)" } ?? ""),
+                                  remedy: "use " + kinds.joined(separator: ", ") + ", or an SPDX id such as MIT, Apache-2.0, AGPL-3.0-only")
     }
 
     static func rejection(_ app: App, maxRAM: ByteSize?, license: LicenseFilter?) -> String? {
@@ -190,8 +198,12 @@ public enum RecommendCommand {
         }
     }
 
+    /// 512 → "512 MB", 2000 → "2 GB", 4295 → "4.3 GB".
     static func formatMB(_ mb: Int) -> String {
-        mb >= 1000 && mb % 1000 == 0 ? "\(mb / 1000) GB" : mb >= 1000 ? "\(Double(mb) / 1000) GB" : "\(mb) MB"
+        if mb < 1000 { return "\(mb) MB" }
+        if mb % 1000 == 0 { return "\(mb / 1000) GB" }
+        let tenths = (mb + 50) / 100
+        return tenths % 10 == 0 ? "\(tenths / 10) GB" : "\(tenths / 10).\(tenths % 10) GB"
     }
 
     static func text(_ r: Report, catalog: Catalog, style: Style) -> String {

@@ -62,14 +62,7 @@ enum AppBudgeting {
     /// Resolves each app's RAM: `--ram app=MB` wins, then upstream's recommended, then minimum,
     /// then the visible assumption `assumeMB`. Unknown apps need `--ram`.
     static func budgets(apps: [String], overrides: [String], assumeMB: Int, source: AppRAMSource) throws -> [AppBudget] {
-        var flags: [String: Int] = [:]
-        for item in overrides {
-            let p = item.split(separator: "=", maxSplits: 1).map(String.init)
-            guard p.count == 2, !p[0].isEmpty, let mb = Int(p[1]), mb > 0 else {
-                throw SelfhostError.usage("invalid --ram '\(item)'", remedy: "use APP=MB with a positive whole number of MB (10^6 bytes), e.g. --ram rocketchat=2048")
-            }
-            flags[p[0].lowercased()] = mb
-        }
+        let flags = try Self.overrides(overrides)
         var out: [AppBudget] = []
         for raw in apps {
             let app = raw.lowercased()
@@ -86,6 +79,23 @@ enum AppBudgeting {
             throw SelfhostError.usage("--ram names '\(key)', which is not in --apps", remedy: "add it to --apps or drop the --ram item")
         }
         return out
+    }
+
+    /// Parses `--ram APP=MB` items (validated whether or not apps are priced: bad input is never
+    /// ignored). Keys are lower-cased app ids.
+    static func overrides(_ items: [String]) throws -> [String: Int] {
+        var flags: [String: Int] = [:]
+        for item in items {
+            let p = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard p.count == 2, !p[0].isEmpty, p[1].allSatisfy({ $0.isASCII && $0.isNumber }), let mb = Int(p[1]), mb > 0, mb <= 100_000_000 else {
+                throw SelfhostError.usage("invalid --ram '\(item)'", remedy: "use APP=MB with a positive whole number of MB (10^6 bytes), e.g. --ram rocketchat=2048")
+            }
+            if flags[p[0].lowercased()] != nil {
+                throw SelfhostError.usage("--ram gives \(p[0]) twice", remedy: "give one --ram item per app")
+            }
+            flags[p[0].lowercased()] = mb
+        }
+        return flags
     }
 }
 

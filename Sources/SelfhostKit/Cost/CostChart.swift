@@ -7,18 +7,18 @@ public enum CostChart {
     static let height = 16
 
     public static func render(_ series: [CostReport.ChartSeries], currency: String, usdPerUnit: Decimal, style: Style) -> String {
-        guard let first = series.first, let maxX = first.points.last?.egressBytes, maxX > 0 else { return "" }
+        guard let maxX = series.compactMap({ $0.points.last?.egressBytes }).max(), maxX > 0 else { return "" }
         let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
         let colors: [(String) -> String] = [style.cyan, style.yellow, style.green, style.red, style.bold, { $0 }]
         var maxY: Decimal = 0
-        for s in series { for p in s.points { maxY = max(maxY, p.totalUsd.value / usdPerUnit) } }
+        for s in series { for p in s.points { maxY = max(maxY, p.totalUsd.exact / usdPerUnit) } }
         if maxY <= 0 { maxY = 1 }
         let width = samples + 1
         var grid = Array(repeating: Array(repeating: " ", count: width), count: height + 1)
         for (si, s) in series.enumerated() {
             let ch = String(letters[si % letters.count])
             for (i, p) in s.points.enumerated() where i < width {
-                let y = p.totalUsd.value / usdPerUnit
+                let y = p.totalUsd.exact / usdPerUnit
                 let row = NSDecimalNumber(decimal: Money.round(y / maxY * Decimal(height), scale: 0)).intValue
                 let r = height - min(max(row, 0), height)
                 grid[r][i] = grid[r][i] == " " || grid[r][i] == ch ? ch : "*"
@@ -44,9 +44,17 @@ public enum CostChart {
         let right = ByteSize.describe(bytes: maxX)
         out += String(repeating: " ", count: yLabelWidth + 2) + left + String(repeating: " ", count: max(1, width - left.count - right.count)) + right + "  egress/month\n"
         for (si, s) in series.enumerated() {
-            out += "  " + colors[si % colors.count](String(letters[si % letters.count])) + "  " + s.option + "\n"
+            var line = "  " + colors[si % colors.count](String(letters[si % letters.count])) + "  " + (s.lowerBound ? "≥ " : "") + s.option
+            if let end = s.egressPricedToBytes {
+                line += " (egress priced only to \(ByteSize.describe(bytes: end)): the line stops there)"
+            } else if s.lowerBound {
+                line += " (lower bound: a part is not priced)"
+            }
+            out += line + "\n"
         }
-        out += "  *  two or more options at the same cost\n"
+        out += "  *  two or more options at the same cost"
+        if series.contains(where: { $0.lowerBound }) { out += "; ≥ lower bound (the real cost is higher)" }
+        out += "\n"
         return out
     }
 }
@@ -57,7 +65,9 @@ enum CostText {
         var out = ""
         let cur = r.currency
         let perUnit: Decimal = (cur == "EUR") ? (r.exchangeRate?.usdPerEur ?? 1) : 1
-        func money(_ c: Cents) -> String { Money.format(c.value / perUnit, currency: cur) }
+        // Convert exact USD, round once when shown (converting cent-rounded USD drifts a cent).
+        func money(_ c: Cents) -> String { Money.format(c.exact / perUnit, currency: cur) }
+        func shown(_ d: Decimal) -> String { Money.format(d, currency: cur) }
         var title = "Monthly cost"
         if let b = r.egressBytes, let input = r.egressInput {
             title += " with \(input) egress (\(Money.plain(b / 1_000_000_000, scale: 1)) GB = \(Money.plain(b / 1_073_741_824, scale: 1)) GiB)"
@@ -70,7 +80,7 @@ enum CostText {
         if !saas.isEmpty {
             var t = TextTable(headers: ["SaaS", "plan", "usage", "per month"], alignments: [.left, .left, .left, .right])
             for o in saas {
-                t.add([o.providerName + refs(o), o.plan, o.usage ?? "", (o.lowerBound ? "≥ " : "") + money(o.totalUsd)])
+                t.add([o.providerName + refs(o), o.plan, o.usage ?? "", (o.lowerBound ? "≥ " : "") + shown(o.total.value)])
             }
             out += t.render(headerStyle: style.bold) + "\n"
         }
@@ -82,9 +92,11 @@ enum CostText {
             var t = TextTable(headers: headers, alignments: headers.map { ["compute", "egress", "extra", "total", "×cheapest"].contains($0) ? .right : .left })
             for o in compute {
                 let mark = o.cheapest ? style.green("▶") : " "
-                var row = [mark, o.providerName + refs(o), (o.role.map { "\($0) " } ?? "") + o.kind, (o.count > 1 ? "\(o.count) × " : "") + o.plan, money(o.computeUsd), money(o.egressUsd)]
-                if hasHidden { row.append(money(Cents(o.hiddenUsd.value + o.servicesUsd.value))) }
-                row.append((o.lowerBound ? "≥ " : "") + (o.cheapest ? style.green(money(o.totalUsd)) : money(o.totalUsd)))
+                // Columns add up to the total shown (the JSON `total`): cents allocated by largest remainder.
+                let parts = Money.allocate(([o.computeUsd.exact, o.egressUsd.exact] + o.hidden.map(\.usd) + o.services.map(\.usd)).map { $0 / perUnit }, to: o.total.value)
+                var row = [mark, o.providerName + refs(o), (o.role.map { "\($0) " } ?? "") + o.kind, (o.count > 1 ? "\(o.count) × " : "") + o.plan, shown(parts[0]), shown(parts[1])]
+                if hasHidden { row.append(shown(parts.dropFirst(2).reduce(0, +))) }
+                row.append((o.lowerBound ? "≥ " : "") + (o.cheapest ? style.green(shown(o.total.value)) : shown(o.total.value)))
                 row.append(o.ratioToCheapest.map { Money.plain($0, scale: 2) + "×" } ?? "")
                 var billed = o.egressBilled ?? ""
                 if let u = o.billingUnit, billed.isEmpty { billed = u }
@@ -94,6 +106,12 @@ enum CostText {
             }
             out += t.render(headerStyle: style.bold)
             if compute.contains(where: { $0.cheapest }) { out += "  ▶ cheapest fully priced option; ×cheapest = total ÷ that total; ≥ = lower bound\n" }
+            else if !r.unmatched.isEmpty { out += "  no ▶: no fully priced plan of the size asked for (see below)\n" }
+            out += "\n"
+        }
+        if !r.unmatched.isEmpty {
+            out += style.bold("Left out: no plan of the size asked for") + "\n"
+            for u in r.unmatched { out += "  - " + u.text + "\n" }
             out += "\n"
         }
         if let fleet = r.fleet, !fleet.isEmpty {
@@ -106,10 +124,19 @@ enum CostText {
         }
         if let s = r.saas {
             out += style.bold("SaaS against self-hosting") + "\n"
-            out += "  apps: " + s.apps.map { "\($0.app) \($0.ramMB) MB (\($0.basis))" }.joined(separator: ", ") + " = \(s.appRamMb) MB\n"
-            out += "  SaaS bills: \(s.saasLowerBound ? "≥ " : "")\(money(s.saasTotalUsd)) a month"
+            if s.apps.isEmpty {
+                let example = s.suggestedApps.isEmpty ? "listmonk,rocketchat" : s.suggestedApps.joined(separator: ",")
+                out += "  apps: none given, so self-hosting is not priced; pass --apps LIST (e.g. --apps \(example)) to compare\n"
+            } else {
+                out += "  apps: " + s.apps.map { "\($0.app) \($0.ramMB) MB (\($0.basis))" }.joined(separator: ", ") + " = \(s.appRamMb) MB\n"
+            }
+            if options.saas.isEmpty {
+                out += "  SaaS bills: none given; pass --saas NAME=USAGE (e.g. --saas slack=12seats) to compare"
+            } else {
+                out += "  SaaS bills: \(s.saasLowerBound ? "≥ " : "")\(money(s.saasTotalUsd)) a month"
+            }
             if let h = s.selfhostTotalUsd, let sv = s.savingsUsd {
-                out += "; self-hosted from \(money(h)); difference \(money(sv)) a month (\(money(Cents(sv.value * 12))) a year)"
+                out += options.saas.isEmpty ? "; self-hosted from \(money(h)) a month" : "; self-hosted from \(money(h)); difference \(money(sv)) a month (\(money(Cents(sv.exact * 12))) a year)"
             }
             out += "\n\n"
         }

@@ -59,7 +59,25 @@ public enum CostCommand {
             throw SelfhostError.usage("nothing to price", remedy: "give --egress SIZE (e.g. 10TB), --servers COUNTxSPEC with --vps SPEC, or --saas NAME=USAGE with --apps LIST")
         }
 
-        // Inputs, each validated with its accepted forms.
+        // Inputs, each validated with its accepted forms; nothing given is silently ignored.
+        for (flag, items, example) in [("--providers", options.providers, "aws,hetzner"), ("--saas", options.saas, "slack=12seats"),
+                                       ("--apps", options.apps, "listmonk,rocketchat"), ("--ram", options.ram, "rocketchat=2048")]
+        where items.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw SelfhostError.usage("\(flag) has an empty name", remedy: "give \(flag) a comma-separated list, e.g. \(flag) \(example)" + (flag == "--providers" ? ", or leave it out for every provider" : ""))
+        }
+        let ramOverrides = try AppBudgeting.overrides(options.ram)
+        let appIDs = Set(options.apps.map { $0.lowercased() })
+        for app in ramOverrides.keys.sorted() where !appIDs.contains(app) {
+            throw SelfhostError.usage("--ram \(app)=… names an app not in --apps", remedy: options.apps.isEmpty
+                ? "add --apps \(app) (with --saas NAME=USAGE) to price self-hosting it, or drop --ram"
+                : "add \(app) to --apps (now \(options.apps.joined(separator: ","))) or drop the --ram item")
+        }
+        if options.chartMax != nil && !options.chart {
+            throw SelfhostError.usage("--chart-max needs --chart", remedy: "add --chart, e.g. --chart --chart-max 40TB")
+        }
+        if options.emailsPerMonth != nil && options.apps.isEmpty {
+            throw SelfhostError.usage("--emails-per-month needs --apps", remedy: "it prices the self-hosted side's sending (Amazon SES): add --apps, e.g. --saas mailchimp=50000contacts --apps listmonk --emails-per-month 200000")
+        }
         let egress = try options.egress.map { try parseEgress($0) }
         let egressBytes = egress?.bytes ?? 0
         let servers = try options.servers.map { try ServerSpec(parsing: $0, flag: "--servers") }
@@ -72,8 +90,10 @@ public enum CostCommand {
         hidden.ipv4 = options.ipv4
         hidden.adminHours = try options.adminHours.map { try parseAmount($0, flag: "--admin-hours") }
         hidden.hourlyRate = try options.hourlyRate.map { try parseAmount($0, flag: "--hourly-rate") }
-        if hidden.adminHours != nil && hidden.hourlyRate == nil {
-            throw SelfhostError.usage("--admin-hours needs --hourly-rate", remedy: "add --hourly-rate USD, e.g. --admin-hours 4 --hourly-rate 80")
+        if (hidden.adminHours == nil) != (hidden.hourlyRate == nil) {
+            let given = hidden.adminHours == nil ? "--hourly-rate" : "--admin-hours"
+            let missing = hidden.adminHours == nil ? "--admin-hours" : "--hourly-rate"
+            throw SelfhostError.usage("\(given) needs \(missing): --admin-hours and --hourly-rate go together", remedy: "give both, e.g. --admin-hours 4 --hourly-rate 80 (the rate is in the --currency)")
         }
         if currency == "EUR", let r = hidden.hourlyRate, let fx = catalog.exchangeRate {
             hidden.rateLabel = Money.format(r, currency: "EUR")
@@ -116,17 +136,26 @@ public enum CostCommand {
         var assumptions: [String] = [
             "A month is 730 hours; hourly prices are multiplied by 730.",
             "Egress means internet data transfer out; inbound traffic is free at every provider listed.",
+            "Money is exact until shown: each total is rounded once (after any conversion to EUR), and a row's parts are rounded so that they add up to it, so one part can be a cent off its own rounding.",
         ]
         var saasSummary: CostReport.SaaSSummary?
         let spec = vps ?? defaultVPS
+        var unmatched: [CostReport.Unmatched] = []
+        // A provider with plans but none big enough is named, never dropped silently.
+        func noPlan(_ p: ProviderPricing, _ s: ServerSpec, role: String?) {
+            let what = role == "fleet" ? " for each of the \(s.count) fleet servers" : role == "box" ? " for the box" : ""
+            unmatched.append(CostReport.Unmatched(
+                provider: p.id, providerName: p.name, role: role, vcpu: s.vcpu, ramGb: s.ramGB,
+                text: "\(p.id): no sourced plan with ≥\(s.vcpu) vCPU / \(Money.exact(s.ramGB)) GB\(what)"))
+        }
 
         if let servers {
             // Fleet of small servers against one big box, on each provider.
             for p in providers {
                 let fleet = try quoter.bestPlan(provider: p, spec: servers, egressBytes: egressBytes, awsPriceSet: awsSet)
                 let box = try quoter.bestPlan(provider: p, spec: spec, egressBytes: egressBytes, awsPriceSet: awsSet)
-                if var f = fleet { f.role = "fleet"; options_.append(f) }
-                if var b = box { b.role = "box"; options_.append(b) }
+                if var f = fleet { f.role = "fleet"; options_.append(f) } else if !p.plans.isEmpty { noPlan(p, servers, role: "fleet") }
+                if var b = box { b.role = "box"; options_.append(b) } else if !p.plans.isEmpty { noPlan(p, spec, role: "box") }
                 if let f = fleet, let b = box {
                     fleetRows.append(CostReport.FleetRow(
                         provider: p.id, fleetPlan: "\(servers.count) × \(f.plan)", fleetUsd: Cents(f.totalUSD),
@@ -142,6 +171,8 @@ public enum CostCommand {
                     options_.append(try quoter.quote(provider: p, plan: nil, count: 1, egressBytes: egressBytes, awsPriceSet: awsSet))
                 } else if let o = try quoter.bestPlan(provider: p, spec: spec, egressBytes: egressBytes, awsPriceSet: awsSet) {
                     options_.append(o)
+                } else {
+                    noPlan(p, spec, role: nil)
                 }
             }
             assumptions.append("Each provider's cheapest plan with at least \(spec.vcpu) vCPU and \(Money.exact(spec.ramGB)) GB memory (change with --vps); memory compares the vendor's nominal GB/GiB number.")
@@ -152,7 +183,8 @@ public enum CostCommand {
             let usages = try options.saas.map { try SaaSUsage(parsing: $0, catalog: catalog) }
             let source = options.appRAM ?? CatalogAppRAMSource.preferred(store: options.store)
             let budgets = try AppBudgeting.budgets(apps: options.apps, overrides: options.ram, assumeMB: options.assumeRAMMB, source: source)
-            let (rows, summary, points, notes) = try saasComparison(usages: usages, budgets: budgets, emails: emails, catalog: catalog, providers: providers, spec: vps, quoter: quoter, egressBytes: egressBytes, awsSet: awsSet)
+            let (rows, summary, points, notes, left) = try saasComparison(usages: usages, budgets: budgets, emails: emails, catalog: catalog, providers: providers, spec: vps, quoter: quoter, egressBytes: egressBytes, awsSet: awsSet)
+            unmatched += left
             options_ += rows
             saasSummary = summary
             breakEven += points
@@ -199,13 +231,20 @@ public enum CostCommand {
             guard maxBytes > 0 else { throw SelfhostError.usage("--chart-max must be above 0", remedy: "e.g. --chart-max 20TB") }
             chart = []
             for o in options_ where o.kind == .cloud || (o.kind == .vps && !o.isSelfHost) {
-                guard let f = quoter.curve(for: o, providers: providers, awsPriceSet: awsSet) else { continue }
+                guard let f = quoter.quoteCurve(for: o, providers: providers, awsPriceSet: awsSet) else { continue }
+                // Where the sourced egress tiers end the line stops: a flat continuation would
+                // read as a real price (and a false crossover).
+                let pricedTo = quoter.pricedEgressLimit(for: o, providers: providers, awsPriceSet: awsSet)
                 var pts: [CostReport.ChartPoint] = []
+                var lower = false
                 for i in 0...CostChart.samples {
                     let x = maxBytes * Decimal(i) / Decimal(CostChart.samples)
-                    pts.append(CostReport.ChartPoint(egressBytes: Money.round(x, scale: 0), totalUsd: Cents(f(x))))
+                    guard let q = f(x) else { continue }
+                    if q.egressUnpriced > 0 { lower = true; break }
+                    lower = lower || q.lowerBound
+                    pts.append(CostReport.ChartPoint(egressBytes: Money.round(x, scale: 0), totalUsd: Cents(q.totalUSD)))
                 }
-                chart!.append(CostReport.ChartSeries(option: label(o), points: pts))
+                chart!.append(CostReport.ChartSeries(option: label(o), lowerBound: lower, egressPricedToBytes: pricedTo.flatMap { $0 < maxBytes ? Money.round($0, scale: 0) : nil }, points: pts))
             }
         }
 
@@ -246,14 +285,24 @@ public enum CostCommand {
             if currency == "EUR", let r = rateFig { figs.append(r) }
             let r = refs(for: figs)
             let isCheapest = label(o) == cheapestID
+            // Round once: the cents of compute, egress and each hidden/service line are allocated
+            // so that they add up to the total rounded from the exact sum.
+            let shown = Money.allocate([o.computeUSD, o.egressUSD] + o.hidden.map(\.usd) + o.services.map(\.usd), to: o.totalUSD)
+            var hidden = o.hidden, services = o.services
+            for i in hidden.indices { hidden[i].shownUSD = shown[2 + i] }
+            for i in services.indices { services[i].shownUSD = shown[2 + hidden.count + i] }
             jsonOptions.append(CostReport.Option(
                 provider: o.provider, providerName: o.providerName, kind: o.jsonKind, role: o.role, plan: o.plan, count: o.count,
-                computeUsd: Cents(o.computeUSD), egressUsd: Cents(o.egressUSD), hiddenUsd: Cents(o.hiddenUSD), servicesUsd: Cents(o.servicesUSD),
-                hidden: o.hidden, services: o.services, totalUsd: Cents(o.totalUSD), total: Cents(display(o.totalUSD)),
+                computeUsd: Cents(exact: o.computeUSD, shown: shown[0]), egressUsd: Cents(exact: o.egressUSD, shown: shown[1]),
+                hiddenUsd: Cents(exact: o.hiddenUSD, shown: hidden.reduce(0) { $0 + $1.shownUSD! }),
+                servicesUsd: Cents(exact: o.servicesUSD, shown: services.reduce(0) { $0 + $1.shownUSD! }),
+                hidden: hidden, services: services, totalUsd: Cents(o.totalUSD), total: Cents(display(o.totalUSD)),
                 lowerBound: o.lowerBound, cheapest: isCheapest,
                 ratioToCheapest: (o.kind == .saas || o.kind == .service) ? nil : cheapestTotal.flatMap { $0 > 0 ? Money.round(o.totalUSD / $0, scale: 2) : nil },
                 usage: o.usage,
-                billingUnit: o.billingUnit?.rawValue, billingUnitNote: o.unitNote, includedTransfer: o.includedText, egressBilled: o.billedText,
+                billingUnit: o.billingUnit?.rawValue, billingUnitNote: o.unitNote,
+                includedTransfer: o.includedText, includedTransferAmount: o.includedAmount, includedTransferUnit: o.includedUnit, includedTransferScope: o.includedScope,
+                egressBilled: o.billedText, egressBilledAmount: o.billedAmount, egressBilledUnit: o.billedAmount == nil ? nil : o.billingUnit?.rawValue,
                 notes: o.notes, sources: r))
         }
         if let r = rateFig, catalog.providers.contains(where: { $0.currency != "USD" }) || currency == "EUR" {
@@ -273,7 +322,7 @@ public enum CostCommand {
             exchangeRate: rateFig.map { CostReport.ExchangeRateInfo(usdPerEur: $0.value, asOf: $0.asOfText, source: $0.source.url) },
             egressBytes: egress.map { Money.round($0.bytes, scale: 0) }, egressInput: egress?.original,
             options: jsonOptions, fleet: servers == nil ? nil : fleetRows, saas: saasSummary, breakEven: breakEven,
-            chart: chart, unpriced: unpriced, assumptions: assumptions, warnings: warnings, sources: sourceRefs)
+            chart: chart, unmatched: unmatched, unpriced: unpriced, assumptions: assumptions, warnings: warnings, sources: sourceRefs)
     }
 
     static func label(_ o: CostOption) -> String {
@@ -281,8 +330,9 @@ public enum CostCommand {
     }
 
     /// SaaS rows, self-hosted rows (one per VPS provider), the summary and usage break-evens.
-    static func saasComparison(usages: [SaaSUsage], budgets: [AppBudget], emails: Decimal?, catalog: PricingCatalog, providers: [ProviderPricing], spec: ServerSpec?, quoter: Quoter, egressBytes: Decimal, awsSet: String?) throws -> ([CostOption], CostReport.SaaSSummary, [CostReport.BreakEvenPoint], [String]) {
+    static func saasComparison(usages: [SaaSUsage], budgets: [AppBudget], emails: Decimal?, catalog: PricingCatalog, providers: [ProviderPricing], spec: ServerSpec?, quoter: Quoter, egressBytes: Decimal, awsSet: String?) throws -> ([CostOption], CostReport.SaaSSummary, [CostReport.BreakEvenPoint], [String], [CostReport.Unmatched]) {
         var rows: [CostOption] = []
+        var unmatched: [CostReport.Unmatched] = []
         var notes: [String] = []
         var saasTotal: Decimal = 0
         var saasLower = false
@@ -326,7 +376,11 @@ public enum CostCommand {
                 let candidates = p.plans.filter { $0.ramMB >= Decimal(ramMB) && (spec?.fits($0) ?? true) }
                 guard var o = try candidates.compactMap({ plan in try quoter.quote(provider: p, plan: plan, count: 1, egressBytes: egressBytes, awsPriceSet: awsSet) })
                     .min(by: { $0.totalUSD < $1.totalUSD }) else {
-                    notes.append("\(p.name): no sourced plan has \(Money.plain(neededGB, scale: 1)) GB for the apps")
+                    let vcpu = spec?.vcpu ?? 1
+                    let gb = max(neededGB, spec?.ramGB ?? 0)
+                    unmatched.append(CostReport.Unmatched(
+                        provider: p.id, providerName: p.name, role: "selfhost", vcpu: vcpu, ramGb: gb,
+                        text: "\(p.id): no sourced plan with ≥\(vcpu) vCPU / \(Money.exact(gb)) GB for the apps (\(ramMB) MB)"))
                     continue
                 }
                 let plan = p.plans.first { $0.name == o.plan }!
@@ -378,8 +432,9 @@ public enum CostCommand {
         let summary = CostReport.SaaSSummary(
             apps: budgets, appRamMb: ramMB, saasTotalUsd: Cents(saasTotal),
             selfhostTotalUsd: best.map { Cents($0.totalUSD) },
-            savingsUsd: best.map { Cents(saasTotal - $0.totalUSD) }, saasLowerBound: saasLower)
+            savingsUsd: best.map { Cents(saasTotal - $0.totalUSD) }, saasLowerBound: saasLower,
+            suggestedApps: budgets.isEmpty ? Array(Set(usages.flatMap { $0.product.selfHostApps })).sorted() : [])
         notes.append("Self-hosted cost = the box's price × the apps' share of its RAM (no OS headroom counted), plus usage-based services and the hidden costs you asked for.")
-        return (rows, summary, points, notes)
+        return (rows, summary, points, notes, unmatched)
     }
 }

@@ -18,7 +18,16 @@ public struct CostOption: Sendable {
     public var billingUnit: BillingUnit?
     public var unitNote: String?
     public var includedText: String?
+    /// Included transfer (all servers together) in `includedUnit`, exact.
+    public var includedAmount: Decimal?
+    public var includedUnit: String?
+    /// `pooled` (account-wide) or `per_server`.
+    public var includedScope: String?
     public var billedText: String?
+    /// Billable egress in `billingUnit`, exact.
+    public var billedAmount: Decimal?
+    /// Egress above the last sourced tier, in `billingUnit` (left unpriced).
+    public var egressUnpriced: Decimal = 0
     /// True when a part could not be priced from sourced data (the real total is higher).
     public var lowerBound = false
     public var notes: [String] = []
@@ -38,12 +47,19 @@ public struct HiddenLine: Sendable, Encodable {
     public var label: String
     public var usd: Decimal
     public var note: String?
+    /// The cent amount shown for `usd` when the report allocated its row's cents (see
+    /// `Money.allocate`); nil means `usd` rounded.
+    public var shownUSD: Decimal?
+
+    public init(label: String, usd: Decimal, note: String? = nil) {
+        self.label = label; self.usd = usd; self.note = note
+    }
 
     enum CodingKeys: String, CodingKey { case label, usd, note }
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(label, forKey: .label)
-        try c.encode(Cents(usd), forKey: .usd)
+        try c.encode(shownUSD.map { Cents(exact: usd, shown: $0) } ?? Cents(usd), forKey: .usd)
         try c.encodeIfPresent(note, forKey: .note)
     }
 }
@@ -105,6 +121,9 @@ struct Quoter {
         if let plan, let inc = plan.included, let unit = plan.includedUnit {
             includedBytes = inc.value * unit.bytes * Decimal(count)
             o.figures.append(inc)
+            o.includedAmount = inc.value * Decimal(count)
+            o.includedUnit = unit.rawValue
+            o.includedScope = p.egress.scope == .account ? "pooled" : "per_server"
             if p.egress.scope == .account {
                 o.includedText = "\(Money.plain(inc.value * Decimal(count), scale: 0)) \(unit.rawValue) pooled"
             } else {
@@ -121,6 +140,8 @@ struct Quoter {
         o.figures += r.figures
         if let f = egress.free { o.figures.append(f) }
         o.billedText = "\(Money.plain(r.billable, scale: 2)) \(egress.unit.rawValue)"
+        o.billedAmount = r.billable
+        o.egressUnpriced = r.unpriced
         if r.unpriced > 0 {
             o.lowerBound = true
             o.notes.append("\(Money.plain(r.unpriced, scale: 0)) \(egress.unit.rawValue) above the last sourced tier not priced")
@@ -178,6 +199,24 @@ struct Quoter {
         return { bytes in
             (try? me.quote(provider: p, plan: plan, count: count, egressBytes: bytes, awsPriceSet: awsPriceSet).totalUSD) ?? 0
         }
+    }
+
+    /// The option priced at any egress (nil when its provider is not in `providers`), for the chart.
+    func quoteCurve(for option: CostOption, providers: [ProviderPricing], awsPriceSet: String?) -> (@Sendable (Decimal) -> CostOption?)? {
+        guard let p = providers.first(where: { $0.id == option.provider }) else { return nil }
+        let plan = p.plans.first { $0.name == option.plan }
+        let count = option.count
+        let me = self
+        return { bytes in try? me.quote(provider: p, plan: plan, count: count, egressBytes: bytes, awsPriceSet: awsPriceSet) }
+    }
+
+    /// The egress (bytes) up to which an option's egress has sourced prices; nil when the last
+    /// tier is open-ended (priced at any egress).
+    func pricedEgressLimit(for option: CostOption, providers: [ProviderPricing], awsPriceSet: String?) -> Decimal? {
+        guard let p = providers.first(where: { $0.id == option.provider }) else { return nil }
+        let egress = (p.id == "aws" ? p.egress.applying(priceSet: awsPriceSet) : nil) ?? p.egress
+        guard let last = egress.rate.tiers.last, last.upTo != nil else { return nil }
+        return breakpoints(for: option, providers: providers, awsPriceSet: awsPriceSet).max()
     }
 
     /// Egress byte counts where an option's cost slope may change.

@@ -116,6 +116,7 @@ func parseAmount(_ text: String, flag: String) throws -> Decimal {
         throw SelfhostError.usage("\(flag) '\(text)' is not a number", remedy: "use a non-negative decimal number, e.g. \(flag) 4")
     }
     guard d >= 0 else { throw SelfhostError.usage("\(flag) must not be negative (got \(text))", remedy: "use a non-negative decimal number") }
+    guard d <= 1_000_000_000_000 else { throw SelfhostError.usage("\(flag) \(text) is too large", remedy: "use a number up to 10^12") }
     return d
 }
 
@@ -131,5 +132,14 @@ func parseEgress(_ text: String, flag: String = "--egress") throws -> ByteSize {
     if !number.isEmpty, !unit.isEmpty, !known.contains(where: { $0.lowercased() == unit.lowercased() }) {
         throw SelfhostError.usage("invalid \(flag) size '\(text)': unknown unit '\(unit)'", remedy: "use " + ByteSize.acceptedForms)
     }
-    return try ByteSize(parsing: text, what: "\(flag) size")
+    let size = try ByteSize(parsing: text, what: "\(flag) size")
+    // Above this, exact decimal arithmetic (38 digits) and every price list run out; refuse it
+    // rather than print digits that mean nothing.
+    guard size.bytes <= maxEgressBytes else {
+        throw SelfhostError.usage("\(flag) \(text) is more than 1 EB (10^18 bytes) a month", remedy: "give a monthly size up to 1000PB, e.g. \(flag) 10TB")
+    }
+    return size
 }
+
+/// The largest size `--egress` and `--chart-max` accept: 1 EB (10^18 bytes).
+let maxEgressBytes: Decimal = 1_000_000_000_000_000_000

@@ -35,8 +35,18 @@ public struct CostReport: Encodable, Sendable {
         public var usage: String?
         public var billingUnit: String?
         public var billingUnitNote: String?
+        /// Human-readable, e.g. `20 TB per server` (see the `_amount`/`_unit` fields for numbers).
         public var includedTransfer: String?
+        /// Transfer included across all `count` servers, exact, in `includedTransferUnit`.
+        public var includedTransferAmount: Decimal?
+        public var includedTransferUnit: String?
+        /// `pooled` (account-wide) or `per_server`.
+        public var includedTransferScope: String?
+        /// Human-readable, e.g. `9,213.23 GiB`.
         public var egressBilled: String?
+        /// Billable egress after free and included transfer, exact, in `egressBilledUnit`.
+        public var egressBilledAmount: Decimal?
+        public var egressBilledUnit: String?
         public var notes: [String]
         public var sources: [SourceRef]
     }
@@ -70,10 +80,16 @@ public struct CostReport: Encodable, Sendable {
         public var selfhostTotalUsd: Cents?
         public var savingsUsd: Cents?
         public var saasLowerBound: Bool
+        /// Catalog apps that replace the `--saas` products, suggested when `--apps` is missing.
+        public var suggestedApps: [String] = []
     }
 
     public struct ChartSeries: Encodable, Sendable {
         public var option: String
+        /// A part of this option is unpriced somewhere on the chart: its totals are lower bounds.
+        public var lowerBound: Bool
+        /// Where the sourced egress prices end (bytes); points stop there. Nil: priced to the edge.
+        public var egressPricedToBytes: Decimal?
         public var points: [ChartPoint]
     }
     public struct ChartPoint: Encodable, Sendable {
@@ -85,6 +101,17 @@ public struct CostReport: Encodable, Sendable {
         public var usdPerEur: Decimal
         public var asOf: String
         public var source: String
+    }
+
+    /// A provider left out because none of its sourced plans meets the size asked for.
+    public struct Unmatched: Encodable, Sendable {
+        public var provider: String
+        public var providerName: String
+        /// `fleet`, `box` (with `--servers`), `selfhost` (with `--apps`), or absent (`--egress`).
+        public var role: String?
+        public var vcpu: Int
+        public var ramGb: Decimal
+        public var text: String
     }
 
     public struct Unpriced: Encodable, Sendable {
@@ -103,6 +130,7 @@ public struct CostReport: Encodable, Sendable {
     public var saas: SaaSSummary?
     public var breakEven: [BreakEvenPoint]
     public var chart: [ChartSeries]?
+    public var unmatched: [Unmatched] = []
     public var unpriced: [Unpriced]
     public var assumptions: [String]
     public var warnings: [String]

@@ -94,12 +94,47 @@ public enum Money {
     }
 }
 
-/// A money amount that encodes to JSON as a number rounded to cents (no binary float digits).
+/// A money amount that keeps its exact value and encodes to JSON as a number rounded to cents
+/// (no binary float digits). Convert or add `exact`, never `value`: rounding twice (for
+/// example cent-rounded USD converted to EUR) can drift a cent.
 public struct Cents: Encodable, Sendable, Equatable {
+    /// The amount before any rounding.
+    public let exact: Decimal
+    /// The amount as shown and encoded: `exact` rounded to cents, or the share `Money.allocate`
+    /// gave it so that a row's parts add up to its rounded total.
     public let value: Decimal
-    public init(_ value: Decimal) { self.value = Money.round(value) }
+    public init(_ value: Decimal) { self.exact = value; self.value = Money.round(value) }
+    /// An amount shown as `shown` (already cent-rounded by `Money.allocate`).
+    public init(exact: Decimal, shown: Decimal) { self.exact = exact; self.value = shown }
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(value)
+    }
+}
+
+extension Money {
+    /// Rounds `parts` to `scale` decimals so that they add up exactly to `total` (by default the
+    /// rounded sum of the parts): each part is rounded, then the cents still missing (or extra)
+    /// go to the parts that rounding moved furthest (largest remainder). A table whose columns
+    /// are rounded this way adds up on every row and agrees with a total rounded once.
+    public static func allocate(_ parts: [Decimal], to total: Decimal? = nil, scale: Int = 2) -> [Decimal] {
+        guard !parts.isEmpty else { return [] }
+        let target = round(total ?? parts.reduce(0, +), scale: scale)
+        var shown = parts.map { round($0, scale: scale) }
+        let step = 1 / pow10(scale)
+        var diff = target - shown.reduce(0, +)
+        guard diff != 0 else { return shown }
+        // Remainders: positive where rounding went down (those parts can take a cent first).
+        let order = parts.indices.sorted { a, b in
+            let ra = parts[a] - shown[a], rb = parts[b] - shown[b]
+            return diff > 0 ? (ra == rb ? a < b : ra > rb) : (ra == rb ? a < b : ra < rb)
+        }
+        var i = 0
+        while diff != 0 {
+            let idx = order[i % order.count]
+            if diff > 0 { shown[idx] += step; diff -= step } else { shown[idx] -= step; diff += step }
+            i += 1
+        }
+        return shown
     }
 }

@@ -7,7 +7,7 @@ import Foundation
 /// severity:                              # per-rule severity: error, warning, info or off
 ///   compose.restart: error
 /// env: [DOMAIN]                          # variables set in CI or on the host, never in a .env
-/// public_ports: [25, 587]                # host ports meant to be published on every address
+/// public_ports: [25, 587, 8000-8010]     # host ports (or ranges) meant to be published on every address
 /// exclude: ["vendor/**", "examples/"]    # paths (globs) not linted
 /// ```
 public struct LintConfig: Sendable {
@@ -67,9 +67,13 @@ public struct LintConfig: Sendable {
             case "env":
                 config.env = (p.value.items ?? []).compactMap(\.string)
             case "public_ports":
-                for item in p.value.items ?? [] {
-                    guard let n = item.int, (1...65535).contains(n) else { throw SelfhostError.usage("expected a port number", at: loc(item)) }
-                    config.publicPorts.insert(n)
+                for item in p.value.items ?? [p.value] where !item.isNull {
+                    // A port (25) or an inclusive range ("8000-8010").
+                    guard let text = item.text, let ports = PortSpec.range(text), let lo = ports.first, let hi = ports.last,
+                          lo >= 1, hi <= 65535 else {
+                        throw SelfhostError.usage("expected a port number (1-65535) or a range like 8000-8010", at: loc(item))
+                    }
+                    config.publicPorts.formUnion(ports)
                 }
             case "exclude":
                 config.exclude = (p.value.items ?? []).compactMap(\.string)

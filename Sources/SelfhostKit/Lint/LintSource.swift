@@ -131,12 +131,12 @@ public enum LintDiscovery {
         let resolved = url.resolvingSymlinksInPath()
         let attrs = try? FileManager.default.attributesOfItem(atPath: resolved.path)
         if let type = attrs?[.type] as? FileAttributeType, type != .typeRegular {
-            result.skipped.append(SkippedFile(file: shown, reason: "not a regular file (\(type.rawValue))"))
+            result.skipped.append(SkippedFile(file: shown, reason: "not a regular file (\(fileKind(resolved.path)))"))
             return
         }
         let size = (attrs?[.size] as? NSNumber)?.intValue ?? 0
         if size > maxFileSize {
-            result.skipped.append(SkippedFile(file: shown, reason: "\(size / 1_048_576) MiB is over the \(maxFileSize / 1_048_576) MiB limit"))
+            result.skipped.append(SkippedFile(file: shown, reason: "\(mebibytes(size, above: maxFileSize)) is over the \(mebibytes(maxFileSize)) limit"))
             return
         }
         guard let handle = FileHandle(forReadingAtPath: resolved.path) else {
@@ -147,7 +147,7 @@ public enum LintDiscovery {
         let data = (try? handle.read(upToCount: maxFileSize + 1)) ?? Data()
         try? handle.close()
         if data.count > maxFileSize {
-            result.skipped.append(SkippedFile(file: shown, reason: "over the \(maxFileSize / 1_048_576) MiB limit"))
+            result.skipped.append(SkippedFile(file: shown, reason: "over the \(mebibytes(maxFileSize)) limit"))
             return
         }
         let bytes = [UInt8](data)
@@ -164,6 +164,30 @@ public enum LintDiscovery {
         var body = text
         if body.hasPrefix("\u{FEFF}") { body.removeFirst() }
         result.sources.append(LintSource(path: shown, url: url, kind: kind, text: body, mode: mode))
+    }
+
+    /// A size in MiB with one decimal (`4.6 MiB`), whole numbers without it (`4 MiB`). With `above`, a size
+    /// over that many bytes is rounded up, so it never prints as the limit it exceeds (`4.0 MiB`).
+    static func mebibytes(_ bytes: Int, above limit: Int? = nil) -> String {
+        if bytes % 1_048_576 == 0 { return "\(bytes / 1_048_576) MiB" }
+        var tenths = (bytes * 10 + 524_288) / 1_048_576
+        if let limit, bytes > limit, tenths * 1_048_576 <= limit * 10 { tenths = (bytes * 10 + 1_048_575) / 1_048_576 }
+        return "\(tenths / 10).\(tenths % 10) MiB"
+    }
+
+    /// What a non-regular file is, in words: FIFO, socket, character device, block device, directory.
+    static func fileKind(_ path: String) -> String {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return "socket, device, FIFO or other special file" }
+        switch st.st_mode & S_IFMT {
+        case S_IFIFO: return "a FIFO"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFDIR: return "a directory"
+        case S_IFLNK: return "a symbolic link"
+        default: return "socket, device, FIFO or other special file"
+        }
     }
 
     /// Line and column (in characters) of the first byte sequence that is not UTF-8.

@@ -71,10 +71,20 @@ struct RenderBox {
             let view = composeView(m)
             let compose = try templates.render(composeTemplate, view)
             let analysis = try analyseCompose(compose, app: app, template: composeTemplate)
+            let setup = try RenderAppSetup.load(app.id, store: store)
+            try setup.check(services: analysis.services, appID: app.id)
+            var derived: [String: String] = [:]
+            for (key, source) in setup.envFromRender {
+                switch source {
+                case "host": derived[key] = m.host
+                case "url": derived[key] = "https://\(m.host)"
+                default: if let adminEmail { derived[key] = adminEmail }
+                }
+            }
             let envPath = "\(app.id)/.env"
             let existing = try readIfPresent(outDirectory.appendingPathComponent(envPath))
             let env = try envEntries(app: app, referenced: analysis.variables, compose: compose, template: composeTemplate,
-                                     present: existing.map(RenderEnvFile.keys(in:)) ?? [])
+                                     present: existing.map(RenderEnvFile.keys(in:)) ?? [], derived: derived)
             let merged = RenderEnvFile.merge(
                 existing: existing, entries: env,
                 header: "# \(app.name): settings and secrets for \(app.id)/compose.yaml, written by `selfhost render`.\n"
@@ -89,7 +99,9 @@ struct RenderBox {
             let unit = AppUnitView(appID: app.id, appName: oneLine(app.name), directory: dir, docker: docker,
                                    webNetwork: view.app.webNetwork, readme: "\(out)/README.md")
             files.append(PlannedFile(path: "systemd/selfhost-\(app.id).service", content: try templates.render("systemd/app.service", unit), mode: 0o644, kind: .regular))
-            let backupUnit = BackupUnitView(appID: app.id, appName: oneLine(app.name), script: "\(dir)/backup.sh", directory: dir, backupDir: backup.backupDir)
+            let backupUnit = BackupUnitView(appID: app.id, appName: oneLine(app.name), script: "\(dir)/backup.sh", directory: dir, backupDir: backup.backupDir,
+                                            bindReadOnlyPaths: Self.isUnderTmp(dir) ? [dir] : [],
+                                            bindPaths: Self.isUnderTmp(backup.backupDir) ? [backup.backupDir] : [])
             files.append(PlannedFile(path: "systemd/selfhost-\(app.id)-backup.service", content: try templates.render("systemd/backup.service", backupUnit), mode: 0o644, kind: .regular))
             files.append(PlannedFile(path: "systemd/selfhost-\(app.id)-backup.timer", content: try templates.render("systemd/backup.timer", backupUnit), mode: 0o644, kind: .regular))
 
@@ -108,7 +120,9 @@ struct RenderBox {
                 backupDir: backup.backupDir, dumps: backup.dumps, volumes: backup.volumes,
                 publishedPorts: m.publishedPorts, requiredSettings: required,
                 smtpNeeded: app.smtp.needed == "required", notes: notes,
-                installDocs: oneLine(app.install.docs ?? app.website)))
+                installDocs: oneLine(app.install.docs ?? app.website),
+                beforeStart: setup.beforeStart, afterStart: setup.afterStart,
+                hasBeforeStart: !setup.beforeStart.isEmpty, hasAfterStart: !setup.afterStart.isEmpty, settings: setup.settings.map(oneLine)))
         }
 
         let caddyfile = try templates.render("caddy/Caddyfile", CaddyfileView(
@@ -134,9 +148,16 @@ struct RenderBox {
             out: out, docker: docker, dockerNote: dockerNote ?? "", hasDockerNote: dockerNote != nil, apps: readmeApps,
             hasPublishedPorts: members.contains { !$0.publishedPorts.isEmpty },
             units: (appUnits + ["selfhost-caddy.service"]).joined(separator: " "), timers: timers.joined(separator: " "),
+            hasBeforeStart: readmeApps.contains { !$0.beforeStart.isEmpty },
+            hasAfterStart: readmeApps.contains { !$0.afterStart.isEmpty },
             keep: keep, caddyImage: defaults.caddyImage, backupImage: defaults.backupImage, hosts: members.map(\.host)), multiline: true)
         files.append(PlannedFile(path: "README.md", content: readme, mode: 0o644, kind: .regular))
         return files
+    }
+
+    /// Whether `path` is /tmp, /var/tmp or below them (what `PrivateTmp=` replaces).
+    static func isUnderTmp(_ path: String) -> Bool {
+        ["/tmp", "/var/tmp"].contains { path == $0 || path.hasPrefix($0 + "/") }
     }
 
     static func webNetwork(_ id: String) -> String { "selfhost_\(id)_web" }
@@ -256,7 +277,7 @@ struct RenderBox {
     /// The `.env` entries an app needs: its compose project name, then every variable the compose
     /// file interpolates, valued from the catalog (generated secret, default, or empty and flagged).
     /// Secrets are generated only for keys not `present` in the existing file (those are kept anyway).
-    func envEntries(app: App, referenced: [String], compose: String, template: String, present: Set<String> = []) throws -> [RenderEnvFile.Entry] {
+    func envEntries(app: App, referenced: [String], compose: String, template: String, present: Set<String> = [], derived: [String: String] = [:]) throws -> [RenderEnvFile.Entry] {
         var declared = app.env
         if let extra = store.file("templates/apps/\(app.id)/env.yaml") {
             do {
@@ -290,6 +311,10 @@ struct RenderBox {
             if let s = v.secret {
                 value = present.contains(name) ? "" : RenderSecret.generate(s.format, length: s.length)
                 comment = (comment.map { $0 + " " } ?? "") + "(generated: \(s.length) \(s.format.rawValue) characters)"
+            } else if let d = derived[name] {
+                // Known to the render (--domain/--host/--email): filled in, not left for people to copy.
+                value = d
+                comment = (comment.map { $0 + " " } ?? "") + "(set by selfhost render from its --domain/--host/--email)"
             } else if let d = v.default {
                 guard !d.contains("\n") else {
                     throw SelfhostError.problem("catalog env \(name) of \(app.id) has a multi-line default", remedy: "use a one-line default")

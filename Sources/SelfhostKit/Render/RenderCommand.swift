@@ -80,7 +80,16 @@ public enum RenderCommand {
     }
 
     public static func run(_ options: Options, store: ResourceStore, context: Context) throws -> ExitStatus {
-        let (report, _) = try render(options, store: store, context: context)
+        let report: Report
+        do {
+            (report, _) = try render(options, store: store, context: context)
+        } catch let e as SelfhostError {
+            throw e
+        } catch {
+            // Whatever the file system still says after the checks: a message, never a raw NSError.
+            throw SelfhostError.problem("cannot render into \(options.out): \(RenderOutputCheck.describe(error))",
+                                        remedy: "check that the output directory is a writable directory with free space")
+        }
         print(report, format: options.format, context: context)
         return report.files.contains { $0.action == "skipped" } ? .problems : .success
     }
@@ -93,11 +102,19 @@ public enum RenderCommand {
         var hostOverrides: [String: String] = [:]
         for h in options.hosts {
             let (app, host) = try RenderInputValidation.hostOverride(h)
+            if let earlier = hostOverrides[app] {
+                throw SelfhostError.usage(
+                    "--host names \(app) twice (\(earlier) and \(host))" + (earlier == host ? "" : "; which one is meant is unclear"),
+                    remedy: "give one --host per app")
+            }
             hostOverrides[app] = host
         }
         let email = try options.email.map(RenderInputValidation.email)
         if let k = options.keep, !(1...1000).contains(k) {
             throw SelfhostError.usage("--keep \(k) is out of range", remedy: "keep between 1 and 1000 backups")
+        }
+        guard !options.out.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw SelfhostError.usage("--out '' is empty", remedy: "name the output directory, e.g. --out /srv/selfhost")
         }
         let outURL = context.url(for: options.out)
         let out = try RenderInputValidation.path(outURL.path, flag: "--out")
@@ -125,6 +142,9 @@ public enum RenderCommand {
         let catalog = try CatalogLoader.load(store)
         let templates = try TemplateSet(store: store)
         let defaults = try RenderDefaults.load(store)
+        // The output directory and the directories the render creates must be directories we
+        // can write, before anything is written (a box with files but no manifest can't be re-rendered).
+        try RenderOutputCheck.check(out: outURL.path, flag: "--out", directories: [], probe: false)
         let manifest = try RenderManifest.read(in: outURL)
         var ids: [String] = []
         for raw in options.apps {
@@ -250,6 +270,9 @@ public enum RenderCommand {
                 writes.append((f, url))
             }
         }
+        let directories = Set(planned.map { ($0.path as NSString).deletingLastPathComponent } + [(RenderManifest.relativePath as NSString).deletingLastPathComponent])
+        try RenderOutputCheck.check(out: out, flag: "--out", directories: directories.filter { !$0.isEmpty }.sorted(),
+                                    probe: !options.dryRun)
         if !options.dryRun {
             try writeConcurrently(writes)
             if newManifest != manifest {
@@ -268,8 +291,13 @@ public enum RenderCommand {
     /// fsyncs share the filesystem's journal commits (a 30-app box is ~200 files).
     static func writeConcurrently(_ writes: [(RenderBox.PlannedFile, URL)]) throws {
         // Parent directories first, so that concurrent writes never race to create them.
-        for dir in Set(writes.map { $0.1.deletingLastPathComponent().path }) {
-            try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for dir in Set(writes.map { $0.1.deletingLastPathComponent().path }).sorted() {
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            } catch {
+                throw SelfhostError.problem("cannot create the directory \(dir): \(RenderOutputCheck.describe(error))",
+                                            remedy: "check that it is not a file and that its parent is writable")
+            }
         }
         let errors = ErrorBox()
         DispatchQueue.concurrentPerform(iterations: writes.count) { i in
@@ -331,7 +359,7 @@ public enum RenderCommand {
             for n in report.notes { text += "\nnote: \(n)" }
             let skipped = report.files.filter { $0.action == "skipped" }.count
             if skipped > 0 {
-                text += "\n\(skipped) file\(skipped == 1 ? " was" : "s were") left as they are: \(report.dryRun ? "would be " : "")skipped because edited by hand. Compare, then render again with --force to overwrite (secrets in .env are never overwritten).\n"
+                text += "\n\(skipped) \(skipped == 1 ? "file was left as it is" : "files were left as they are"): \(report.dryRun ? "would be " : "")skipped because edited by hand. Compare, then render again with --force to overwrite (secrets in .env are never overwritten).\n"
             }
             if !report.dryRun { text += "\nNext: read \(report.out)/README.md (DNS records, install and start commands, backups).\n" }
             context.stdout.write(text)

@@ -103,6 +103,11 @@ struct BackupUnitView {
     var script: String
     var directory: String
     var backupDir: String
+    /// Paths under /tmp or /var/tmp, which `PrivateTmp=yes` replaces with an empty private
+    /// directory: bound into the unit from the host at the same path (the Docker daemon, which
+    /// mounts the backup directory into the archiving container, sees the host's path too).
+    var bindReadOnlyPaths: [String]
+    var bindPaths: [String]
 }
 
 /// `templates/backup/backup.sh.mustache`.
@@ -148,6 +153,13 @@ struct ReadmeView {
         var notes: [String]
         /// The upstream install guide: first-start steps (admin account, migrations) live there.
         var installDocs: String
+        /// One-shot commands before / after the first start (`templates/apps/<id>/setup.yaml`).
+        var beforeStart: [RenderAppSetup.Step]
+        var afterStart: [RenderAppSetup.Step]
+        var hasBeforeStart: Bool
+        var hasAfterStart: Bool
+        /// Extra settings advice for the README's settings section.
+        var settings: [String]
     }
     var out: String
     var docker: String
@@ -157,6 +169,8 @@ struct ReadmeView {
     var hasPublishedPorts: Bool
     var units: String
     var timers: String
+    var hasBeforeStart: Bool
+    var hasAfterStart: Bool
     var keep: Int
     var caddyImage: String
     var backupImage: String

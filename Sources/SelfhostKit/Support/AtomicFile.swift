@@ -8,7 +8,15 @@ public enum AtomicFile {
     public static func write(_ contents: String, to url: URL, permissions: Int16 = 0o644) throws {
         let fm = FileManager.default
         let dir = url.deletingLastPathComponent()
-        try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        do {
+            try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        } catch {
+            // Report it as a message, never as a raw NSError.
+            let ns = error as NSError
+            let underlying = (ns.userInfo[NSUnderlyingErrorKey] as? NSError).map { String(cString: strerror(Int32($0.code))) }
+            throw SelfhostError.usage("cannot create the directory \(dir.path): \(underlying ?? ns.localizedDescription)",
+                                      remedy: "check that no file is in the way and that the parent directory is writable")
+        }
         let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         let fd = open(tmp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(permissions))
         guard fd >= 0 else {

@@ -37,33 +37,68 @@ public struct ResourceStore: Sendable {
 
     public func file(_ path: String) -> File? { files[path] }
 
-    /// Adds a user's catalog directory. The directory mirrors `catalog/`: `apps/`, `saas/`, …
-    /// (a directory that itself holds `catalog/` is accepted too). Throws a usage error if it is
-    /// missing or unreadable.
+    /// The catalog's sub-folders and top-level files; a user's YAML file elsewhere is misplaced.
+    public static let catalogFolders = ["apps", "saas", "pricing", "email-providers"]
+    public static let catalogTopLevelFiles = ["categories.yaml", "spdx.yaml"]
+
+    /// User YAML files that are not where the catalog looks (e.g. an app entry at the top of the
+    /// directory instead of under `apps/`), so that they are reported rather than ignored.
+    public private(set) var misplaced: [String] = []
+
+    /// Adds a user's catalog directory, or one catalog file. The directory mirrors `catalog/`
+    /// (`apps/`, `saas/`, …; a directory that itself holds `catalog/` is accepted too). A directory
+    /// named like one of the sub-folders (`my-catalog/apps`) or a file inside one is taken as that
+    /// folder. Throws a usage error if the path is missing or unreadable.
     public func overlaying(catalogDirectory dir: URL) throws -> ResourceStore {
         var copy = self
         let fm = FileManager.default
         var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
-            throw SelfhostError.usage("catalog directory \(dir.path) does not exist", remedy: "pass a directory holding apps/ and saas/ YAML files")
+        guard fm.fileExists(atPath: dir.path, isDirectory: &isDir) else {
+            throw SelfhostError.usage("catalog path \(dir.path) does not exist", remedy: "pass a directory holding apps/ and saas/ YAML files")
+        }
+        if !isDir.boolValue {
+            // One file: it must sit in a folder that says what it is.
+            let folder = dir.deletingLastPathComponent().lastPathComponent
+            guard Self.catalogFolders.contains(folder) || Self.catalogTopLevelFiles.contains(dir.lastPathComponent) else {
+                throw SelfhostError.usage("\(dir.path) is not in a catalog folder", at: SourceLocation(file: dir.path),
+                                          remedy: "put app entries in apps/, SaaS entries in saas/ (or pass the directory that holds them)")
+            }
+            let key = "catalog/" + (Self.catalogFolders.contains(folder) ? "\(folder)/" : "") + dir.lastPathComponent
+            try copy.add(url: dir, as: key)
+            return copy
         }
         var base = dir
-        if fm.fileExists(atPath: dir.appendingPathComponent("catalog").path) { base = dir.appendingPathComponent("catalog") }
+        var prefix = ""
+        if fm.fileExists(atPath: dir.appendingPathComponent("catalog").path) {
+            base = dir.appendingPathComponent("catalog")
+        } else if Self.catalogFolders.contains(dir.lastPathComponent) {
+            prefix = dir.lastPathComponent + "/"
+        }
         guard let walker = fm.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey]) else { return copy }
         for case let url as URL in walker {
             let name = url.lastPathComponent
             guard name.hasSuffix(".yaml") || name.hasSuffix(".yml"), !name.hasPrefix(".") else { continue }
-            let rel = String(url.standardizedFileURL.path.dropFirst(base.standardizedFileURL.path.count + 1))
-            guard let data = fm.contents(atPath: url.path) else {
-                throw SelfhostError.usage("cannot read \(url.path)", remedy: "check its permissions")
+            let rel = prefix + String(url.standardizedFileURL.path.dropFirst(base.standardizedFileURL.path.count + 1))
+            let parts = rel.split(separator: "/").map(String.init)
+            let placed = (parts.count == 2 && Self.catalogFolders.contains(parts[0]))
+                || (parts.count == 1 && Self.catalogTopLevelFiles.contains(parts[0]))
+            if !placed {
+                copy.misplaced.append(url.path)
+                continue
             }
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw SelfhostError.usage("\(url.path) is not UTF-8 text", at: SourceLocation(file: url.path), remedy: "save it as UTF-8")
-            }
-            let key = "catalog/" + rel
-            copy.files[key] = File(path: key, displayPath: url.path, contents: text)
-            copy.overlaidPaths.insert(key)
+            try copy.add(url: url, as: "catalog/" + rel)
         }
         return copy
+    }
+
+    private mutating func add(url: URL, as key: String) throws {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw SelfhostError.usage("cannot read \(url.path)", remedy: "check its permissions")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SelfhostError.usage("\(url.path) is not UTF-8 text", at: SourceLocation(file: url.path), remedy: "save it as UTF-8")
+        }
+        files[key] = File(path: key, displayPath: url.path, contents: text)
+        overlaidPaths.insert(key)
     }
 }

@@ -152,3 +152,58 @@ struct CatalogDocsTests {
         }
     }
 }
+
+@Suite("Catalog overlay layout")
+struct CatalogOverlayLayoutTests {
+    func dir() throws -> URL { try TestSupport.tempDirectory("overlay") }
+
+    @Test func misplacedFileIsReportedNotIgnored() throws {
+        let d = try dir()
+        defer { try? FileManager.default.removeItem(at: d) }
+        try "id: x\n".write(to: d.appendingPathComponent("x.yaml"), atomically: true, encoding: .utf8)
+        let result = CatalogLoader.loadChecking(try ResourceStore.embedded.overlaying(catalogDirectory: d))
+        #expect(result.diagnostics.contains { $0.ruleID == "catalog.layout" && $0.location?.file.hasSuffix("x.yaml") == true })
+    }
+
+    @Test func aSubfolderOrOneFileCanBeChecked() throws {
+        let d = try dir()
+        defer { try? FileManager.default.removeItem(at: d) }
+        let apps = d.appendingPathComponent("apps")
+        try FileManager.default.createDirectory(at: apps, withIntermediateDirectories: true)
+        try "id: x\n".write(to: apps.appendingPathComponent("x.yaml"), atomically: true, encoding: .utf8)
+        for path in [apps, apps.appendingPathComponent("x.yaml")] {
+            let result = CatalogLoader.loadChecking(try ResourceStore.embedded.overlaying(catalogDirectory: path))
+            #expect(result.diagnostics.contains { $0.message.contains("missing required key 'name'") }, "\(path.path)")
+        }
+    }
+
+    /// A broken override of a shipped app is reported once, in the user's file, not again as an
+    /// "unknown app" in the shipped SaaS entries that list it.
+    @Test func brokenOverrideDoesNotBlameShippedFiles() throws {
+        let d = try dir()
+        defer { try? FileManager.default.removeItem(at: d) }
+        let apps = d.appendingPathComponent("apps")
+        try FileManager.default.createDirectory(at: apps, withIntermediateDirectories: true)
+        try "id: umami\nname: [\n".write(to: apps.appendingPathComponent("umami.yaml"), atomically: true, encoding: .utf8)
+        let diags = CatalogLoader.loadChecking(try ResourceStore.embedded.overlaying(catalogDirectory: d)).diagnostics
+        #expect(!diags.isEmpty)
+        #expect(diags.allSatisfy { $0.location?.file.hasPrefix(d.path) == true }, "\(diags.map(\.compilerStyle))")
+    }
+}
+
+@Suite("Recommend input")
+struct RecommendInputTests {
+    @Test func unknownLicenseAndEmptyNameAreUsageErrors() {
+        let (ctx, _, _) = TestSupport.context()
+        #expect(throws: SelfhostError.self) { try RecommendCommand.run(.init(query: "slack", license: "bogus"), catalog: TestSupport.catalog, context: ctx) }
+        #expect(throws: SelfhostError.self) { try RecommendCommand.run(.init(query: "  "), catalog: TestSupport.catalog, context: ctx) }
+        #expect(throws: Never.self) { try RecommendCommand.run(.init(query: "slack", license: "agpl-3.0"), catalog: TestSupport.catalog, context: ctx) }
+    }
+
+    @Test func ramFigures() {
+        #expect(RecommendCommand.formatMB(512) == "512 MB")
+        #expect(RecommendCommand.formatMB(2000) == "2 GB")
+        #expect(RecommendCommand.formatMB(4295) == "4.3 GB")
+        #expect(RecommendCommand.formatMB(1024) == "1 GB")
+    }
+}

@@ -51,7 +51,12 @@ struct RenderBackupScriptTests {
         let kept = try FileManager.default.contentsOfDirectory(atPath: backups.appendingPathComponent("gitea").path).sorted()
         #expect(kept.count == 2, "retention keeps 2: \(kept)")
         let newest = backups.appendingPathComponent("gitea/\(kept.last!)")
-        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: newest.path)) == ["db-gitea.pgdump", "volume-gitea-data.tar.gz", "compose.yaml"])
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: newest.path)) == ["db-gitea.pgdump", "volume-gitea-data.tar.gz", "compose.yaml", ".env"])
+        // The .env (secrets, encryption keys) is in the backup, as it is, readable by root only.
+        let env = newest.appendingPathComponent(".env").path
+        #expect(FileManager.default.contents(atPath: env) == FileManager.default.contents(atPath: out.appendingPathComponent("gitea/.env").path))
+        let mode = (try FileManager.default.attributesOfItem(atPath: env)[.posixPermissions] as? NSNumber)?.intValue
+        #expect(mode == 0o600, "mode \(String(mode ?? 0, radix: 8))")
         let calls = try String(contentsOfFile: log, encoding: .utf8)
         #expect(calls.contains("compose exec -T db sh -c exec pg_dump"))
         #expect(calls.contains("-v selfhost-gitea_gitea-data:/volume:ro"))

@@ -10,13 +10,16 @@ struct RenderGoldenTests {
 
     @Test("umami + gitea render as recorded")
     func golden() throws {
-        let dir = try TestSupport.tempDirectory("render-golden")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let out = dir.appendingPathComponent("box")
-        try RenderTestSupport.render(["umami", "gitea"], out: out, store: try RenderTestSupport.fixtureStore(),
-                                     hosts: ["umami=stats.example.com"], email: "ops@example.com")
-        var files = RenderTestSupport.snapshot(out)
-        files = files.filter { !$0.key.hasSuffix(".env") && !$0.key.hasPrefix(".selfhost/") }
+        // A fixed output path (planned, not written): the units depend on where the box lives
+        // (/tmp gets BindPaths=), which must not depend on the machine's TMPDIR.
+        let out = URL(fileURLWithPath: "/srv/selfhost-golden-\(UUID().uuidString)/box")
+        let (ctx, _, _) = TestSupport.context(cwd: out.deletingLastPathComponent(), env: ["PATH": "/usr/bin:/bin"])
+        let (_, planned) = try RenderCommand.render(
+            .init(apps: ["umami", "gitea"], domain: "example.com", hosts: ["umami=stats.example.com"], email: "ops@example.com",
+                  out: out.path, docker: RenderTestSupport.docker, dryRun: true),
+            store: try RenderTestSupport.fixtureStore(), context: ctx)
+        #expect(!FileManager.default.fileExists(atPath: out.deletingLastPathComponent().path))
+        let files = planned.filter { !$0.key.hasSuffix(".env") && !$0.key.hasPrefix(".selfhost/") }
         let golden = RenderTestSupport.goldenDirectory
         let record = ProcessInfo.processInfo.environment["SELFHOST_RECORD_GOLDEN"] == "1"
         if record {

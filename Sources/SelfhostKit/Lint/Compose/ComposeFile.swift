@@ -99,6 +99,31 @@ public struct ComposeService: Sendable {
         (node["ports"]?.items ?? []).compactMap { PortSpec.parse($0, env: env) }
     }
 
+    /// The image's repository path without registry host, `library/` prefix, tag or digest:
+    /// `docker.io/library/wordpress:6.6-fpm` → `wordpress`, `ghcr.io/umami-software/umami:v2` → `umami-software/umami`.
+    public var imageRepository: String? {
+        guard let image else { return nil }
+        var s = Substring(image)
+        if let at = s.firstIndex(of: "@") { s = s[..<at] }
+        // A tag is a colon after the last slash (a colon before it is a registry port).
+        if let colon = s.lastIndex(of: ":"), !s[colon...].contains("/") { s = s[..<colon] }
+        var parts = s.lowercased().split(separator: "/").map(String.init)
+        if parts.count > 1, let first = parts.first, first.contains(".") || first.contains(":") || first == "localhost" {
+            parts.removeFirst()
+        }
+        if parts.count > 1, parts.first == "library" { parts.removeFirst() }
+        return parts.isEmpty ? nil : parts.joined(separator: "/")
+    }
+
+    /// The image's tag (`6.6-fpm`), nil when none is written or it is pinned by digest only.
+    public var imageTag: String? {
+        guard let image else { return nil }
+        var s = Substring(image)
+        if let at = s.firstIndex(of: "@") { s = s[..<at] }
+        guard let colon = s.lastIndex(of: ":"), !s[colon...].contains("/") else { return nil }
+        return String(s[s.index(after: colon)...]).lowercased()
+    }
+
     /// Ports the container listens on as far as the file says: `expose`, `ports` targets,
     /// healthcheck URLs and `PORT`-style environment variables.
     public func declaredPorts(env: [String: String]) -> Set<Int> {

@@ -4,7 +4,7 @@ public enum RuleRegistry {
         UnreadableRule(),
         // compose
         ComposeSyntaxRule(), ComposeSchemaRule(), ComposeTypeRule(), UndefinedReferenceRule(), DependencyCycleRule(),
-        ImageTagRule(), PrivilegedRule(), DockerSocketRule(), HostNamespaceRule(), CapabilityRule(), NoNewPrivilegesRule(),
+        ImageTagRule(), PrivilegedRule(), DockerSocketRule(), HostNamespaceRule(), CapabilityRule(), HostDeviceRule(), UnconfinedRule(), NoNewPrivilegesRule(),
         PublishedInternalRule(), UnboundPortRule(), DuplicateHostPortRule(), DuplicateContainerNameRule(),
         HealthyWithoutHealthcheckRule(), RestartPolicyRule(), LogRotationRule(), MemoryLimitRule(), InlineSecretRule(),
         SensitiveMountRule(), UndefinedVariableRule(),

@@ -3,12 +3,18 @@ struct UpstreamPortRule: LintRule {
     static let info = RuleInfo(
         id: "caddy.upstream-port", severity: .error,
         summary: "A `reverse_proxy` upstream's port is not one the compose service listens on.",
-        why: "A wrong port answers 502 only at request time. The ports a service listens on are taken from its `expose:`, its `ports:` container ports, PORT-style environment variables and, as a fallback, the known default port of its image; when none of those says anything the check stays silent. For a Caddy on the host proxying to localhost, the port must be published by some compose service.",
+        why: "A wrong port answers 502 only at request time. The ports a service listens on are taken from its `expose:`, its `ports:` container ports, PORT-style environment variables and, as a fallback, the known default port of its image (matched on the full repository name, and its tag: `-fpm` PHP images listen on 9000). A mismatch with what the compose file declares is an error; a mismatch with the image's usual port alone is only a warning, since the image may be configured otherwise. When none of those says anything the check stays silent. For a Caddy on the host proxying to localhost, the port must be published by some compose service.",
         fix: "Proxy to the port the service listens on, or declare it with `expose: [\"PORT\"]` in the compose file.",
         examples: [
             .bad(ExampleFile("compose.yaml", CaddyExamples.stack), ExampleFile("Caddyfile", "app.example.com {\n\treverse_proxy app:8080\n}\n")),
             .bad(ExampleFile("compose.yaml", "services:\n  web:\n    image: nginx:1.27\n    ports: [\"127.0.0.1:8081:80\"]\n"), ExampleFile("Caddyfile", "example.com {\n\treverse_proxy localhost:8080\n}\n")),
             .good(ExampleFile("compose.yaml", CaddyExamples.stack), ExampleFile("Caddyfile", "app.example.com {\n\treverse_proxy app:3000\n}\n")),
+            // The image's usual port only (a guess, so a warning); the tag matters: -fpm runs PHP-FPM on 9000.
+            .bad(ExampleFile("compose.yaml", "services:\n  wordpress:\n    image: wordpress:6.6-fpm\n"), ExampleFile("Caddyfile", "example.com {\n\tphp_fastcgi wordpress:80\n}\n")),
+            .good(ExampleFile("compose.yaml", "services:\n  wordpress:\n    image: wordpress:6.6-fpm\n"), ExampleFile("Caddyfile", "example.com {\n\tphp_fastcgi wordpress:9000\n}\n")),
+            // Only the full repository name counts: vaultwarden/server is known, any other …/server is not.
+            .bad(ExampleFile("compose.yaml", "services:\n  vault:\n    image: docker.io/vaultwarden/server:1.32.0\n"), ExampleFile("Caddyfile", "example.com {\n\treverse_proxy vault:8080\n}\n")),
+            .good(ExampleFile("compose.yaml", "services:\n  api:\n    image: ghcr.io/example/server:2.1.0\n"), ExampleFile("Caddyfile", "example.com {\n\treverse_proxy api:8080\n}\n")),
             .good(ExampleFile("compose.yaml", "services:\n  web:\n    image: nginx:1.27\n    ports: [\"127.0.0.1:8080:80\"]\n"), ExampleFile("Caddyfile", "example.com {\n\treverse_proxy 127.0.0.1:8080\n}\n")),
         ])
 
@@ -30,14 +36,21 @@ struct UpstreamPortRule: LintRule {
                 // php_fastcgi without a port: Caddy's default there is not the HTTP one; nothing to compare.
                 if u.directive == "php_fastcgi" && !u.portWritten { continue }
                 guard !u.host.contains("."), let (f, s) = project.services(answering: u.host).first else { continue }
-                var ports = s.declaredPorts(env: f.env)
-                if let base = s.imageBaseName, let known = KnownImagePorts.byImage[base] { ports.formUnion(known) }
+                let declared = s.declaredPorts(env: f.env)
+                let known = KnownImagePorts.ports(of: s) ?? []
+                let ports = declared.union(known)
                 guard !ports.isEmpty, !ports.contains(u.port) else { continue }
-                let list = ports.sorted().map(String.init).joined(separator: ", ")
+                func list(_ p: Set<Int>) -> String { p.sorted().map(String.init).joined(separator: ", ") }
                 let what = u.portWritten ? "port \(u.port)" : "port \(u.port) (Caddy's default; none written)"
                 let who = u.host == s.name ? "service '\(s.name)'" : "'\(u.host)' (service '\(s.name)' in \(f.source.path))"
-                out.append(Self.info.finding("\(who) does not listen on \(what); it declares \(list)", at: c.location(u.token),
-                                             fix: "write reverse_proxy \(u.host):\(ports.sorted().first!)"))
+                // What the file declares is a fact (error); the image's usual port is a guess (warning).
+                var why: [String] = []
+                if !declared.isEmpty { why.append("it declares \(list(declared))") }
+                let guessed = known.subtracting(declared)
+                if !guessed.isEmpty { why.append("its image \(s.image ?? "") is known to listen on \(list(guessed))") }
+                out.append(Self.info.finding("\(who) does not listen on \(what); \(why.joined(separator: " and "))", at: c.location(u.token),
+                                             fix: "write \(u.directive) \(u.host):\((declared.isEmpty ? known : declared).sorted().first!), or declare the port with expose: [\"\(u.port)\"] if the service does listen on it",
+                                             severity: declared.isEmpty ? .warning : nil))
             }
         }
         return out

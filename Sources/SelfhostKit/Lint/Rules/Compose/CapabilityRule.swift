@@ -4,13 +4,14 @@ struct CapabilityRule: LintRule {
 
     static let info = RuleInfo(
         id: "compose.cap-add", severity: .warning,
-        summary: "A container adds a dangerous capability (SYS_ADMIN, NET_ADMIN, SYS_PTRACE, ALL…).",
-        why: "SYS_ADMIN alone allows mounting filesystems and escaping the container; NET_ADMIN rewrites host firewall rules inside its namespace; ALL equals privileged.",
+        summary: "A container adds a dangerous capability (SYS_ADMIN, NET_ADMIN, SYS_PTRACE…); `cap_add: [ALL]` is an error.",
+        why: "SYS_ADMIN alone allows mounting filesystems and escaping the container; NET_ADMIN rewrites host firewall rules inside its namespace; ALL equals privileged, so it is reported as an error like `privileged: true`.",
         fix: "Remove the capability, or add only a narrow one (NET_BIND_SERVICE, CHOWN, SETUID, SETGID).",
         security: true,
         examples: [
             .bad("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("app", "cap_add: [SYS_ADMIN]"))),
             .bad("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("app", "cap_add: [CAP_NET_ADMIN]"))),
+            .bad("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("app", "cap_add: [ALL]"))),
             .good("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("app", "cap_drop: [ALL]", "cap_add: [NET_BIND_SERVICE]"))),
         ])
 
@@ -22,7 +23,9 @@ struct CapabilityRule: LintRule {
                 var cap = raw.uppercased()
                 if cap.hasPrefix("CAP_") { cap.removeFirst(4) }
                 if Self.dangerous.contains(cap) {
-                    out.append(Self.info.finding("service '\(s.name)' adds capability \(raw)", at: f.location(item)))
+                    let all = cap == "ALL"
+                    out.append(Self.info.finding(all ? "service '\(s.name)' adds every capability (cap_add: \(raw)), which is as good as privileged" : "service '\(s.name)' adds capability \(raw)",
+                                                 at: f.location(item), severity: all ? .error : nil))
                 }
             }
         }

@@ -4,12 +4,15 @@ struct DuplicateHostPortRule: LintRule {
         id: "compose.dup-host-port", severity: .error,
         summary: "The same host port (and protocol) is published twice across all linted compose files, or clashes with a Caddy running on the host.",
         why: "The second stack fails at start with 'port is already allocated' — usually on the server, days after the file was merged, because `docker compose config` checks one file and never ports.",
-        fix: "Give one of them another host port (the container port can stay the same), or bind them to different addresses.",
+        fix: "Give one of them another host port (the container port can stay the same), or bind them to different addresses. One service publishing the port on both `0.0.0.0` and `[::]` is fine: that is one publication over IPv4 and IPv6.",
         examples: [
             .bad(ExampleFile("a/compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("web", "ports: [\"127.0.0.1:8080:80\"]"))),
                  ExampleFile("b/compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("api", "ports: [\"127.0.0.1:8080:3000\"]")))),
             .bad(ExampleFile("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("web", image: "nginx:1.27", "ports: [\"80:80\"]"))),
                  ExampleFile("Caddyfile", "example.com {\n\treverse_proxy localhost:8080\n}\n")),
+            .bad("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("web", "ports: [\"0.0.0.0:9000:80\"]"), ComposeRuleSupport.service("api", "ports: [\"[::]:9000:80\"]"))),
+            // One service bound on IPv4 and IPv6: one publication, not a clash.
+            .good("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("web", "ports: [\"0.0.0.0:9000:80\", \"[::]:9000:80\"]"))),
             .good(ExampleFile("a/compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("web", "ports: [\"127.0.0.1:8080:80\", \"127.0.0.1:5353:53/udp\"]"))),
                   ExampleFile("b/compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("api", "ports: [\"127.0.0.1:8081:3000\", \"127.0.0.1:5353:53/tcp\"]")))),
         ])
@@ -20,7 +23,7 @@ struct DuplicateHostPortRule: LintRule {
         for (f, s) in project.services {
             for p in s.ports(env: f.env) {
                 for port in p.hostPorts {
-                    let ip = p.bindsAllAddresses ? nil : p.hostIP
+                    let ip = p.hostIP.map { $0 == "[::]" ? "::" : $0 }.flatMap { $0.isEmpty ? nil : $0 }
                     byPort["\(port)/\(p.proto)", default: []].append(Use(service: s.name, file: f.source.path, ip: ip, location: f.source.location(p.line, p.column)))
                 }
             }
@@ -34,13 +37,21 @@ struct DuplicateHostPortRule: LintRule {
         var out: [Diagnostic] = []
         for (port, uses) in byPort.sorted(by: { $0.key < $1.key }) where uses.count > 1 {
             for (i, use) in uses.enumerated() where i > 0 {
-                // Two different specific addresses do not clash; every-address clashes with anything.
-                guard let first = uses[..<i].first(where: { $0.ip == nil || use.ip == nil || $0.ip == use.ip }) else { continue }
+                guard let first = uses[..<i].first(where: { Self.clash($0.ip, use.ip, sameService: $0.service == use.service && $0.file == use.file) }) else { continue }
                 if use.service.hasPrefix("caddy (") { continue }
                 let other = first.file == use.file ? "service '\(first.service)'" : "service '\(first.service)' in \(first.file)"
                 out.append(Self.info.finding("host port \(port) is already published by \(other)", at: use.location))
             }
         }
         return out
+    }
+
+    /// Whether two binds of one host port clash. Two different specific addresses do not; a wildcard
+    /// (nil = every address, `0.0.0.0`, `::`) clashes with anything, except that one service binding
+    /// `0.0.0.0` and `::` is a single publication over IPv4 and IPv6.
+    static func clash(_ a: String?, _ b: String?, sameService: Bool) -> Bool {
+        if sameService, let a, let b, Set([a, b]) == ["0.0.0.0", "::"] { return false }
+        let wildcard: (String?) -> Bool = { $0 == nil || $0 == "0.0.0.0" || $0 == "::" }
+        return wildcard(a) || wildcard(b) || a == b
     }
 }

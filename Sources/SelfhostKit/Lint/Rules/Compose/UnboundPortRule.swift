@@ -3,7 +3,7 @@ struct UnboundPortRule: LintRule {
     static let info = RuleInfo(
         id: "compose.unbound-port", severity: .warning,
         summary: "A port is published on every address (0.0.0.0 / ::) instead of a chosen one.",
-        why: "Docker's port publishing bypasses ufw and firewalld, so `\"8080:80\"` is open to the internet whatever the firewall says. Only the reverse proxy's 80/443 (and ports listed in `public_ports:` of .selfhost-lint.yaml) should be public.",
+        why: "Docker's port publishing bypasses ufw and firewalld, so `\"8080:80\"` is open to the internet whatever the firewall says. Only the reverse proxy's 80/443 (and ports or ranges such as `8000-8010` listed in `public_ports:` of .selfhost-lint.yaml) should be public.",
         fix: "Bind to loopback (`\"127.0.0.1:8080:80\"`) and reach it through the reverse proxy, or list the port under `public_ports:` in .selfhost-lint.yaml if it is meant to be public.",
         security: true,
         examples: [
@@ -14,6 +14,10 @@ struct UnboundPortRule: LintRule {
                 ComposeRuleSupport.service("caddy", image: "caddy:2.8.4", "ports: [\"80:80\", \"443:443\", \"443:443/udp\"]"))),
             .good(ExampleFile("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("mail", image: "ghcr.io/example/mail:1.0", "ports: [\"25:25\"]"))),
                   ExampleFile(".selfhost-lint.yaml", "public_ports: [25]\n")),
+            .good(ExampleFile("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("media", image: "ghcr.io/example/media:1.0", "ports: [\"8000-8010:8000-8010\", \"[::]:8005:8005\"]"))),
+                  ExampleFile(".selfhost-lint.yaml", "public_ports: [\"8000-8010\"]\n")),
+            .bad(ExampleFile("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("media", image: "ghcr.io/example/media:1.0", "ports: [\"8000-8011:8000-8011\"]"))),
+                 ExampleFile(".selfhost-lint.yaml", "public_ports: [8000-8010]\n")),
         ])
 
     func check(_ project: LintProject) -> [Diagnostic] {

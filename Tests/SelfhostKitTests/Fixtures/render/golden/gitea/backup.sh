@@ -1,5 +1,5 @@
 #!/bin/bash
-# Backs up gitea: database dumps and volume archives into /var/backups/selfhost/gitea/<UTC timestamp>/,
+# Backs up gitea: database dumps, volume archives and its .env into /var/backups/selfhost/gitea/<UTC timestamp>/,
 # keeping the newest 7. Written by `selfhost render`; run by selfhost-gitea-backup.timer.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -24,6 +24,8 @@ trap 'rm -rf "$DEST.partial"' EXIT
   tar -czf /backup/volume-gitea-data.tar.gz -C /volume .
 
 cp compose.yaml "$DEST.partial/compose.yaml"
+# The app's settings and secrets (encryption keys the data can't be read without): mode 0600.
+install -m 0600 .env "$DEST.partial/.env"
 mv "$DEST.partial" "$DEST"
 trap - EXIT
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Backs up umami: database dumps and volume archives into /var/backups/selfhost/umami/<UTC timestamp>/,
+# Backs up umami: database dumps, volume archives and its .env into /var/backups/selfhost/umami/<UTC timestamp>/,
 # keeping the newest 7. Written by `selfhost render`; run by selfhost-umami-backup.timer.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -20,6 +20,8 @@ trap 'rm -rf "$DEST.partial"' EXIT
 "$DOCKER" compose exec -T db sh -c 'exec pg_dump -U "${POSTGRES_USER:-postgres}" --format=custom "$1"' sh umami > "$DEST.partial/db-umami.pgdump"
 
 cp compose.yaml "$DEST.partial/compose.yaml"
+# The app's settings and secrets (encryption keys the data can't be read without): mode 0600.
+install -m 0600 .env "$DEST.partial/.env"
 mv "$DEST.partial" "$DEST"
 trap - EXIT
 
