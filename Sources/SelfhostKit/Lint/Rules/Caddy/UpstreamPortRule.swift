@@ -35,24 +35,36 @@ struct UpstreamPortRule: LintRule {
                 }
                 // php_fastcgi without a port: Caddy's default there is not the HTTP one; nothing to compare.
                 if u.directive == "php_fastcgi" && !u.portWritten { continue }
-                guard !u.host.contains("."), let (f, s) = project.services(answering: u.host).first else { continue }
+                guard !u.host.contains("."), let match = project.services(answering: u.host).first else { continue }
+                let f = match.0, s = match.1
                 let declared = s.declaredPorts(env: f.env)
-                let known = KnownImagePorts.ports(of: s) ?? []
-                let ports = declared.union(known)
-                guard !ports.isEmpty, !ports.contains(u.port) else { continue }
-                func list(_ p: Set<Int>) -> String { p.sorted().map(String.init).joined(separator: ", ") }
-                let what = u.portWritten ? "port \(u.port)" : "port \(u.port) (Caddy's default; none written)"
-                let who = u.host == s.name ? "service '\(s.name)'" : "'\(u.host)' (service '\(s.name)' in \(f.source.path))"
-                // What the file declares is a fact (error); the image's usual port is a guess (warning).
-                var why: [String] = []
-                if !declared.isEmpty { why.append("it declares \(list(declared))") }
-                let guessed = known.subtracting(declared)
-                if !guessed.isEmpty { why.append("its image \(s.image ?? "") is known to listen on \(list(guessed))") }
-                out.append(Self.info.finding("\(who) does not listen on \(what); \(why.joined(separator: " and "))", at: c.location(u.token),
-                                             fix: "write \(u.directive) \(u.host):\((declared.isEmpty ? known : declared).sorted().first!), or declare the port with expose: [\"\(u.port)\"] if the service does listen on it",
-                                             severity: declared.isEmpty ? .warning : nil))
+                let known: Set<Int> = KnownImagePorts.ports(of: s) ?? []
+                if let finding = Self.mismatch(u, file: f, service: s, declared: declared, known: known, at: c.location(u.token)) {
+                    out.append(finding)
+                }
             }
         }
         return out
     }
+
+    /// The finding for an upstream whose port neither the compose file nor the image's usual
+    /// port explains; nil when it matches or nothing is known. (Kept out of `check`'s loop:
+    /// Swift 6.3's optimizer crashed on the inlined form.)
+    static func mismatch(_ u: CaddyUpstream, file f: ComposeFile, service s: ComposeService, declared: Set<Int>, known: Set<Int>, at location: SourceLocation) -> Diagnostic? {
+        let ports = declared.union(known)
+        if ports.isEmpty || ports.contains(u.port) { return nil }
+        let what = u.portWritten ? "port \(u.port)" : "port \(u.port) (Caddy's default; none written)"
+        let who = u.host == s.name ? "service '\(s.name)'" : "'\(u.host)' (service '\(s.name)' in \(f.source.path))"
+        // What the file declares is a fact (error); the image's usual port is a guess (warning).
+        var why: [String] = []
+        if !declared.isEmpty { why.append("it declares \(list(declared))") }
+        let guessed = known.subtracting(declared)
+        if !guessed.isEmpty { why.append("its image \(s.image ?? "") is known to listen on \(list(guessed))") }
+        let suggested = (declared.isEmpty ? known : declared).sorted().first ?? u.port
+        let fix = "write \(u.directive) \(u.host):\(suggested), or declare the port with expose: [\"\(u.port)\"] if the service does listen on it"
+        return info.finding("\(who) does not listen on \(what); \(why.joined(separator: " and "))", at: location,
+                            fix: fix, severity: declared.isEmpty ? .warning : nil)
+    }
+
+    static func list(_ ports: Set<Int>) -> String { ports.sorted().map(String.init).joined(separator: ", ") }
 }
