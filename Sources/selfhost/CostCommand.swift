@@ -26,7 +26,9 @@ struct CostCLI: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("Internet egress per month, e.g. 10TB or 10TiB.", valueName: "size"))
+    // `.unconditional`: `--egress -5TB` reaches the library's check (negative, accepted forms)
+    // instead of ArgumentParser's "Missing value".
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Internet egress per month, e.g. 10TB or 10TiB.", valueName: "size"))
     var egress: String?
 
     @Option(name: .long, help: ArgumentHelp("A fleet of small servers, e.g. 8x2vcpu-4gb.", valueName: "countxspec"))
@@ -41,16 +43,16 @@ struct CostCLI: ParsableCommand {
     @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("Catalog apps to self-host, comma-separated, e.g. listmonk,rocketchat,plausible.", valueName: "list"))
     var apps: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Emails sent per month, priced with Amazon SES.", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Emails sent per month, priced with Amazon SES.", valueName: "n"))
     var emailsPerMonth: String?
 
     @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("An app's RAM in MB when upstream publishes none (or to override), e.g. rocketchat=2048.", valueName: "app=mb"))
     var ram: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("RAM assumed for an app whose upstream publishes no figure (shown as ASSUMED).", valueName: "mb"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("RAM assumed for an app whose upstream publishes no figure (shown as ASSUMED).", valueName: "mb"))
     var assumeRamMb: Int = 1024
 
-    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("Only these providers, comma-separated (aws, gcp, azure, digitalocean, hetzner).", valueName: "list"))
+    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("Only these providers, comma-separated (\(Self.providerList)).", valueName: "list"))
     var providers: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("AWS free egress allowance: current (100 GB/month) or legacy (1 GB, before December 2021).", valueName: "current|legacy"))
@@ -62,20 +64,26 @@ struct CostCLI: ParsableCommand {
     @Flag(name: .long, help: "Add public IPv4 charges where sourced (AWS: $0.005/h per address).")
     var ipv4 = false
 
-    @Option(name: .long, help: ArgumentHelp("Admin hours per month, added to every server option.", valueName: "hours"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Admin hours per month, added to every server option.", valueName: "hours"))
     var adminHours: String?
 
-    @Option(name: .long, help: ArgumentHelp("Your hourly rate for --admin-hours, in the --currency (USD by default).", valueName: "usd"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Your hourly rate for --admin-hours, in the --currency (USD by default).", valueName: "usd"))
     var hourlyRate: String?
 
     @Flag(name: .long, help: "Draw monthly cost against egress (0 to --chart-max) per option.")
     var chart = false
 
-    @Option(name: .long, help: ArgumentHelp("Right edge of --chart (default: twice --egress, or 20TB).", valueName: "size"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Right edge of --chart (default: twice --egress, or 20TB).", valueName: "size"))
     var chartMax: String?
 
     @Option(name: .long, help: ArgumentHelp("Show totals in USD (default) or EUR (ECB rate, dated).", valueName: "USD|EUR"))
     var currency: String = "USD"
+
+    /// From the shipped price files, so the help never lags the data.
+    static let providerList: String = {
+        let ids = SelfhostKit.CostCommand.providerIDs()
+        return ids.isEmpty ? "see catalog/pricing" : ids.joined(separator: ", ")
+    }()
 
     @OptionGroup var output: FormatOption
     @OptionGroup var catalogOption: CatalogOption

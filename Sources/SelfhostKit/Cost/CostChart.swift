@@ -93,11 +93,13 @@ enum CostText {
             for o in compute {
                 let mark = o.cheapest ? style.green("▶") : " "
                 // Columns add up to the total shown (the JSON `total`): cents allocated by largest remainder.
-                let parts = Money.allocate(([o.computeUsd.exact, o.egressUsd.exact] + o.hidden.map(\.usd) + o.services.map(\.usd)).map { $0 / perUnit }, to: o.total.value)
-                var row = [mark, o.providerName + refs(o), (o.role.map { "\($0) " } ?? "") + o.kind, (o.count > 1 ? "\(o.count) × " : "") + o.plan, shown(parts[0]), shown(parts[1])]
+                let parts = Money.allocate(([o.computeUsd?.exact ?? 0, o.egressUsd.exact] + o.hidden.map(\.usd) + o.services.map(\.usd)).map { $0 / perUnit }, to: o.total.value)
+                var row = [mark, o.providerName + refs(o), (o.role.map { "\($0) " } ?? "") + o.kind, (o.count > 1 ? "\(o.count) × " : "") + o.plan,
+                           o.computeUsd == nil ? "—" : shown(parts[0]), shown(parts[1])]
                 if hasHidden { row.append(shown(parts.dropFirst(2).reduce(0, +))) }
                 row.append((o.lowerBound ? "≥ " : "") + (o.cheapest ? style.green(shown(o.total.value)) : shown(o.total.value)))
-                row.append(o.ratioToCheapest.map { Money.plain($0, scale: 2) + "×" } ?? "")
+                // A lower-bound total gives a lower-bound ratio.
+                row.append(o.ratioToCheapest.map { (o.lowerBound ? "≥ " : "") + Money.plain($0, scale: 2) + "×" } ?? "")
                 var billed = o.egressBilled ?? ""
                 if let u = o.billingUnit, billed.isEmpty { billed = u }
                 if let inc = o.includedTransfer { billed += " (incl. \(inc))" }
@@ -105,7 +107,7 @@ enum CostText {
                 t.add(row)
             }
             out += t.render(headerStyle: style.bold)
-            if compute.contains(where: { $0.cheapest }) { out += "  ▶ cheapest fully priced option; ×cheapest = total ÷ that total; ≥ = lower bound\n" }
+            if compute.contains(where: { $0.cheapest }) { out += "  ▶ cheapest fully priced option; ×cheapest = total ÷ that total; ≥ = lower bound" + (compute.contains { $0.computeUsd == nil } ? "; — = no sourced price" : "") + "\n" }
             else if !r.unmatched.isEmpty { out += "  no ▶: no fully priced plan of the size asked for (see below)\n" }
             out += "\n"
         }
@@ -136,7 +138,17 @@ enum CostText {
                 out += "  SaaS bills: \(s.saasLowerBound ? "≥ " : "")\(money(s.saasTotalUsd)) a month"
             }
             if let h = s.selfhostTotalUsd, let sv = s.savingsUsd {
-                out += options.saas.isEmpty ? "; self-hosted from \(money(h)) a month" : "; self-hosted from \(money(h)); difference \(money(sv)) a month (\(money(Cents(sv.exact * 12))) a year)"
+                let selfhost = (s.selfhostLowerBound ? "≥ " : "") + money(h)
+                if options.saas.isEmpty {
+                    out += "; self-hosted from \(selfhost) a month"
+                } else {
+                    // A lower-bound side bounds the difference: SaaS higher widens it, self-hosting higher narrows it.
+                    let bound = s.savingsBound == "at_least" ? "≥ " : s.savingsBound == "at_most" ? "≤ " : ""
+                    out += "; self-hosted from \(selfhost); "
+                    out += s.savingsBound == "unknown"
+                        ? "difference not known: both sides are lower bounds (\(money(sv)) a month on the priced parts)"
+                        : "difference \(bound)\(money(sv)) a month (\(bound)\(money(Cents(sv.exact * 12))) a year)"
+                }
             }
             out += "\n\n"
         }
@@ -185,6 +197,6 @@ enum CostText {
     }
 
     static func refs(_ o: CostReport.Option) -> String {
-        o.sources.isEmpty ? "" : " [" + o.sources.map { String($0.footnote) }.joined(separator: ",") + "]"
+        o.sources.isEmpty ? "" : " [" + o.sources.map(\.footnote).sorted().map(String.init).joined(separator: ",") + "]"
     }
 }

@@ -31,6 +31,12 @@ public enum CostCommand {
     }
 
     public static let defaultVPS = ServerSpec(vcpu: 4, ramGB: 8)
+
+    /// The provider ids `--providers` accepts in `store` (the shipped catalog by default),
+    /// sorted, for help text; empty if the catalog does not load.
+    public static func providerIDs(store: ResourceStore = .embedded) -> [String] {
+        ((try? PricingCatalog.load(from: store))?.providers.map(\.id) ?? []).sorted()
+    }
     /// Break-even searches stop at 10 PB a month.
     static let egressLimit: Decimal = 10_000_000_000_000_000
 
@@ -271,7 +277,8 @@ public enum CostCommand {
                 }
                 if !out.contains(where: { $0.footnote == n }) { out.append(sourceRefs[n - 1]) }
             }
-            return out
+            // A row's footnotes read in order ([1,2,3]), whatever order its figures came in.
+            return out.sorted { $0.footnote < $1.footnote }
         }
         let rateFig = catalog.exchangeRate?.usdPerEUR
         func display(_ usd: Decimal) -> Decimal {
@@ -293,7 +300,7 @@ public enum CostCommand {
             for i in services.indices { services[i].shownUSD = shown[2 + hidden.count + i] }
             jsonOptions.append(CostReport.Option(
                 provider: o.provider, providerName: o.providerName, kind: o.jsonKind, role: o.role, plan: o.plan, count: o.count,
-                computeUsd: Cents(exact: o.computeUSD, shown: shown[0]), egressUsd: Cents(exact: o.egressUSD, shown: shown[1]),
+                computeUsd: o.computeUnpriced ? nil : Cents(exact: o.computeUSD, shown: shown[0]), egressUsd: Cents(exact: o.egressUSD, shown: shown[1]),
                 hiddenUsd: Cents(exact: o.hiddenUSD, shown: hidden.reduce(0) { $0 + $1.shownUSD! }),
                 servicesUsd: Cents(exact: o.servicesUSD, shown: services.reduce(0) { $0 + $1.shownUSD! }),
                 hidden: hidden, services: services, totalUsd: Cents(o.totalUSD), total: Cents(display(o.totalUSD)),
@@ -323,6 +330,17 @@ public enum CostCommand {
             egressBytes: egress.map { Money.round($0.bytes, scale: 0) }, egressInput: egress?.original,
             options: jsonOptions, fleet: servers == nil ? nil : fleetRows, saas: saasSummary, breakEven: breakEven,
             chart: chart, unmatched: unmatched, unpriced: unpriced, assumptions: assumptions, warnings: warnings, sources: sourceRefs)
+    }
+
+    /// How SaaS total − self-hosted total bounds the real difference when either side is a
+    /// lower bound: a higher SaaS bill can only widen it, a higher self-hosted cost only narrow it.
+    static func savingsBound(saasLower: Bool, selfhostLower: Bool) -> String {
+        switch (saasLower, selfhostLower) {
+        case (false, false): return "exact"
+        case (true, false): return "at_least"
+        case (false, true): return "at_most"
+        case (true, true): return "unknown"
+        }
     }
 
     static func label(_ o: CostOption) -> String {
@@ -433,6 +451,8 @@ public enum CostCommand {
             apps: budgets, appRamMb: ramMB, saasTotalUsd: Cents(saasTotal),
             selfhostTotalUsd: best.map { Cents($0.totalUSD) },
             savingsUsd: best.map { Cents(saasTotal - $0.totalUSD) }, saasLowerBound: saasLower,
+            selfhostLowerBound: best?.lowerBound ?? false,
+            savingsBound: best.map { savingsBound(saasLower: saasLower, selfhostLower: $0.lowerBound) },
             suggestedApps: budgets.isEmpty ? Array(Set(usages.flatMap { $0.product.selfHostApps })).sorted() : [])
         notes.append("Self-hosted cost = the box's price × the apps' share of its RAM (no OS headroom counted), plus usage-based services and the hidden costs you asked for.")
         return (rows, summary, points, notes, unmatched)

@@ -11,6 +11,9 @@ public struct CostOption: Sendable {
     public var plan: String
     public var count: Int = 1
     public var computeUSD: Decimal = 0
+    /// No sourced compute price (Azure's VMs): `computeUSD` is 0 only as a placeholder, shown
+    /// as null in JSON and "—" in text; the row is a lower bound.
+    public var computeUnpriced = false
     public var egressUSD: Decimal = 0
     public var hidden: [HiddenLine] = []
     /// Usage-based services a self-hosted box relies on (e.g. Amazon SES for email).
@@ -114,6 +117,7 @@ struct Quoter {
             if plan.price.isHourly { o.notes.append("\(plan.id): hourly price × 730 h") }
         } else {
             o.lowerBound = true
+            o.computeUnpriced = true
             o.notes.append("compute not priced: no sourced VM price")
         }
         // Included transfer (per plan × count); per-server allowances are assumed evenly used.
@@ -125,13 +129,24 @@ struct Quoter {
             o.includedUnit = unit.rawValue
             o.includedScope = p.egress.scope == .account ? "pooled" : "per_server"
             if p.egress.scope == .account {
-                o.includedText = "\(Money.plain(inc.value * Decimal(count), scale: 0)) \(unit.rawValue) pooled"
+                o.includedText = "\(Self.amountText(inc.value * Decimal(count))) \(unit.rawValue) pooled"
             } else {
-                o.includedText = (count > 1 ? "\(count) × " : "") + "\(Money.plain(inc.value, scale: 0)) \(unit.rawValue) per server"
+                o.includedText = (count > 1 ? "\(count) × " : "") + "\(Self.amountText(inc.value)) \(unit.rawValue) per server"
             }
             if p.egress.scope == .perServer && count > 1 {
                 o.notes.append("included traffic is per server; assumes traffic spread evenly across the \(count) servers")
             }
+        }
+        // The account-wide free allowance (Vultr 2 TB, AWS 100 GB) comes off too: show it with
+        // the plans' transfer, so the text and the numbers state all that is subtracted.
+        if let free = egress.free, free.value > 0 {
+            let unit = o.includedUnit.flatMap { BillingUnit(text: $0) } ?? egress.unit
+            let amount = free.value * egress.unit.bytes / unit.bytes
+            let text = "\(Self.amountText(amount)) \(unit.rawValue) free per account"
+            o.includedText = o.includedText.map { $0 + " + " + text } ?? text
+            o.includedAmount = (o.includedAmount ?? 0) + amount
+            o.includedUnit = unit.rawValue
+            o.includedScope = o.includedScope ?? "pooled"
         }
         let usage = egress.unit.amount(of: egressBytes)
         let net = max(0, usage - egress.unit.amount(of: includedBytes))
@@ -153,6 +168,11 @@ struct Quoter {
         o.hidden = try hiddenLines(provider: p, computeUSD: o.computeUSD, count: count, figures: &o.figures, notes: &o.notes)
         o.notes += p.notes + egress.notes
         return o
+    }
+
+    /// A whole number without decimals (`4`, `5,000`), anything else exactly (`0.5`).
+    static func amountText(_ x: Decimal) -> String {
+        x == Money.round(x, scale: 0) ? Money.plain(x, scale: 0) : Money.exact(x)
     }
 
     func hiddenLines(provider p: ProviderPricing, computeUSD: Decimal, count: Int, figures: inout [Figure], notes: inout [String]) throws -> [HiddenLine] {

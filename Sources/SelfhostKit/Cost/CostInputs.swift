@@ -112,6 +112,7 @@ public struct SaaSUsage: Sendable, Hashable {
 
 /// Parses a non-negative decimal flag value (`--admin-hours 4`, `--hourly-rate 80`).
 func parseAmount(_ text: String, flag: String) throws -> Decimal {
+    try refuseOptionAsValue(text, flag: flag, example: "4")
     guard let d = Money.parse(text) else {
         throw SelfhostError.usage("\(flag) '\(text)' is not a number", remedy: "use a non-negative decimal number, e.g. \(flag) 4")
     }
@@ -120,8 +121,18 @@ func parseAmount(_ text: String, flag: String) throws -> Decimal {
     return d
 }
 
+/// The CLI takes the word after `--egress` (and the other numeric flags) as its value even when
+/// it starts with `-`, so that `-5TB` reaches the negative check; a following option
+/// (`--egress --format json`) then arrives here and means the value was left out.
+func refuseOptionAsValue(_ text: String, flag: String, example: String) throws {
+    let t = text.trimmingCharacters(in: .whitespaces)
+    guard t.hasPrefix("-"), let second = t.dropFirst().first, second == "-" || second.isLetter else { return }
+    throw SelfhostError.usage("\(flag) is missing its value (got the option '\(t)')", remedy: "give it a value first, e.g. \(flag) \(example)" + (flag == "--egress" || flag == "--chart-max" ? "; accepted: " + ByteSize.acceptedForms : ""))
+}
+
 /// Parses an egress size, rejecting negatives with the accepted forms.
 func parseEgress(_ text: String, flag: String = "--egress") throws -> ByteSize {
+    try refuseOptionAsValue(text, flag: flag, example: "10TB")
     if text.trimmingCharacters(in: .whitespaces).hasPrefix("-") {
         throw SelfhostError.usage("\(flag) must not be negative (got \(text))", remedy: "use " + ByteSize.acceptedForms)
     }

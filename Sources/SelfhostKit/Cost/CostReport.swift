@@ -18,7 +18,8 @@ public struct CostReport: Encodable, Sendable {
         public var role: String?
         public var plan: String
         public var count: Int
-        public var computeUsd: Cents
+        /// Null when the provider has no sourced compute price (the row is then a lower bound).
+        @EncodedAsNull public var computeUsd: Cents?
         public var egressUsd: Cents
         public var hiddenUsd: Cents
         public var servicesUsd: Cents
@@ -78,8 +79,14 @@ public struct CostReport: Encodable, Sendable {
         public var appRamMb: Int
         public var saasTotalUsd: Cents
         public var selfhostTotalUsd: Cents?
+        /// SaaS total minus the cheapest self-hosted total.
         public var savingsUsd: Cents?
         public var saasLowerBound: Bool
+        /// The cheapest self-hosted total misses a part (a lower bound).
+        public var selfhostLowerBound: Bool = false
+        /// How `savings_usd` bounds the real difference: `exact`, `at_least` (only the SaaS side
+        /// is a lower bound), `at_most` (only the self-hosted side is) or `unknown` (both are).
+        public var savingsBound: String? = nil
         /// Catalog apps that replace the `--saas` products, suggested when `--apps` is missing.
         public var suggestedApps: [String] = []
     }
@@ -135,4 +142,16 @@ public struct CostReport: Encodable, Sendable {
     public var assumptions: [String]
     public var warnings: [String]
     public var sources: [SourceRef]
+}
+
+/// An optional that encodes as an explicit JSON `null` when absent (synthesized `Encodable`
+/// would leave the key out), for fields whose absence means "not priced", not "not applicable".
+@propertyWrapper
+public struct EncodedAsNull<Value: Encodable & Sendable>: Encodable, Sendable {
+    public var wrappedValue: Value?
+    public init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        if let wrappedValue { try c.encode(wrappedValue) } else { try c.encodeNil() }
+    }
 }
