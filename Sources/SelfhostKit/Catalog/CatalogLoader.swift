@@ -101,7 +101,7 @@ public enum CatalogLoader {
         if let first = errors.first {
             let more = errors.count > 1 ? " (and \(errors.count - 1) more problem\(errors.count == 2 ? "" : "s"))" : ""
             throw SelfhostError.usage(first.message + more, at: first.location,
-                                      remedy: first.fix ?? "run `selfhost catalog check` to list every problem")
+                                      remedy: first.fix ?? "run `selfhost catalog check` (with the same --catalog) to list every problem")
         }
         return result.catalog
     }

@@ -44,7 +44,7 @@ public enum CatalogSearchCommand {
             context.stdout.write(table.render(headerStyle: context.style.dim))
         }
         if hits.isEmpty {
-            context.stderr.write("selfhost: nothing in the catalog matches '\(words.joined(separator: " "))'\n")
+            context.stderr.write("error: nothing in the catalog matches '\(words.joined(separator: " "))'\n")
             return .problems
         }
         return .success

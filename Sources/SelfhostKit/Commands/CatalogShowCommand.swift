@@ -22,7 +22,8 @@ public enum CatalogShowCommand {
             return try RecommendCommand.run(.init(query: saas.id, format: options.format), catalog: catalog, context: context)
         }
         let names = catalog.apps.map(\.id) + catalog.saasNamesForSuggestions
-        throw SelfhostError.usage("no app or SaaS '\(options.id)' in the catalog"
+        // No match is a finding (exit 1), like an unknown name in `recommend`.
+        throw SelfhostError.problem("no app or SaaS '\(options.id)' in the catalog"
                                   + (Suggestions.didYouMean(options.id, in: names).map { "; \($0)" } ?? ""),
                                   remedy: "run `selfhost catalog list` to see every id")
     }
@@ -30,21 +31,21 @@ public enum CatalogShowCommand {
     /// The app entry as JSON, keys as in the YAML (snake_case).
     struct AppJSON: Encodable {
         var id, name, summary, website, repository, license, openness, language: String
-        var licenseNotes: String?
+        var licenseNotes: Nullable<String>
         var categories, replaces: [String]
         var install: [String: String]
         var renderable: Bool
-        var image: String?
-        var port: Int?
+        var image: Nullable<String>
+        var port: Nullable<Int>
         var extraPorts: [[String: String]]
         var companions: [[String: String]]
         var env: [[String: String]]
-        var ramMinMb, ramRecommendedMb: Int?
-        var resourcesNotes: String?
+        var ramMinMb, ramRecommendedMb: Nullable<Int>
+        var resourcesNotes: Nullable<String>
         var cpuFlags: [String]
         var smtpNeeded: String
         var websockets: Bool
-        var maxUploadMb: Int?
+        var maxUploadMb: Nullable<Int>
         var volumes: [String]
         var backupDatabases: [String]
         var upgrade: [[String: String]]
@@ -53,10 +54,10 @@ public enum CatalogShowCommand {
 
         init(_ a: App, catalog: Catalog) {
             id = a.id; name = a.name; summary = a.summary; website = a.website; repository = a.repository
-            license = a.license; openness = a.openness.rawValue; language = a.language; licenseNotes = a.licenseNotes
+            license = a.license; openness = a.openness.rawValue; language = a.language; licenseNotes = Nullable(a.licenseNotes)
             categories = a.categories; replaces = a.replaces
             install = ["method": a.install.method, "instructions": a.install.instructions ?? "", "docs": a.install.docs ?? ""]
-            renderable = a.isRenderable; image = a.image?.reference; port = a.port
+            renderable = a.isRenderable; image = Nullable(a.image?.reference); port = Nullable(a.port)
             extraPorts = a.extraPorts.map { ["port": "\($0.port)", "protocol": $0.protocol ?? "tcp", "purpose": $0.purpose ?? ""] }
             companions = a.companions.map { ["service": $0.service, "kind": $0.kind, "image": $0.reference] }
             env = a.env.map { e in
@@ -65,9 +66,9 @@ public enum CatalogShowCommand {
                 if let v = e.default { d["default"] = v }
                 return d
             }
-            ramMinMb = a.resources.ramMinMB; ramRecommendedMb = a.resources.ramRecommendedMB
-            resourcesNotes = a.resources.notes; cpuFlags = a.resources.cpuFlags ?? []
-            smtpNeeded = a.smtp.needed; websockets = a.proxy.websockets ?? false; maxUploadMb = a.proxy.maxUploadMB
+            ramMinMb = Nullable(a.resources.ramMinMB); ramRecommendedMb = Nullable(a.resources.ramRecommendedMB)
+            resourcesNotes = Nullable(a.resources.notes); cpuFlags = a.resources.cpuFlags ?? []
+            smtpNeeded = a.smtp.needed; websockets = a.proxy.websockets ?? false; maxUploadMb = Nullable(a.proxy.maxUploadMB)
             volumes = (a.data.volumes ?? []).map { "\($0.name):\($0.path)" }
             backupDatabases = (a.data.backup?.databases ?? []).map { "\($0.service):\($0.method)" }
             upgrade = a.upgrade.map { ["from": $0.from, "to": $0.to, "steps": $0.steps.joined(separator: "\n")] }
@@ -91,9 +92,9 @@ public enum CatalogShowCommand {
         for p in a.extraPorts { rows.append(("Extra port", "\(p.port)/\(p.protocol ?? "tcp") \(p.purpose ?? "")")) }
         for c in a.companions { rows.append(("Companion", "\(c.service): \(c.reference) (\(c.kind))" + (c.notes.map { " — \($0)" } ?? ""))) }
         rows.append(("RAM", RecommendCommand.ramText(.init(
-            rank: 0, id: a.id, name: a.name, summary: "", license: "", openness: "", ramMb: nil,
-            ramMinMb: a.resources.ramMinMB, ramRecommendedMb: a.resources.ramRecommendedMB, ramNotes: nil, cpuFlags: [],
-            companions: [], smtpNeeded: "", parity: "", renderable: false, renderCommand: nil, installInstructions: nil,
+            rank: 0, id: a.id, name: a.name, summary: "", license: "", openness: "", ramMb: Nullable(nil),
+            ramMinMb: Nullable(a.resources.ramMinMB), ramRecommendedMb: Nullable(a.resources.ramRecommendedMB), ramNotes: Nullable(nil), cpuFlags: [],
+            companions: [], smtpNeeded: "", parity: "", renderable: false, renderCommand: Nullable(nil), installInstructions: Nullable(nil),
             migration: [], website: ""))))
         if let notes = a.resources.notes { rows.append(("", notes)) }
         if let cpu = a.resources.cpu { rows.append(("CPU", cpu)) }

@@ -46,17 +46,17 @@ public enum RecommendCommand {
             var summary: String
             var license: String
             var openness: String
-            var ramMb: Int?
-            var ramMinMb: Int?
-            var ramRecommendedMb: Int?
-            var ramNotes: String?
+            var ramMb: Nullable<Int>
+            var ramMinMb: Nullable<Int>
+            var ramRecommendedMb: Nullable<Int>
+            var ramNotes: Nullable<String>
             var cpuFlags: [String]
             var companions: [Companion]
             var smtpNeeded: String
             var parity: String
             var renderable: Bool
-            var renderCommand: String?
-            var installInstructions: String?
+            var renderCommand: Nullable<String>
+            var installInstructions: Nullable<String>
             var migration: [String]
             var website: String
         }
@@ -99,7 +99,7 @@ public enum RecommendCommand {
             let hint = suggestions.isEmpty
                 ? "run `selfhost catalog list` to see every SaaS in the catalog"
                 : "did you mean " + suggestions.map { "'\($0)'" }.joined(separator: " or ") + "?"
-            context.stderr.write("selfhost: no SaaS named '\(options.query)' in the catalog; \(hint)\n")
+            context.stderr.write("error: no SaaS named '\(options.query)' in the catalog; \(hint)\n")
             return .problems
         }
 
@@ -124,7 +124,7 @@ public enum RecommendCommand {
         case .text: context.stdout.write(text(report, catalog: catalog, style: context.style))
         }
         if alternatives.isEmpty, report.practice == nil {
-            context.stderr.write("selfhost: no alternative to \(saas.name) passes the filters\n")
+            context.stderr.write("error: no alternative to \(saas.name) passes the filters; see 'Filtered out' for why\n")
             return .problems
         }
         return .success
@@ -151,7 +151,7 @@ public enum RecommendCommand {
     static func rejection(_ app: App, maxRAM: ByteSize?, license: LicenseFilter?) -> String? {
         if let maxRAM, let min = app.resources.ramMinMB ?? app.resources.ramRecommendedMB,
            Decimal(min) > maxRAM.megabytes {
-            return "needs \(min) MB RAM, more than --max-ram \(maxRAM)"
+            return "needs \(formatMB(min)) RAM, more than --max-ram \(maxRAM)"
         }
         switch license {
         case .openness(let o)? where app.openness != o:
@@ -167,15 +167,25 @@ public enum RecommendCommand {
         let migration = app.migrations.first { $0.from == saasID }
         return .init(
             rank: rank, id: app.id, name: app.name, summary: app.summary, license: app.license,
-            openness: app.openness.rawValue, ramMb: app.plannedRAMMB, ramMinMb: app.resources.ramMinMB,
-            ramRecommendedMb: app.resources.ramRecommendedMB,
-            ramNotes: app.plannedRAMMB == nil ? (app.resources.notes ?? "not published upstream") : nil,
+            openness: app.openness.rawValue, ramMb: Nullable(app.plannedRAMMB), ramMinMb: Nullable(app.resources.ramMinMB),
+            ramRecommendedMb: Nullable(app.resources.ramRecommendedMB),
+            ramNotes: Nullable(app.plannedRAMMB == nil ? (app.resources.notes ?? "not published upstream") : nil),
             cpuFlags: app.resources.cpuFlags ?? [],
             companions: app.companions.map { .init(service: $0.service, kind: $0.kind, image: $0.reference) },
             smtpNeeded: app.smtp.needed, parity: parity, renderable: app.isRenderable,
-            renderCommand: app.isRenderable ? "selfhost render \(app.id) --domain example.com" : nil,
-            installInstructions: app.isRenderable ? nil : app.install.instructions,
+            renderCommand: Nullable(app.isRenderable ? "selfhost render \(app.id) --domain example.com" : nil),
+            installInstructions: Nullable(app.isRenderable ? nil : app.install.instructions),
             migration: migration?.steps ?? [], website: app.website)
+    }
+
+    /// How a non-renderable app installs, in a table cell.
+    static func installLabel(_ method: String) -> String {
+        switch method {
+        case "launcher": "own launcher"
+        case "host": "host install"
+        case "installer": "own installer"
+        default: "manual"
+        }
     }
 
     /// "postgres, redis +2 sidecars": data services by kind, the app's own extra roles counted.
@@ -190,7 +200,7 @@ public enum RecommendCommand {
     }
 
     static func ramText(_ a: Report.Alternative) -> String {
-        switch (a.ramMinMb, a.ramRecommendedMb) {
+        switch (a.ramMinMb.value, a.ramRecommendedMb.value) {
         case let (min?, rec?): "\(formatMB(min)) (rec. \(formatMB(rec)))"
         case let (min?, nil): formatMB(min)
         case let (nil, rec?): "rec. \(formatMB(rec))"
@@ -208,12 +218,15 @@ public enum RecommendCommand {
 
     static func text(_ r: Report, catalog: Catalog, style: Style) -> String {
         var out = style.bold("\(r.saas.name)") + style.dim(" · \(catalog.category(r.saas.category)?.name ?? r.saas.category)") + "\n"
-        out += r.saas.summary + "\n\n"
+        out += r.saas.summary + "\n"
+        if !r.alternatives.isEmpty { out += "\n" }
         if !r.alternatives.isEmpty {
-            var table = TextTable(headers: ["#", "APP", "LICENSE", "OPENNESS", "RAM", "COMPANIONS", "SMTP"],
-                                  alignments: [.right, .left, .left, .left, .left, .left, .left])
+            var table = TextTable(headers: ["#", "APP", "LICENSE", "OPENNESS", "RAM", "COMPANIONS", "SMTP", "DEPLOY"],
+                                  alignments: [.right, .left, .left, .left, .left, .left, .left, .left])
             for a in r.alternatives {
-                table.add(["\(a.rank)", a.name, a.license, a.openness, ramText(a), companionSummary(a.companions), a.smtpNeeded])
+                // Say up front which apps `selfhost render` can deploy and which install another way.
+                let deploy = a.renderable ? "render" : (catalog.app(a.id).map { installLabel($0.install.method) } ?? "manual")
+                table.add(["\(a.rank)", a.name, a.license, a.openness, ramText(a), companionSummary(a.companions), a.smtpNeeded, deploy])
             }
             out += table.render(headerStyle: style.bold)
         }
@@ -221,14 +234,14 @@ public enum RecommendCommand {
             out += "\n" + style.bold("\(a.rank). \(a.name)") + "  " + style.dim(a.website) + "\n"
             out += wrap(a.parity, indent: "   ")
             if !a.cpuFlags.isEmpty { out += "   CPU: needs " + a.cpuFlags.joined(separator: ", ") + "\n" }
-            if let notes = a.ramNotes { out += style.dim("   RAM: \(notes)") + "\n" }
+            if let notes = a.ramNotes.value { out += style.dim("   RAM: \(notes)") + "\n" }
             if !a.migration.isEmpty {
                 out += "   Move your data:\n"
                 for (i, step) in a.migration.enumerated() { out += wrap("\(i + 1). \(step)", indent: "     ", hanging: "        ") }
             }
-            if let cmd = a.renderCommand {
+            if let cmd = a.renderCommand.value {
                 out += "   Next: " + style.cyan(cmd) + "\n"
-            } else if let how = a.installInstructions {
+            } else if let how = a.installInstructions.value {
                 out += "   Installs outside compose (selfhost render can't deploy it):\n"
                 out += how.split(separator: "\n").map { "     \($0)" }.joined(separator: "\n") + "\n"
             }
@@ -243,7 +256,13 @@ public enum RecommendCommand {
         }
         let formats = r.saas.export.formats.joined(separator: ", ")
         out += "\n" + style.bold("Export from \(r.saas.name)") + (formats.isEmpty ? "" : ": \(formats)") + "\n"
-        if let how = r.saas.export.how { out += wrap(how, indent: "   ") }
+        if let how = r.saas.export.how {
+            // Numbered steps stay one per line; each line wraps on its own.
+            for line in how.split(separator: "\n", omittingEmptySubsequences: true) {
+                let hanging = line.first?.isNumber == true ? "      " : "   "
+                out += wrap(String(line), indent: "   ", hanging: hanging)
+            }
+        }
         if let docs = r.saas.export.docs { out += style.dim("   \(docs)") + "\n" }
         return out
     }

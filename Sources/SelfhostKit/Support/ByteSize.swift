@@ -34,6 +34,11 @@ public struct ByteSize: Sendable, Hashable, CustomStringConvertible {
             throw SelfhostError.usage("invalid \(what) '\(text)': missing or unknown unit", remedy: "use " + Self.acceptedForms)
         }
         let number = String(trimmed.dropLast(suffix.count)).trimmingCharacters(in: .whitespaces)
+        if let last = number.last, last.isLetter {
+            // "2XB": the unit is what follows the digits, and it isn't one we know.
+            let unit = String(trimmed.drop { $0.isNumber || $0 == "." || $0 == " " })
+            throw SelfhostError.usage("invalid \(what) '\(text)': unknown unit '\(unit)'", remedy: "use " + Self.acceptedForms)
+        }
         guard !number.isEmpty,
               number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
               number.filter({ $0 == "." }).count <= 1,

@@ -105,3 +105,25 @@ struct SuggestionTests {
         #expect(throws: SelfhostError.self) { try ByteSize(parsing: "GB") }
     }
 }
+
+@Suite("Recommend JSON nulls")
+struct RecommendJSONNullTests {
+    /// Unpublished figures are written as null, not left out: consumers can read the key.
+    @Test func unpublishedRAMIsNullNotAbsent() throws {
+        let (ctx, out, _) = TestSupport.context()
+        _ = try RecommendCommand.run(.init(query: "mailchimp", format: .json), catalog: TestSupport.catalog, context: ctx)
+        let json = try TestSupport.json(out.text)
+        let listmonk = try #require((json["alternatives"] as? [[String: Any]])?.first { $0["id"] as? String == "listmonk" })
+        for key in ["ram_mb", "ram_min_mb", "ram_recommended_mb", "install_instructions"] {
+            #expect(listmonk.keys.contains(key), "\(key) missing")
+            #expect(listmonk[key] is NSNull, "\(key) should be null")
+        }
+    }
+
+    @Test func tableSaysHowEachAppDeploys() throws {
+        let (ctx, out, _) = TestSupport.context()
+        _ = try RecommendCommand.run(.init(query: "heroku"), catalog: TestSupport.catalog, context: ctx)
+        let row = try #require(out.text.split(separator: "\n").first { $0.hasPrefix("1  Dokku") })
+        #expect(row.hasSuffix("host install"))
+    }
+}
