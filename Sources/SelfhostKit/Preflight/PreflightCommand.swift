@@ -60,6 +60,20 @@ public enum PreflightCommand {
         public var checks: [CheckResult]
         public var queries: Int
         public var elapsedMs: Int
+
+        enum CodingKeys: String, CodingKey { case domain, box, resolver, summary, checks, queries, elapsedMs }
+
+        /// Every key is written; `box` is `null` without `--box`.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(domain, forKey: .domain)
+            try c.encode(box, forKey: .box)
+            try c.encode(resolver, forKey: .resolver)
+            try c.encode(summary, forKey: .summary)
+            try c.encode(checks, forKey: .checks)
+            try c.encode(queries, forKey: .queries)
+            try c.encode(elapsedMs, forKey: .elapsedMs)
+        }
     }
 
     public struct Summary: Sendable, Codable {
