@@ -10,6 +10,13 @@ struct Preflight: AsyncParsableCommand {
             MX, SPF, DKIM, DMARC, the email provider's records, TCP ports, and with
             --local the Docker host itself. Fixes are printed as zone-file lines.
 
+            Ports are probed where `selfhost render` publishes them on the host, not
+            the container ports: Gitea's SSH (container 22) is on 2222, or 2223 when
+            Forgejo is in the box too. With --box DIR (render's --out directory)
+            preflight reads DIR/.selfhost/manifest.json and checks exactly what was
+            rendered: its apps, their hosts and published ports, and its domain
+            (--apps, --host and --domain override them).
+
             Examples:
               selfhost preflight --domain example.com --server-ip 203.0.113.10 \\
                   --apps umami,listmonk
@@ -22,19 +29,24 @@ struct Preflight: AsyncParsableCommand {
                   --apps umami --resolver 127.0.0.1:5300
               selfhost preflight --domain example.com --server-ip 203.0.113.10 \\
                   --apps umami --local      # on the server itself
+              selfhost preflight --box /srv/selfhost --server-ip 203.0.113.10
 
             Check ids and the JSON format: docs/PREFLIGHT.md.
             Exit status: 0 no errors (warnings allowed), 1 an error or a timeout,
             2 bad input.
             """)
 
-    @Option(help: ArgumentHelp("The domain to check, e.g. example.com.", valueName: "domain"))
-    var domain: String
+    @Option(help: ArgumentHelp("The domain to check, e.g. example.com (with --box: the box's domain by default).", valueName: "domain"))
+    var domain: String?
+
+    @Option(help: ArgumentHelp("A `selfhost render` output directory: check its apps, hosts, published ports and domain.", valueName: "dir"),
+            completion: .directory)
+    var box: String?
 
     @Option(name: .customLong("server-ip"), help: ArgumentHelp("The server's public address; repeat for IPv4 and IPv6.", valueName: "ip"))
     var serverIP: [String] = []
 
-    @Option(help: ArgumentHelp("Catalog app ids, comma-separated; each is served at <app>.<domain>.", valueName: "ids"))
+    @Option(help: ArgumentHelp("Catalog app ids, comma-separated; each is served at <app>.<domain> (with --box: the box's apps by default).", valueName: "ids"))
     var apps: [String] = []
 
     @Option(name: .customLong("host"), help: ArgumentHelp("Serve an app at another hostname (repeatable), as in render.", valueName: "app=fqdn"))
@@ -67,9 +79,9 @@ struct Preflight: AsyncParsableCommand {
         let catalog = try CatalogLoader.load(store)
         let providers = try EmailProviders.load(store)
         let options = PreflightCommand.Options(
-            domain: domain, serverIPs: serverIP, apps: apps, hosts: hosts, esp: esp, dkimSelectors: dkimSelector,
+            domain: domain, box: box, serverIPs: serverIP, apps: apps, hosts: hosts, esp: esp, dkimSelectors: dkimSelector,
             returnPath: returnPath, resolver: resolver, timeout: timeout, local: local, format: output.format)
-        let status = try await PreflightCommand.run(options, catalog: catalog, providers: providers, context: context)
+        let status = try await PreflightCommand.run(options, catalog: catalog, providers: providers, context: context, store: store)
         try CLI.finish(status)
     }
 }

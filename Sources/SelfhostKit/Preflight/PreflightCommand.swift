@@ -4,7 +4,11 @@ import Foundation
 /// all run concurrently, each failure with the record to add or change.
 public enum PreflightCommand {
     public struct Options: Sendable {
-        public var domain: String
+        /// The domain; with `box`, defaults to the one the box was rendered for.
+        public var domain: String?
+        /// A `selfhost render` output directory: its `.selfhost/manifest.json` gives the apps,
+        /// their hosts and published ports (and the domain) unless `apps`/`hosts`/`domain` say otherwise.
+        public var box: String?
         /// `--server-ip`, repeatable (IPv4 and/or IPv6).
         public var serverIPs: [String]
         /// App ids (comma-separated values already split or not).
@@ -25,11 +29,12 @@ public enum PreflightCommand {
         /// Where the system resolver is read from when `resolver` is nil.
         public var resolvConfPath: String
 
-        public init(domain: String, serverIPs: [String] = [], apps: [String] = [], hosts: [String] = [],
+        public init(domain: String?, box: String? = nil, serverIPs: [String] = [], apps: [String] = [], hosts: [String] = [],
                     esp: String? = nil, dkimSelectors: [String] = [], returnPath: String? = nil,
                     resolver: String? = nil, timeout: Double = 3, local: Bool = false,
                     format: OutputFormat = .text, webPorts: [Int] = [80, 443], resolvConfPath: String = "/etc/resolv.conf") {
             self.domain = domain
+            self.box = box
             self.serverIPs = serverIPs
             self.apps = apps
             self.hosts = hosts
@@ -48,11 +53,27 @@ public enum PreflightCommand {
     /// The JSON document (`--format json`), documented in docs/PREFLIGHT.md.
     public struct Report: Sendable, Codable {
         public var domain: String
+        /// The `--box` directory read (absolute), when one was given.
+        public var box: String?
         public var resolver: String
         public var summary: Summary
         public var checks: [CheckResult]
         public var queries: Int
         public var elapsedMs: Int
+
+        enum CodingKeys: String, CodingKey { case domain, box, resolver, summary, checks, queries, elapsedMs }
+
+        /// Every key is written; `box` is `null` without `--box`.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(domain, forKey: .domain)
+            try c.encode(box, forKey: .box)
+            try c.encode(resolver, forKey: .resolver)
+            try c.encode(summary, forKey: .summary)
+            try c.encode(checks, forKey: .checks)
+            try c.encode(queries, forKey: .queries)
+            try c.encode(elapsedMs, forKey: .elapsedMs)
+        }
     }
 
     public struct Summary: Sendable, Codable {
@@ -60,22 +81,27 @@ public enum PreflightCommand {
     }
 
     /// Validates the options (usage errors → exit 2), runs every check, prints the report.
+    /// `store` gives render's port rules (`remap_low_ports`), so the ports probed are the ones render publishes.
     public static func run(_ options: Options, catalog: Catalog, providers: [EmailProvider], context: Context,
+                           store: ResourceStore = .embedded,
                            ports: any PortProber = LivePortProber(), host: (any HostProbe)? = nil) async throws -> ExitStatus {
         // On preflight's own threads, so the time bound holds however busy the shared pool is.
         try await withTaskExecutorPreference(PreflightExecutor.shared) {
-            try await runChecked(options, catalog: catalog, providers: providers, context: context, ports: ports, host: host)
+            try await runChecked(options, catalog: catalog, providers: providers, context: context, store: store, ports: ports, host: host)
         }
     }
 
     static func runChecked(_ options: Options, catalog: Catalog, providers: [EmailProvider], context: Context,
-                           ports: any PortProber, host: (any HostProbe)?) async throws -> ExitStatus {
-        let env = try environment(options, catalog: catalog, providers: providers, ports: ports,
+                           store: ResourceStore, ports: any PortProber, host: (any HostProbe)?) async throws -> ExitStatus {
+        var options = options
+        options.box = options.box.map { context.url(for: $0).path }
+        let env = try environment(options, catalog: catalog, providers: providers, store: store, ports: ports,
                                   host: options.local ? (host ?? LiveHostProbe(environment: context.environment)) : nil)
         let start = ContinuousClock.now
         let results = await runChecks(env)
         let elapsed = ContinuousClock.now - start
-        let report = makeReport(env, results, elapsed: elapsed)
+        var report = makeReport(env, results, elapsed: elapsed)
+        report.box = options.box
         switch options.format {
         case .json: context.stdout.write(JSONOutput.encode(report))
         case .text: context.stdout.write(renderText(report, style: context.style))
@@ -96,10 +122,16 @@ public enum PreflightCommand {
     }
 
     /// Turns options into a checked environment; every bad input is a usage error (exit 2).
-    public static func environment(_ o: Options, catalog: Catalog, providers: [EmailProvider],
+    /// `o.box`, when set, is a path (absolute, or relative to the process's directory).
+    public static func environment(_ o: Options, catalog: Catalog, providers: [EmailProvider], store: ResourceStore = .embedded,
                                    ports: any PortProber, host: (any HostProbe)?) throws -> PreflightEnvironment {
-        guard let domain = DomainName.normalize(o.domain) else {
-            throw SelfhostError.usage("'\(o.domain)' is not a valid domain name",
+        let manifest = try o.box.map(readBox)
+        guard let rawDomain = o.domain ?? manifest?.domain else {
+            throw SelfhostError.usage(o.box == nil ? "no --domain given" : "the box in \(o.box!) was rendered without --domain, so it names no domain",
+                                      remedy: "pass the registered domain, e.g. --domain example.com" + (o.box == nil ? ", or --box DIR (a `selfhost render` output directory)" : ""))
+        }
+        guard let domain = DomainName.normalize(rawDomain) else {
+            throw SelfhostError.usage("'\(rawDomain)' is not a valid domain name",
                                       remedy: "pass the registered domain, e.g. --domain example.com (no scheme, no path)")
         }
         var ips: [IPAddress] = []
@@ -110,9 +142,12 @@ public enum PreflightCommand {
             }
             if !ips.contains(ip) { ips.append(ip) }
         }
-        let appIDs = o.apps.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } }.filter { !$0.isEmpty }
+        var appIDs = o.apps.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } }.filter { !$0.isEmpty }
+        // The box's apps unless --apps names others.
+        let appsFromBox = appIDs.isEmpty && manifest != nil
+        if appsFromBox { appIDs = manifest!.apps.keys.sorted() }
         if !appIDs.isEmpty, ips.isEmpty {
-            throw SelfhostError.usage("--apps needs --server-ip: the app hostnames are checked against it",
+            throw SelfhostError.usage((appsFromBox ? "--box" : "--apps") + " needs --server-ip: the app hostnames are checked against it",
                                       remedy: "add --server-ip with the server's public address (repeat it for IPv6)")
         }
         var overrides: [String: String] = [:]
@@ -122,6 +157,11 @@ public enum PreflightCommand {
                 throw SelfhostError.usage("--host '\(h)' must be app=hostname", remedy: "e.g. --host umami=stats.example.com")
             }
             guard appIDs.contains(parts[0].lowercased()) else {
+                if appsFromBox {
+                    throw SelfhostError.usage("--host names app '\(parts[0])', which is not in the box in \(o.box!) (it has \(appIDs.joined(separator: ", ")))",
+                                              remedy: Suggestions.didYouMean(parts[0], in: appIDs)
+                                                ?? "render \(parts[0].lowercased()) into the box first, or add --apps to name the apps to check")
+                }
                 let name = parts[0].lowercased()
                 let remedy: String
                 if let hint = Suggestions.didYouMean(parts[0], in: appIDs) {
@@ -138,13 +178,26 @@ public enum PreflightCommand {
             }
             overrides[parts[0].lowercased()] = fqdn
         }
-        var apps: [PreflightApp] = []
-        for id in appIDs where !apps.contains(where: { $0.id == id }) {
+        var entries: [App] = []
+        for id in appIDs where !entries.contains(where: { $0.id == id }) {
             guard let app = catalog.app(id) else {
+                if appsFromBox {
+                    throw SelfhostError.usage("the box in \(o.box!) holds '\(id)', which the catalog does not have",
+                                              remedy: "restore the catalog entry (--catalog DIR), or name the apps to check with --apps")
+                }
                 let hint = Suggestions.didYouMean(id, in: catalog.apps.map(\.id)).map { $0 + " " } ?? ""
                 throw SelfhostError.usage("unknown app '\(id)'", remedy: hint + "run `selfhost catalog list` to see the app ids")
             }
-            apps.append(PreflightApp(app, hostname: overrides[id] ?? "\(id).\(domain)"))
+            entries.append(app)
+        }
+        // The host ports render publishes (or, for a box, published): the same plan, so the two agree.
+        // The box's other apps take part too, as they would when render adds an app to the box.
+        let boxed = (manifest?.apps.keys.sorted() ?? []).filter { id in !entries.contains { $0.id == id } }.compactMap(catalog.app)
+        let published = PublishedPorts.plan(apps: entries + boxed, remap: try PublishedPorts.lowPortRemap(store),
+                                            previous: manifest?.apps.mapValues(\.publishedPorts) ?? [:])
+        let apps = entries.map { app in
+            PreflightApp(app, hostname: overrides[app.id] ?? manifest?.apps[app.id]?.host ?? "\(app.id).\(domain)",
+                         published: published[app.id] ?? [])
         }
         let esp = try o.esp.map { try EmailProviders.find($0, in: providers) }
         var selectors: [String] = []
@@ -192,6 +245,19 @@ public enum PreflightCommand {
                                     webPorts: o.webPorts, local: o.local)
     }
 
+    /// The manifest of a `selfhost render` output directory.
+    static func readBox(_ path: String) throws -> RenderManifest {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
+            throw SelfhostError.usage("--box \(path) is not a directory", remedy: "pass the --out directory of `selfhost render`")
+        }
+        guard let manifest = try RenderManifest.read(in: URL(fileURLWithPath: path)) else {
+            throw SelfhostError.usage("--box \(path) is not a box rendered by selfhost render (no \(RenderManifest.relativePath))",
+                                      remedy: "pass the --out directory of `selfhost render`, or render into it first")
+        }
+        return manifest
+    }
+
     static func makeReport(_ env: PreflightEnvironment, _ results: [CheckResult], elapsed: Duration) -> Report {
         var s = Summary()
         for r in results {
@@ -204,7 +270,7 @@ public enum PreflightCommand {
             }
         }
         let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
-        return Report(domain: env.domain, resolver: env.dns.resolver.description, summary: s, checks: results,
+        return Report(domain: env.domain, box: nil, resolver: env.dns.resolver.description, summary: s, checks: results,
                       queries: env.dns.queriesSent, elapsedMs: ms)
     }
 
@@ -215,7 +281,7 @@ public enum PreflightCommand {
 
     /// The checklist for people: ✔ ok, ! warning, ✖ error or timeout, - skipped; the fix under each failure.
     public static func renderText(_ report: Report, style: Style) -> String {
-        var out = style.bold("Preflight for \(report.domain)") + style.dim(" (resolver \(report.resolver))") + "\n"
+        var out = style.bold("Preflight for \(report.domain)") + style.dim(" (" + (report.box.map { "box \($0), " } ?? "") + "resolver \(report.resolver))") + "\n"
         for (family, title) in familyTitles {
             let rows = report.checks.filter { $0.id.hasPrefix(family + ".") }
             if rows.isEmpty { continue }

@@ -5,7 +5,8 @@ public struct PreflightApp: Sendable, Hashable {
     public var id: String
     /// The FQDN it is served at (`<app>.<domain>` unless `--host app=fqdn`).
     public var hostname: String
-    /// Extra ports that must be reachable from the internet (TCP only; UDP can't be probed).
+    /// Host ports that must be reachable from the internet (TCP only; UDP can't be probed): the
+    /// ports `selfhost render` publishes, not the container ports (see `PublishedPorts`).
     public var publicPorts: [(port: Int, proto: String, purpose: String?)]
     public var ramMinMB: Int?
     public var ramRecommendedMB: Int?
@@ -22,10 +23,16 @@ public struct PreflightApp: Sendable, Hashable {
     public static func == (a: PreflightApp, b: PreflightApp) -> Bool { a.id == b.id && a.hostname == b.hostname }
     public func hash(into h: inout Hasher) { h.combine(id); h.combine(hostname) }
 
-    /// From a catalog entry, served at `hostname`.
-    public init(_ app: App, hostname: String) {
+    /// From a catalog entry, served at `hostname`, its public ports published on the host as
+    /// `published` says (`PublishedPorts.plan`, the same plan render writes).
+    public init(_ app: App, hostname: String, published: [PublishedPorts.Port]) {
         self.init(id: app.id, hostname: hostname,
-                  publicPorts: app.extraPorts.filter { $0.public == true }.map { ($0.port, $0.protocol ?? "tcp", $0.purpose) },
+                  publicPorts: published.map { p in
+                      let purpose = p.purpose.map { $0.split(whereSeparator: \.isNewline).joined(separator: " ") }
+                      guard p.host != p.container else { return (p.host, p.proto, purpose) }
+                      // Say where it goes, so a refused 2222 is not mistaken for the host's sshd.
+                      return (p.host, p.proto, (purpose.map { $0 + "; " } ?? "") + "to container port \(p.container)")
+                  },
                   ramMinMB: app.resources.ramMinMB, ramRecommendedMB: app.resources.ramRecommendedMB)
     }
 }

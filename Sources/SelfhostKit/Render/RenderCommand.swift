@@ -177,12 +177,10 @@ public enum RenderCommand {
             throw SelfhostError.usage("--host names '\(app)', which is not being rendered", remedy: "add \(app) to the apps, or drop the --host")
         }
 
-        // 3. Hosts and public ports, stable across renders.
+        // 3. Hosts and public ports, stable across renders (ports: the plan preflight probes too).
         var members: [RenderBox.Member] = []
-        var usedPorts: Set<String> = []
-        for (id, rec) in previous where ids.contains(id) {
-            for (key, port) in rec.publishedPorts { usedPorts.insert("\(port)/\(key.split(separator: "/").last ?? "tcp")") }
-        }
+        let published = PublishedPorts.plan(apps: ids.map { catalog.app($0)! }, remap: defaults.remapLowPorts,
+                                            previous: previous.mapValues(\.publishedPorts))
         var hostOwner: [String: String] = [:]
         for id in ids {
             let app = catalog.app(id)!
@@ -197,17 +195,8 @@ public enum RenderCommand {
                 throw SelfhostError.usage("\(id) and \(other) would both be served at \(host)", remedy: "give one of them another name with --host")
             }
             hostOwner[host] = id
-            var ports: [ComposeView.PublishedPort] = []
-            for p in app.extraPorts where p.public == true {
-                let proto = p.protocol ?? "tcp"
-                let key = "\(p.port)/\(proto)"
-                var hostPort: Int
-                if let kept = previous[id]?.publishedPorts[key] { hostPort = kept } else {
-                    hostPort = defaults.remapLowPorts[p.port] ?? p.port
-                    while usedPorts.contains("\(hostPort)/\(proto)") || hostPort == 80 || hostPort == 443 { hostPort += 1 }
-                    usedPorts.insert("\(hostPort)/\(proto)")
-                }
-                ports.append(.init(host: hostPort, container: p.port, protocol: proto, purpose: oneLine(p.purpose ?? "")))
+            let ports = (published[id] ?? []).map {
+                ComposeView.PublishedPort(host: $0.host, container: $0.container, protocol: $0.proto, purpose: oneLine($0.purpose ?? ""))
             }
             members.append(.init(app: app, host: host, publishedPorts: ports))
         }
