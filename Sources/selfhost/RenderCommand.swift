@@ -26,7 +26,7 @@ struct Render: ParsableCommand {
     @Option(name: .customLong("host"), help: ArgumentHelp("Serve an app at its own name (repeatable).", valueName: "app=fqdn"))
     var hosts: [String] = []
 
-    @Option(help: ArgumentHelp("Contact for the ACME account (Let's Encrypt expiry notices).", valueName: "address"))
+    @Option(help: ArgumentHelp("Contact for the ACME account (Let's Encrypt expiry notices); remembered by later renders.", valueName: "address"))
     var email: String?
 
     @Option(help: ArgumentHelp("Output directory.", valueName: "dir"), completion: .directory)

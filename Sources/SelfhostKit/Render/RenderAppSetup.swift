@@ -21,18 +21,38 @@ struct RenderAppSetup: Decodable, Equatable {
     /// Extra lines for the README's settings section (e.g. how to put a PEM key into `.env`).
     var settings: [String]
     /// `.env` keys filled at render time from the render's own input when the key is missing:
-    /// `host` (the app's host name), `url` (`https://host`) or `email` (`--email`; left empty without it).
+    /// `host` (the app's host name), `url` (`https://host`), `email` (`--email`; left empty without it),
+    /// `subnet` (the app's web network, where Caddy's requests come from, e.g. `10.231.0.0/24`) or
+    /// `subnet_json` (`["loopback", "<subnet>"]`, for settings that take a JSON list).
     var envFromRender: [String: String]
+    /// README lines for a public port published on another host port (another app of the box
+    /// holds it), by container port, for apps that can't be told the port they advertise
+    /// (PeerTube shows `rtmp://host:1935/live` whatever the mapping). `{host}`, `{host_port}` and
+    /// `{container_port}` are replaced.
+    var movedPortNotes: [Int: String]
 
     enum CodingKeys: String, CodingKey {
         case beforeStart = "before_start", afterStart = "after_start", settings, envFromRender = "env_from_render"
+        case movedPortNotes = "moved_port_notes"
     }
 
-    init(beforeStart: [Step] = [], afterStart: [Step] = [], settings: [String] = [], envFromRender: [String: String] = [:]) {
+    init(beforeStart: [Step] = [], afterStart: [Step] = [], settings: [String] = [], envFromRender: [String: String] = [:],
+         movedPortNotes: [Int: String] = [:]) {
         self.beforeStart = beforeStart
         self.afterStart = afterStart
         self.settings = settings
         self.envFromRender = envFromRender
+        self.movedPortNotes = movedPortNotes
+    }
+
+    /// The README lines for `ports` published away from their container port.
+    func movedPortLines(_ ports: [ComposeView.PublishedPort], host: String) -> [String] {
+        ports.compactMap { p in
+            guard p.host != p.container, let note = movedPortNotes[p.container] else { return nil }
+            return note.replacingOccurrences(of: "{host_port}", with: String(p.host))
+                .replacingOccurrences(of: "{container_port}", with: String(p.container))
+                .replacingOccurrences(of: "{host}", with: host)
+        }
     }
 
     init(from decoder: any Decoder) throws {
@@ -41,9 +61,10 @@ struct RenderAppSetup: Decodable, Equatable {
         afterStart = try c.decodeIfPresent([Step].self, forKey: .afterStart) ?? []
         settings = try c.decodeIfPresent([String].self, forKey: .settings) ?? []
         envFromRender = try c.decodeIfPresent([String: String].self, forKey: .envFromRender) ?? [:]
+        movedPortNotes = try c.decodeIfPresent([Int: String].self, forKey: .movedPortNotes) ?? [:]
     }
 
-    static let sources: Set<String> = ["host", "url", "email"]
+    static let sources: Set<String> = ["host", "url", "email", "subnet", "subnet_json"]
 
     /// The app's setup file, or an empty one when it has none.
     static func load(_ appID: String, store: ResourceStore) throws -> RenderAppSetup {
@@ -53,10 +74,10 @@ struct RenderAppSetup: Decodable, Equatable {
             setup = try YAMLDecoder().decode(RenderAppSetup.self, from: file.contents)
         } catch {
             throw SelfhostError.problem("\(file.displayPath): cannot read: \(error)",
-                                        remedy: "fix the file (before_start/after_start: [{command, why}], settings: [text], env_from_render: {KEY: host|url|email})")
+                                        remedy: "fix the file (before_start/after_start: [{command, why}], settings: [text], env_from_render: {KEY: host|url|email|subnet|subnet_json}, moved_port_notes: {PORT: text})")
         }
         for (key, source) in setup.envFromRender where !sources.contains(source) {
-            throw SelfhostError.problem("\(file.displayPath): env_from_render \(key): unknown source '\(source)'", remedy: "use host, url or email")
+            throw SelfhostError.problem("\(file.displayPath): env_from_render \(key): unknown source '\(source)'", remedy: "use host, url, email, subnet or subnet_json")
         }
         return setup
     }

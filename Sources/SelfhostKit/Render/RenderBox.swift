@@ -23,6 +23,8 @@ struct RenderBox {
         var app: App
         var host: String
         var publishedPorts: [ComposeView.PublishedPort]
+        /// The web network's subnet (`RenderSubnets`), e.g. `10.231.0.0/24`.
+        var webSubnet: String
     }
 
     var members: [Member]
@@ -78,6 +80,8 @@ struct RenderBox {
                 switch source {
                 case "host": derived[key] = m.host
                 case "url": derived[key] = "https://\(m.host)"
+                case "subnet": derived[key] = m.webSubnet
+                case "subnet_json": derived[key] = "[\"loopback\", \"\(m.webSubnet)\"]"
                 default: if let adminEmail { derived[key] = adminEmail }
                 }
             }
@@ -97,7 +101,7 @@ struct RenderBox {
 
             let dir = "\(out)/\(app.id)"
             let unit = AppUnitView(appID: app.id, appName: oneLine(app.name), directory: dir, docker: docker,
-                                   webNetwork: view.app.webNetwork, readme: "\(out)/README.md")
+                                   webNetwork: view.app.webNetwork, webSubnet: m.webSubnet, readme: "\(out)/README.md")
             files.append(PlannedFile(path: "systemd/selfhost-\(app.id).service", content: try templates.render("systemd/app.service", unit), mode: 0o644, kind: .regular))
             let backupUnit = BackupUnitView(appID: app.id, appName: oneLine(app.name), script: "\(dir)/backup.sh", directory: dir, backupDir: backup.backupDir,
                                             bindReadOnlyPaths: Self.isUnderTmp(dir) ? [dir] : [],
@@ -116,25 +120,25 @@ struct RenderBox {
             if let n = app.data.backup?.notes { notes.append(oneLine(n)) }
             notes += backup.notes
             readmeApps.append(ReadmeView.AppSection(
-                id: app.id, name: app.name, host: m.host, url: "https://\(m.host)", directory: dir,
+                id: app.id, name: app.name, host: m.host, url: "https://\(m.host)", directory: dir, webSubnet: m.webSubnet,
                 backupDir: backup.backupDir, dumps: backup.dumps, volumes: backup.volumes,
                 publishedPorts: m.publishedPorts, requiredSettings: required,
                 smtpNeeded: app.smtp.needed == "required", notes: notes,
                 installDocs: oneLine(app.install.docs ?? app.website),
                 beforeStart: setup.beforeStart, afterStart: setup.afterStart,
-                hasBeforeStart: !setup.beforeStart.isEmpty, hasAfterStart: !setup.afterStart.isEmpty, settings: setup.settings.map(oneLine)))
+                hasBeforeStart: !setup.beforeStart.isEmpty, hasAfterStart: !setup.afterStart.isEmpty, settings: (setup.settings + setup.movedPortLines(m.publishedPorts, host: m.host)).map(oneLine)))
         }
 
         let caddyfile = try templates.render("caddy/Caddyfile", CaddyfileView(
             hasEmail: adminEmail != nil, email: adminEmail ?? "", sites: sites))
         files.append(PlannedFile(path: "caddy/Caddyfile", content: caddyfile, mode: 0o644, kind: .regular))
-        let networks = members.map { CaddyComposeView.Network(key: $0.app.id, name: Self.webNetwork($0.app.id)) }
+        let networks = members.map { CaddyComposeView.Network(key: $0.app.id, name: Self.webNetwork($0.app.id), subnet: $0.webSubnet) }
         files.append(PlannedFile(path: "caddy/compose.yaml", content: try templates.render("caddy/compose.yaml", CaddyComposeView(
             image: defaults.caddyImage, memLimit: RenderDefaults.memLimit(mb: defaults.caddyMemMB), networks: networks)), mode: 0o644, kind: .regular))
         let appUnits = members.map { "selfhost-\($0.app.id).service" }
         files.append(PlannedFile(path: "systemd/selfhost-caddy.service", content: try templates.render("systemd/caddy.service", CaddyUnitView(
             directory: "\(out)/caddy", docker: docker, appUnits: appUnits.joined(separator: " "),
-            networks: networks.map(\.name), readme: "\(out)/README.md")), mode: 0o644, kind: .regular))
+            networks: networks, readme: "\(out)/README.md")), mode: 0o644, kind: .regular))
 
         let publicPorts = Set(members.flatMap { $0.publishedPorts.map(\.host) }).sorted()
         files.append(PlannedFile(
@@ -314,7 +318,7 @@ struct RenderBox {
             } else if let d = derived[name] {
                 // Known to the render (--domain/--host/--email): filled in, not left for people to copy.
                 value = d
-                comment = (comment.map { $0 + " " } ?? "") + "(set by selfhost render from its --domain/--host/--email)"
+                comment = (comment.map { $0 + " " } ?? "") + "(set by selfhost render from its --domain/--host/--email or the web network's subnet)"
             } else if let d = v.default {
                 guard !d.contains("\n") else {
                     throw SelfhostError.problem("catalog env \(name) of \(app.id) has a multi-line default", remedy: "use a one-line default")

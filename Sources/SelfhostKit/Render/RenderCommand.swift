@@ -109,7 +109,7 @@ public enum RenderCommand {
             }
             hostOverrides[app] = host
         }
-        let email = try options.email.map(RenderInputValidation.email)
+        let givenEmail = try options.email.map(RenderInputValidation.email)
         if let k = options.keep, !(1...1000).contains(k) {
             throw SelfhostError.usage("--keep \(k) is out of range", remedy: "keep between 1 and 1000 backups")
         }
@@ -164,6 +164,18 @@ public enum RenderCommand {
         }
         let previous = manifest?.apps ?? [:]
         let domain = givenDomain ?? manifest?.domain
+        // A new --email replaces the remembered one; none keeps it (the ACME contact must not vanish).
+        // A remembered value is checked again: the manifest is a file people can edit.
+        var email = givenEmail
+        if email == nil, let kept = manifest?.email {
+            guard let valid = try? RenderInputValidation.email(kept) else {
+                throw SelfhostError.usage(
+                    "\(outURL.appendingPathComponent(RenderManifest.relativePath).path) remembers the e-mail '\(RenderInputValidation.quoted(kept))', which is not a plain e-mail address",
+                    at: SourceLocation(file: outURL.appendingPathComponent(RenderManifest.relativePath).path),
+                    remedy: "render with --email ADDRESS to replace it")
+            }
+            email = valid
+        }
         for id in previous.keys where !ids.contains(id) {
             guard let app = catalog.app(id), app.isRenderable else {
                 throw SelfhostError.usage(
@@ -181,6 +193,7 @@ public enum RenderCommand {
         var members: [RenderBox.Member] = []
         let published = PublishedPorts.plan(apps: ids.map { catalog.app($0)! }, remap: defaults.remapLowPorts,
                                             previous: previous.mapValues(\.publishedPorts))
+        let subnets = try RenderSubnets.assign(ids: ids, previous: manifest?.subnets ?? [:], prefix: defaults.webSubnetPrefix)
         var hostOwner: [String: String] = [:]
         for id in ids {
             let app = catalog.app(id)!
@@ -198,7 +211,7 @@ public enum RenderCommand {
             let ports = (published[id] ?? []).map {
                 ComposeView.PublishedPort(host: $0.host, container: $0.container, protocol: $0.proto, purpose: oneLine($0.purpose ?? ""))
             }
-            members.append(.init(app: app, host: host, publishedPorts: ports))
+            members.append(.init(app: app, host: host, publishedPorts: ports, webSubnet: subnets[id]!))
         }
 
         // 4. Render everything in memory.
@@ -214,6 +227,8 @@ public enum RenderCommand {
         newManifest.backupDir = backupBase
         newManifest.keep = keep
         newManifest.domain = domain
+        newManifest.email = email
+        newManifest.subnets = subnets
         for m in members {
             newManifest.apps[m.app.id] = .init(host: m.host, publishedPorts: Dictionary(uniqueKeysWithValues: m.publishedPorts.map { ("\($0.container)/\($0.protocol)", $0.host) }))
         }

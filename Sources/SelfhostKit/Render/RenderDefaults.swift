@@ -8,10 +8,13 @@ struct RenderDefaults: Sendable, Decodable {
     var caddyMemMB: Int
     var backupImage: String
     var remapLowPorts: [Int: Int]
+    /// First two numbers of the apps' web network subnets (`<prefix>.N.0/24`), e.g. `10.231`.
+    var webSubnetPrefix: String
 
     enum CodingKeys: String, CodingKey {
         case appMemMB = "app_mem_mb", companionMemMB = "companion_mem_mb", caddyImage = "caddy_image"
         case caddyMemMB = "caddy_mem_mb", backupImage = "backup_image", remapLowPorts = "remap_low_ports"
+        case webSubnetPrefix = "web_subnet_prefix"
     }
 
     static let path = "templates/render/defaults.yaml"

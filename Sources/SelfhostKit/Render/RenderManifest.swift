@@ -19,9 +19,14 @@ struct RenderManifest: Codable, Equatable {
     var keep: Int?
     /// `--domain` of the last render that gave one: new apps default to `<app>.<domain>`.
     var domain: String?
+    /// `--email` of the last render that gave one: Caddy's ACME contact stays when a later render omits it.
+    var email: String?
+    /// Each app's web network subnet (shared with Caddy), e.g. `umami` → `10.231.0.0/24`: fixed at
+    /// the network's creation, so apps can trust exactly their proxy (Nextcloud's TRUSTED_PROXIES).
+    var subnets: [String: String]?
 
     // Explicit keys: a key strategy would also rewrite the dictionary keys (file paths).
-    enum CodingKeys: String, CodingKey { case version, apps, files, backupDir = "backup_dir", keep, domain }
+    enum CodingKeys: String, CodingKey { case version, apps, files, backupDir = "backup_dir", keep, domain, email, subnets }
 
     static let relativePath = ".selfhost/manifest.json"
 

@@ -18,7 +18,22 @@ enum RenderSecret {
         return Array(out.prefix(count))
     }
 
-    /// A value of exactly `length` characters in `format`.
+    /// Random bytes behind a `base64` secret of `length` characters (documented in docs/CATALOG.md):
+    /// - `length` a multiple of 4: the key size `openssl rand -base64 N` would use, i.e. the largest
+    ///   multiple of 8 bytes whose padded encoding is exactly `length` characters (44 → 32 bytes,
+    ///   ending in `=`; 64 → 48; 32 → 24; 88 → 64), else `length / 4 * 3` bytes (no padding);
+    /// - other lengths: `length * 3 / 4` bytes, encoded without padding, which is `length`
+    ///   characters, or `length - 1` when `length % 4 == 1` (no base64 text has that length).
+    static func base64ByteCount(length: Int) -> Int {
+        guard length > 0 else { return 0 }
+        guard length % 4 == 0 else { return length * 3 / 4 }
+        let most = length / 4 * 3
+        // Padded length of n bytes is 4 * ceil(n / 3): exactly `length` for most-2 ... most.
+        for n in stride(from: most, through: max(1, most - 2), by: -1) where n % 8 == 0 { return n }
+        return most
+    }
+
+    /// A value of exactly `length` characters in `format` (base64: see `base64ByteCount`).
     static func generate(_ format: App.SecretFormat, length: Int) -> String {
         switch format {
         case .hex:
@@ -33,11 +48,10 @@ enum RenderSecret {
             }
             return String(chars)
         case .base64:
-            // Standard base64 of random bytes; a multiple of 4 is exact (padding included),
-            // other lengths are the unpadded encoding cut to size.
-            var s = Data(bytes((length * 3 + 3) / 4)).base64EncodedString()
-            if length % 4 != 0 { s = s.replacingOccurrences(of: "=", with: "") }
-            return String(s.prefix(length))
+            let n = base64ByteCount(length: length)
+            let s = Data(bytes(n)).base64EncodedString()
+            // A multiple of 4 is the padded encoding as is; other lengths are unpadded.
+            return length % 4 == 0 ? s : s.replacingOccurrences(of: "=", with: "")
         }
     }
 }

@@ -70,6 +70,8 @@ struct CaddyComposeView {
         var key: String
         /// The external network's name.
         var name: String
+        /// Its subnet, given when the units create it.
+        var subnet: String
     }
     var image: String
     var memLimit: String
@@ -83,6 +85,8 @@ struct AppUnitView {
     var directory: String
     var docker: String
     var webNetwork: String
+    /// The subnet the web network is created with (`RenderSubnets`).
+    var webSubnet: String
     var readme: String
 }
 
@@ -92,7 +96,8 @@ struct CaddyUnitView {
     var docker: String
     /// Space-separated app units Caddy starts after.
     var appUnits: String
-    var networks: [String]
+    /// Every app's web network, created with its subnet when Caddy starts first.
+    var networks: [CaddyComposeView.Network]
     var readme: String
 }
 
@@ -144,6 +149,8 @@ struct ReadmeView {
         var host: String
         var url: String
         var directory: String
+        /// The subnet of `selfhost_<id>_web`, which the app trusts as its proxy.
+        var webSubnet: String
         var backupDir: String
         var dumps: [BackupScriptView.Dump]
         var volumes: [BackupScriptView.VolumeArchive]

@@ -24,7 +24,9 @@ struct RenderReadmeAndSettingsTests {
         #expect(!readme[backups.lowerBound...].contains("db:chatwoot_prepare"), "the one-shot step is still under Backups")
         #expect(!readme.contains("run --rm rails"))
         // The external web network must exist for `docker compose run` before the unit ever ran.
-        #expect(readme.contains("docker network create selfhost_chatwoot_web"))
+        // With the subnet the unit gives it, so Caddy's address is the one the app trusts.
+        let subnet = try #require(try RenderManifest.read(in: out)?.subnets?["chatwoot"])
+        #expect(readme.contains("docker network create --subnet \(subnet) selfhost_chatwoot_web"))
     }
 
     @Test("every `docker compose run|exec SERVICE` in a box of every app names a service of that app's compose file")
