@@ -82,7 +82,7 @@ public enum RecommendCommand {
     }
 
     public static func run(_ options: Options, catalog: Catalog, context: Context) throws -> ExitStatus {
-        guard !options.query.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard !options.query.allSatisfy(\.isWhitespace) else {
             throw SelfhostError.usage("no SaaS name given", remedy: "name one, e.g. `selfhost recommend mailchimp`; `selfhost catalog list` shows them all")
         }
         let licenseFilter = try options.license.map { try parseLicenseFilter($0, known: catalog.licenseIDs) }
@@ -272,15 +272,24 @@ public enum RecommendCommand {
     static func wrap(_ text: String, indent: String, hanging: String? = nil, width: Int = 96) -> String {
         var out = ""
         var line = indent
+        var column = indent.count  // kept by hand: String.count walks the whole string
         var empty = true
         let next = hanging ?? indent
         for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
-            if !empty, line.count + word.count + 1 > width {
+            let length = word.count
+            if !empty, column + length + 1 > width {
                 out += line + "\n"
                 line = next
+                column = next.count
                 empty = true
             }
-            line += empty ? word : " " + word
+            if empty {
+                line += word
+                column += length
+            } else {
+                line += " " + word
+                column += length + 1
+            }
             empty = false
         }
         if !empty { out += line + "\n" }
