@@ -53,19 +53,41 @@ public struct LintProject: Sendable {
     }
 
     /// The compose service running Caddy with this Caddyfile: one that bind-mounts the file
-    /// (or its directory), else one whose image is Caddy. Nil when Caddy runs on the host.
+    /// (or its directory), else a Caddy-image service that mounts no Caddyfile config at all and lives in the
+    /// Caddyfile's directory (its config baked in). A Caddy container mounting a different Caddyfile never
+    /// claims this one: that is another stack's Caddy, and this file belongs to a Caddy on the host (nil).
     public func caddyContainer(for caddy: CaddyFile) -> (file: ComposeFile, service: ComposeService)? {
         let target = caddy.source.url.standardizedFileURL.path
         var byImage: (ComposeFile, ComposeService)?
         for (f, s) in services {
-            for m in s.mounts(env: f.env) where m.isBind {
-                guard let src = m.source else { continue }
-                let path = src.hasPrefix("/") ? src : f.source.directory.appendingPathComponent(src).standardizedFileURL.path
-                if path == target || target.hasPrefix(path.hasSuffix("/") ? path : path + "/") { return (f, s) }
+            let binds = bindSources(of: s, in: f)
+            if binds.contains(where: { Self.covers($0, target) }) { return (f, s) }
+            if byImage == nil, s.imageBaseName == "caddy", !mountsCaddyConfig(s, in: f),
+               f.source.directory.standardizedFileURL.path == caddy.source.directory.standardizedFileURL.path {
+                byImage = (f, s)
             }
-            if byImage == nil, s.imageBaseName == "caddy" { byImage = (f, s) }
         }
         return byImage
+    }
+
+    /// Absolute host paths a service bind-mounts.
+    func bindSources(of s: ComposeService, in f: ComposeFile) -> [String] {
+        s.mounts(env: f.env).compactMap { m in
+            guard m.isBind, let src = m.source else { return nil }
+            return src.hasPrefix("/") ? src : f.source.directory.appendingPathComponent(src).standardizedFileURL.path
+        }
+    }
+
+    /// Whether a service bind-mounts some Caddy configuration (a Caddyfile or `/etc/caddy`).
+    func mountsCaddyConfig(_ s: ComposeService, in f: ComposeFile) -> Bool {
+        s.mounts(env: f.env).contains { m in
+            m.isBind && (m.target.hasPrefix("/etc/caddy") || (m.source ?? "").lowercased().contains("caddyfile"))
+        }
+    }
+
+    /// `mount` is the file itself or a directory holding it.
+    static func covers(_ mount: String, _ target: String) -> Bool {
+        mount == target || target.hasPrefix(mount.hasSuffix("/") ? mount : mount + "/")
     }
 
     /// Compose files a unit's `WorkingDirectory` may refer to: the directory itself when it exists here,

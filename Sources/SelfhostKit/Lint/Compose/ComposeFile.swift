@@ -124,9 +124,8 @@ public struct ComposeService: Sendable {
         return String(s[s.index(after: colon)...]).lowercased()
     }
 
-    /// Ports the container listens on as far as the file says: `expose`, `ports` targets,
-    /// healthcheck URLs and `PORT`-style environment variables.
-    public func declaredPorts(env: [String: String]) -> Set<Int> {
+    /// Container ports listed under `expose:`.
+    public func exposedPorts(env: [String: String]) -> Set<Int> {
         var out = Set<Int>()
         for e in node["expose"]?.items ?? [] {
             if let s = e.text.flatMap({ Interpolation.resolve($0, env: env) }) {
@@ -134,6 +133,13 @@ public struct ComposeService: Sendable {
                 out.formUnion(PortSpec.range(bare) ?? [])
             }
         }
+        return out
+    }
+
+    /// Ports the container listens on as far as the file says: `expose`, `ports` targets,
+    /// healthcheck URLs and `PORT`-style environment variables.
+    public func declaredPorts(env: [String: String]) -> Set<Int> {
+        var out = exposedPorts(env: env)
         for p in ports(env: env) { out.formUnion(p.containerPorts) }
         for (k, v, _) in node["environment"]?.keyValueEntries ?? [] {
             let key = k.uppercased()

@@ -1,14 +1,17 @@
-/// caddy.upstream-port: `reverse_proxy svc:PORT` where the service does not listen on PORT.
+/// caddy.upstream-port: `reverse_proxy svc:PORT` where PORT is not among the ports the service declares.
 struct UpstreamPortRule: LintRule {
     static let info = RuleInfo(
-        id: "caddy.upstream-port", severity: .error,
-        summary: "A `reverse_proxy` upstream's port is not one the compose service listens on.",
-        why: "A wrong port answers 502 only at request time. The ports a service listens on are taken from its `expose:`, its `ports:` container ports, PORT-style environment variables and, as a fallback, the known default port of its image (matched on the full repository name, and its tag: `-fpm` PHP images listen on 9000). A mismatch with what the compose file declares is an error; a mismatch with the image's usual port alone is only a warning, since the image may be configured otherwise. When none of those says anything the check stays silent. For a Caddy on the host proxying to localhost, the port must be published by some compose service.",
+        id: "caddy.upstream-port", severity: .warning,
+        summary: "A `reverse_proxy` upstream's port is not one the compose service declares or its image usually listens on.",
+        why: "A wrong port answers 502 only at request time. The ports a service listens on are taken from its `expose:`, its `ports:` container ports, PORT-style environment variables and, as a fallback, the known default port of its image (matched on the full repository name, and its tag: `-fpm` PHP images listen on 9000). A mismatch is a warning, not an error: `ports:` and `expose:` list what is published, not everything a service listens on (mattermost publishes its Calls port 8443 while Caddy proxies its web port 8065), and the image's usual port may be configured otherwise. Another port is suggested only when the service declares exactly one `expose:` port. When none of those says anything the check stays silent. For a Caddy on the host proxying to localhost, the port must be published by some compose service.",
         fix: "Proxy to the port the service listens on, or declare it with `expose: [\"PORT\"]` in the compose file.",
         examples: [
             .bad(ExampleFile("compose.yaml", CaddyExamples.stack), ExampleFile("Caddyfile", "app.example.com {\n\treverse_proxy app:8080\n}\n")),
             .bad(ExampleFile("compose.yaml", "services:\n  web:\n    image: nginx:1.27\n    ports: [\"127.0.0.1:8081:80\"]\n"), ExampleFile("Caddyfile", "example.com {\n\treverse_proxy localhost:8080\n}\n")),
             .good(ExampleFile("compose.yaml", CaddyExamples.stack), ExampleFile("Caddyfile", "app.example.com {\n\treverse_proxy app:3000\n}\n")),
+            // Published ports are not all a service listens on: a warning to check, not an error.
+            .bad(ExampleFile("compose.yaml", "services:\n  chat:\n    image: ghcr.io/example/chat:9.11\n    ports: [\"8443:8443/udp\", \"8443:8443/tcp\"]\n"), ExampleFile("Caddyfile", "chat.example.com {\n\treverse_proxy chat:8065\n}\n")),
+            .good(ExampleFile("compose.yaml", "services:\n  chat:\n    image: ghcr.io/example/chat:9.11\n    ports: [\"8443:8443/udp\", \"8443:8443/tcp\"]\n    expose: [\"8065\"]\n"), ExampleFile("Caddyfile", "chat.example.com {\n\treverse_proxy chat:8065\n}\n")),
             // The image's usual port only (a guess, so a warning); the tag matters: -fpm runs PHP-FPM on 9000.
             .bad(ExampleFile("compose.yaml", "services:\n  wordpress:\n    image: wordpress:6.6-fpm\n"), ExampleFile("Caddyfile", "example.com {\n\tphp_fastcgi wordpress:80\n}\n")),
             .good(ExampleFile("compose.yaml", "services:\n  wordpress:\n    image: wordpress:6.6-fpm\n"), ExampleFile("Caddyfile", "example.com {\n\tphp_fastcgi wordpress:9000\n}\n")),
@@ -49,21 +52,27 @@ struct UpstreamPortRule: LintRule {
 
     /// The finding for an upstream whose port neither the compose file nor the image's usual
     /// port explains; nil when it matches or nothing is known. (Kept out of `check`'s loop:
-    /// Swift 6.3's optimizer crashed on the inlined form.)
+    /// Swift 6.3's optimizer crashed on the inlined form.) Always a warning: `ports:`/`expose:` list
+    /// what is published, not everything a service listens on (mattermost publishes 8443, serves 8065).
     static func mismatch(_ u: CaddyUpstream, file f: ComposeFile, service s: ComposeService, declared: Set<Int>, known: Set<Int>, at location: SourceLocation) -> Diagnostic? {
         let ports = declared.union(known)
         if ports.isEmpty || ports.contains(u.port) { return nil }
         let what = u.portWritten ? "port \(u.port)" : "port \(u.port) (Caddy's default; none written)"
-        let who = u.host == s.name ? "service '\(s.name)'" : "'\(u.host)' (service '\(s.name)' in \(f.source.path))"
-        // What the file declares is a fact (error); the image's usual port is a guess (warning).
-        var why: [String] = []
-        if !declared.isEmpty { why.append("it declares \(list(declared))") }
-        let guessed = known.subtracting(declared)
-        if !guessed.isEmpty { why.append("its image \(s.image ?? "") is known to listen on \(list(guessed))") }
-        let suggested = (declared.isEmpty ? known : declared).sorted().first ?? u.port
-        let fix = "write \(u.directive) \(u.host):\(suggested), or declare the port with expose: [\"\(u.port)\"] if the service does listen on it"
-        return info.finding("\(who) does not listen on \(what); \(why.joined(separator: " and "))", at: location,
-                            fix: fix, severity: declared.isEmpty ? .warning : nil)
+        let who = u.host == s.name ? "service '\(s.name)'" : "service '\(s.name)' (as '\(u.host)', in \(f.source.path))"
+        let message = declared.isEmpty
+            ? "\(who) may not listen on \(what); its image \(s.image ?? "") is known to listen on \(list(known))"
+            : "\(what) is not among the ports \(who) declares (\(list(declared))); check it listens there"
+        return info.finding(message, at: location, fix: fix(u, service: s, file: f, declared: declared, known: known), severity: .warning)
+    }
+
+    /// Suggests another port only when it is unambiguous: the image's usual port when nothing is declared,
+    /// or the single `expose:` port.
+    static func fix(_ u: CaddyUpstream, service s: ComposeService, file f: ComposeFile, declared: Set<Int>, known: Set<Int>) -> String {
+        let declare = "declare the port with expose: [\"\(u.port)\"] if the service does listen on it"
+        let exposed = s.exposedPorts(env: f.env)
+        let suggested: Int? = declared.isEmpty ? (known.count == 1 ? known.first : nil) : (exposed.count == 1 ? exposed.first : nil)
+        guard let suggested else { return "check which port the service listens on; " + declare }
+        return "write \(u.directive) \(u.host):\(suggested), or \(declare)"
     }
 
     static func list(_ ports: Set<Int>) -> String { ports.sorted().map(String.init).joined(separator: ", ") }

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+@testable import SelfhostKit
+
+/// False positives `selfhost lint` raised on real-world files, each reproduced as met.
+@Suite("Lint real-world false positives")
+struct LintRealWorldTests {
+    /// Another stack whose Caddy container mounts its own Caddyfile, and publishes an app on loopback.
+    static let otherStack = """
+    services:
+      caddy:
+        image: caddy:2.8.4
+        ports: ["80:80", "443:443"]
+        environment: {OTHER_ONLY: "1"}
+        volumes: ["./Caddyfile:/etc/caddy/Caddyfile:ro"]
+      app:
+        image: ghcr.io/example/app:1.0
+        ports: ["127.0.0.1:8080:3000"]
+
+    """
+
+    @Test("a host Caddyfile is not blamed on another stack's Caddy container")
+    func hostCaddyfileNotClaimed() throws {
+        let p = try ScratchProject(["other/compose.yaml": Self.otherStack,
+                                    "other/Caddyfile": "other.example.com {\n\treverse_proxy app:3000\n}\n",
+                                    "host/Caddyfile": "example.com {\n\treverse_proxy localhost:8080\n}\n"])
+        let report = try p.lint()
+        let onHost = report.findings.filter { $0.location?.file.contains("host/") == true }
+        #expect(onHost.isEmpty, "\(onHost.map(\.compilerStyle))")
+        let project = LintProject(sources: try LintDiscovery.discover(paths: ["."], context: p.context()).sources)
+        let host = try #require(project.caddyFiles.first { $0.source.path.contains("host/") })
+        let other = try #require(project.caddyFiles.first { $0.source.path.contains("other/") })
+        #expect(project.caddyContainer(for: host) == nil)
+        #expect(project.caddyContainer(for: other)?.service.name == "caddy")
+        // `caddy validate` of the host Caddyfile must not get the other Caddy's environment.
+        #expect(project.caddyEnvironmentValues(for: host)["OTHER_ONLY"] == nil)
+        #expect(project.caddyEnvironmentValues(for: other)["OTHER_ONLY"] == "1")
+    }
+
+    @Test("mattermost: a proxied port missing from published ports is a warning that doesn't claim it 'does not listen'")
+    func mattermostWebPort() throws {
+        // An image whose port is not known (the official mattermost image is known to serve 8065: clean).
+        let compose = "services:\n  mattermost:\n    image: ghcr.io/example/mattermost:9.11\n    ports:\n      - \"8443:8443/udp\"\n      - \"8443:8443/tcp\"\n"
+        let p = try ScratchProject(["compose.yaml": compose, "Caddyfile": "chat.example.com {\n\treverse_proxy mattermost:8065\n}\n"])
+        let hit = try #require(try p.lint().findings("caddy.upstream-port").first)
+        #expect(hit.severity == .warning)
+        #expect(hit.message == "port 8065 is not among the ports service 'mattermost' declares (8443); check it listens there", "\(hit.message)")
+        #expect(!hit.message.contains("does not listen"))
+        #expect(hit.fix?.contains("mattermost:8443") == false, "\(hit.fix ?? "")")
+    }
+
+    @Test("the official mattermost image publishing only its Calls port is clean when Caddy proxies 8065")
+    func officialMattermost() throws {
+        let compose = "services:\n  mattermost:\n    image: mattermost/mattermost-team-edition:9.11\n    ports: [\"8443:8443/udp\", \"8443:8443/tcp\"]\n"
+        let p = try ScratchProject(["compose.yaml": compose, "Caddyfile": "chat.example.com {\n\treverse_proxy mattermost:8065\n}\n"])
+        #expect(try p.lint().findings("caddy.upstream-port").isEmpty)
+    }
+}
