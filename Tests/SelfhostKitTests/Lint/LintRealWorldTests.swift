@@ -55,4 +55,19 @@ struct LintRealWorldTests {
         let p = try ScratchProject(["compose.yaml": compose, "Caddyfile": "chat.example.com {\n\treverse_proxy mattermost:8065\n}\n"])
         #expect(try p.lint().findings("caddy.upstream-port").isEmpty)
     }
+
+    @Test("published-internal flags only the port Caddy proxies to, and quotes that port in the fix")
+    func publishedOnlyProxiedPort() throws {
+        let compose = ComposeRuleSupport.file(
+            ComposeRuleSupport.service("caddy", image: "caddy:2.8.4", "ports: [\"80:80\", \"443:443\"]", "volumes: [\"./Caddyfile:/etc/caddy/Caddyfile:ro\"]"),
+            ComposeRuleSupport.service("mattermost", image: "mattermost/mattermost-team-edition:9.11",
+                                       "ports: [\"8443:8443/udp\", \"8443:8443/tcp\", \"8065:8065\"]"))
+        let p = try ScratchProject(["compose.yaml": compose, "Caddyfile": "chat.example.com {\n\treverse_proxy mattermost:8065\n}\n"])
+        let hits = try p.lint().findings("compose.published-internal")
+        #expect(hits.count == 1, "\(hits.map(\.compilerStyle))")
+        let hit = try #require(hits.first)
+        #expect(hit.message.contains(":8065"), "\(hit.message)")
+        #expect(hit.fix?.contains("127.0.0.1:8065:8065") == true, "\(hit.fix ?? "")")
+        #expect(hit.fix?.contains("5432") == false, "\(hit.fix ?? "")")
+    }
 }

@@ -15,29 +15,45 @@ struct PublishedInternalRule: LintRule {
             .bad(ExampleFile("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("app", "ports: [\"8080:3000\"]"))),
                  ExampleFile("Caddyfile", "app.example.com {\n\treverse_proxy localhost:8080\n}\n")),
             .good("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("db", image: "postgres:16.4", "ports: [\"127.0.0.1:5432:5432\"]", "expose: [\"5432\"]"))),
+            // Only the published port leading to what Caddy proxies counts: mattermost's Calls port 8443 is meant to be public.
+            .good(ExampleFile("compose.yaml", ComposeRuleSupport.file(
+                    ComposeRuleSupport.service("caddy", image: "caddy:2.8.4", "ports: [\"80:80\", \"443:443\"]", "volumes: [\"./Caddyfile:/etc/caddy/Caddyfile:ro\"]"),
+                    ComposeRuleSupport.service("mattermost", image: "mattermost/mattermost-team-edition:9.11", "ports: [\"8443:8443/udp\", \"8443:8443/tcp\"]"))),
+                  ExampleFile("Caddyfile", "chat.example.com {\n\treverse_proxy mattermost:8065\n}\n")),
         ])
 
     func check(_ project: LintProject) -> [Diagnostic] {
-        // Services some Caddyfile proxies to, by name.
-        var proxied = Set<String>()
+        // Container ports Caddy proxies to, by upstream host name.
+        var proxied: [String: Set<Int>] = [:]
         // Host ports a Caddy on the host proxies to (reverse_proxy localhost:PORT).
         var proxiedPorts = Set<Int>()
         for c in project.caddyFiles {
-            for (_, u) in c.upstreams { if u.isLocal { proxiedPorts.insert(u.port) } else { proxied.insert(u.host) } }
+            for (_, u) in c.upstreams { if u.isLocal { proxiedPorts.insert(u.port) } else { proxied[u.host, default: []].insert(u.port) } }
         }
         var out: [Diagnostic] = []
         for (f, s) in project.services {
             let isDatabase = s.imageBaseName.map { ComposeRuleSupport.databaseImages.contains($0) } ?? false
-            let byName = proxied.contains(s.name) || (s["container_name"]?.text).map(proxied.contains) == true
+            let byName = (proxied[s.name] ?? []).union(s["container_name"]?.text.flatMap { proxied[$0] } ?? [])
             for p in s.ports(env: f.env) where !p.isLoopback {
-                let isProxied = byName || p.hostPorts.contains(where: proxiedPorts.contains)
+                // Only the published ports that lead to what Caddy proxies; other ports (a Calls/TURN port) are the app's own.
+                let isProxied = p.containerPorts.contains(where: byName.contains) || p.hostPorts.contains(where: proxiedPorts.contains)
                 guard isDatabase || isProxied else { continue }
-                let what = isDatabase ? "database service '\(s.name)' (\(s.imageBaseName ?? ""))" : "service '\(s.name)', which Caddy proxies to,"
-                let port = p.hostPorts.first.map(String.init) ?? "a random port"
-                out.append(Self.info.finding("\(what) is published on \(p.hostIP ?? "every address"):\(port)", at: f.source.location(p.line, p.column),
-                                             severity: isDatabase ? .error : .warning))
+                out.append(Self.finding(p, service: s, file: f, database: isDatabase))
             }
         }
         return out
+    }
+
+    /// The finding for one published port, with a fix quoting that port's own loopback form.
+    static func finding(_ p: PortSpec, service s: ComposeService, file f: ComposeFile, database: Bool) -> Diagnostic {
+        let what = database ? "database service '\(s.name)' (\(s.imageBaseName ?? ""))" : "service '\(s.name)', which Caddy proxies to,"
+        let port = p.hostPorts.first.map(String.init) ?? "a random port"
+        let container = p.containerPorts.first.map(String.init) ?? port
+        let loopback = "127.0.0.1:\(p.hostPorts.first.map(String.init) ?? container):\(container)"
+        let fix = database
+            ? "remove this `ports:` entry and let other containers reach it over a compose network (`expose: [\"\(container)\"]` documents the port); if you need it from the host, bind loopback: `\(loopback)`"
+            : "remove this `ports:` entry: Caddy reaches '\(s.name)' on \(container) over a compose network; if a Caddy on the host proxies to it, bind loopback: `\(loopback)`"
+        return info.finding("\(what) is published on \(p.hostIP ?? "every address"):\(port)", at: f.source.location(p.line, p.column),
+                            fix: fix, severity: database ? .error : .warning)
     }
 }
