@@ -70,4 +70,13 @@ struct LintRealWorldTests {
         #expect(hit.fix?.contains("127.0.0.1:8065:8065") == true, "\(hit.fix ?? "")")
         #expect(hit.fix?.contains("5432") == false, "\(hit.fix ?? "")")
     }
+
+    @Test("a host Caddy proxying to a localhost port no compose service publishes is a warning: it may be native")
+    func hostCaddyNativeService() throws {
+        let p = try ScratchProject(["compose.yaml": "services:\n  web:\n    image: nginx:1.27\n    ports: [\"127.0.0.1:8081:80\"]\n",
+                                    "Caddyfile": "example.com {\n\treverse_proxy localhost:8080\n}\n"])
+        let hit = try #require(try p.lint().findings("caddy.upstream-port").first)
+        #expect(hit.severity == .warning)
+        #expect(hit.message.contains("may be a native service"), "\(hit.message)")
+    }
 }

@@ -3,7 +3,7 @@ struct UpstreamPortRule: LintRule {
     static let info = RuleInfo(
         id: "caddy.upstream-port", severity: .warning,
         summary: "A `reverse_proxy` upstream's port is not one the compose service declares or its image usually listens on.",
-        why: "A wrong port answers 502 only at request time. The ports a service listens on are taken from its `expose:`, its `ports:` container ports, PORT-style environment variables and, as a fallback, the known default port of its image (matched on the full repository name, and its tag: `-fpm` PHP images listen on 9000). A mismatch is a warning, not an error: `ports:` and `expose:` list what is published, not everything a service listens on (mattermost publishes its Calls port 8443 while Caddy proxies its web port 8065), and the image's usual port may be configured otherwise. Another port is suggested only when the service declares exactly one `expose:` port. When none of those says anything the check stays silent. For a Caddy on the host proxying to localhost, the port must be published by some compose service.",
+        why: "A wrong port answers 502 only at request time. The ports a service listens on are taken from its `expose:`, its `ports:` container ports, PORT-style environment variables and, as a fallback, the known default port of its image (matched on the full repository name, and its tag: `-fpm` PHP images listen on 9000). A mismatch is a warning, not an error: `ports:` and `expose:` list what is published, not everything a service listens on (mattermost publishes its Calls port 8443 while Caddy proxies its web port 8065), and the image's usual port may be configured otherwise. Another port is suggested only when the service declares exactly one `expose:` port. When none of those says anything the check stays silent. For a Caddy on the host proxying to localhost, a port no compose service publishes is a warning: it may be a native service on the host.",
         fix: "Proxy to the port the service listens on, or declare it with `expose: [\"PORT\"]` in the compose file.",
         examples: [
             .bad(ExampleFile("compose.yaml", CaddyExamples.stack), ExampleFile("Caddyfile", "app.example.com {\n\treverse_proxy app:8080\n}\n")),
@@ -29,11 +29,7 @@ struct UpstreamPortRule: LintRule {
             for (_, u) in c.upstreams {
                 if u.isLocal {
                     guard container == nil else { continue }  // reported by caddy.upstream-service
-                    let published = project.services.contains { f, s in s.ports(env: f.env).contains { $0.hostPorts.contains(u.port) } }
-                    if !published {
-                        out.append(Self.info.finding("no linted compose service publishes host port \(u.port) for \(u.token.text)", at: c.location(u.token),
-                                                     fix: "publish the app with ports: [\"127.0.0.1:\(u.port):<container port>\"], or correct the port"))
-                    }
+                    if let finding = Self.unpublished(u, project: project, at: c.location(u.token)) { out.append(finding) }
                     continue
                 }
                 // php_fastcgi without a port: Caddy's default there is not the HTTP one; nothing to compare.
@@ -73,6 +69,15 @@ struct UpstreamPortRule: LintRule {
         let suggested: Int? = declared.isEmpty ? (known.count == 1 ? known.first : nil) : (exposed.count == 1 ? exposed.first : nil)
         guard let suggested else { return "check which port the service listens on; " + declare }
         return "write \(u.directive) \(u.host):\(suggested), or \(declare)"
+    }
+
+    /// A host Caddy's `localhost:PORT` that no linted compose service publishes. Only a warning:
+    /// a host Caddy also fronts native services (a systemd unit, a package) that no compose file shows.
+    static func unpublished(_ u: CaddyUpstream, project: LintProject, at location: SourceLocation) -> Diagnostic? {
+        let published = project.services.contains { f, s in s.ports(env: f.env).contains { $0.hostPorts.contains(u.port) } }
+        if published { return nil }
+        return info.finding("no linted compose service publishes host port \(u.port) for \(u.token.text); it may be a native service on the host, else nothing answers there",
+                            at: location, fix: "if a container serves it, publish it with ports: [\"127.0.0.1:\(u.port):<container port>\"] or correct the port; if a native service listens there, ignore this", severity: .warning)
     }
 
     static func list(_ ports: Set<Int>) -> String { ports.sorted().map(String.init).joined(separator: ", ") }
