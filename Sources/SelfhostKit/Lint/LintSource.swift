@@ -163,7 +163,24 @@ public enum LintDiscovery {
         let mode = (attrs?[.posixPermissions] as? NSNumber)?.intValue
         var body = text
         if body.hasPrefix("\u{FEFF}") { body.removeFirst() }
+        if kind == .systemd, let reason = notASystemdUnit(body) {
+            result.skipped.append(SkippedFile(file: shown, reason: reason))
+            return
+        }
         result.sources.append(LintSource(path: shown, url: url, kind: kind, text: body, mode: mode))
+    }
+
+    /// Why a `*.service` file is not a systemd unit, or nil when it may be one: a shebang script
+    /// (`#!/bin/sh`), or a D-Bus activation file (first section `[D-BUS Service]`).
+    static func notASystemdUnit(_ text: String) -> String? {
+        if text.hasPrefix("#!") { return "a script (starts with #!), not a systemd unit" }
+        for line in text.split(whereSeparator: \.isNewline) {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty || t.hasPrefix("#") || t.hasPrefix(";") { continue }
+            if t.lowercased() == "[d-bus service]" { return "a D-Bus activation file ([D-BUS Service]), not a systemd unit" }
+            return nil
+        }
+        return nil
     }
 
     /// A size in MiB with one decimal (`4.6 MiB`), whole numbers without it (`4 MiB`). With `above`, a size

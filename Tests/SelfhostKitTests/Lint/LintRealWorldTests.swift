@@ -79,4 +79,19 @@ struct LintRealWorldTests {
         #expect(hit.severity == .warning)
         #expect(hit.message.contains("may be a native service"), "\(hit.message)")
     }
+
+    @Test("*.service files that are scripts or D-Bus activation files are skipped with a reason")
+    func notSystemdUnits() throws {
+        let p = try ScratchProject(["bin/backup.service": "#!/bin/sh\nexec restic backup /srv\n",
+                                    "dbus/org.example.Foo.service": "# D-Bus activation\n[D-BUS Service]\nName=org.example.Foo\nExec=/usr/bin/foo\n",
+                                    "units/app.service": "[Unit]\nDescription=App\n\n[Service]\nExecStart=/usr/bin/true\n"])
+        let report = try p.lint()
+        let skipped = Dictionary(report.skipped.map { ($0.file, $0.reason) }, uniquingKeysWith: { a, _ in a })
+        let script = try #require(skipped.first { $0.key.hasSuffix("backup.service") })
+        #expect(script.value.contains("#!"), "\(script.value)")
+        let dbus = try #require(skipped.first { $0.key.hasSuffix("org.example.Foo.service") })
+        #expect(dbus.value.contains("D-Bus"), "\(dbus.value)")
+        #expect(!skipped.keys.contains { $0.hasSuffix("app.service") })
+        #expect(report.findings.allSatisfy { $0.location?.file.hasSuffix("app.service") ?? true }, "\(report.findings.map(\.compilerStyle))")
+    }
 }
