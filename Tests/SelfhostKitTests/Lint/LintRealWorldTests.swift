@@ -94,4 +94,21 @@ struct LintRealWorldTests {
         #expect(!skipped.keys.contains { $0.hasSuffix("app.service") })
         #expect(report.findings.allSatisfy { $0.location?.file.hasSuffix("app.service") ?? true }, "\(report.findings.map(\.compilerStyle))")
     }
+
+    @Test("an override-looking name whose every service has image: or build: is a standalone file", arguments: [
+        ("docker-compose.postgres-tika.yml", "services:\n  db:\n    image: postgres:16.4\n  tika:\n    build: ./tika\n", false),
+        ("docker-compose.prod.yml", "services:\n  app:\n    restart: always\n", true),
+        ("compose.override.yaml", "services:\n  app:\n    image: ghcr.io/example/app:1.0\n", true),
+        ("compose.yaml", "services:\n  app:\n    restart: always\n", false),
+    ] as [(String, String, Bool)])
+    func overrideByContent(_ name: String, _ text: String, _ override: Bool) throws {
+        let file = ComposeFile(source: LintSource(path: name, url: URL(fileURLWithPath: "/tmp/\(name)"), kind: .compose, text: text, mode: nil), dotEnv: nil)
+        #expect(file.isOverride == override, "\(name)")
+    }
+
+    @Test("a standalone file with an override-looking name gets the missing-setting rules")
+    func standaloneGetsMissingRules() throws {
+        let p = try ScratchProject(["docker-compose.postgres-tika.yml": "services:\n  db:\n    image: postgres:16.4\n"])
+        #expect(!(try p.lint().findings("compose.restart").isEmpty))
+    }
 }

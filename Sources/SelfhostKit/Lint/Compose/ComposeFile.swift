@@ -25,14 +25,22 @@ public struct ComposeFile: Sendable {
     }
 
     /// `compose.override.yaml`, `docker-compose.prod.yml`…: a partial file merged over a base file, so
-    /// "missing X" rules don't apply to it (the base file is linted for those).
+    /// "missing X" rules don't apply to it (the base file is linted for those). A file named like that
+    /// whose every service has `image:` or `build:` stands alone (`docker-compose.postgres-tika.yml`),
+    /// except the conventional `*.override.*` file compose merges by itself.
     public var isOverride: Bool {
         let name = source.url.lastPathComponent.lowercased()
         for base in ["compose.", "docker-compose."] where name.hasPrefix(base) {
             let middle = name.dropFirst(base.count).split(separator: ".")
-            if middle.count >= 2 { return true }
+            guard middle.count >= 2 else { continue }
+            return middle.first == "override" || !isStandalone
         }
         return false
+    }
+
+    /// Every service says what it runs (`image:` or `build:`), so the file can be run on its own.
+    var isStandalone: Bool {
+        !services.isEmpty && services.allSatisfy { $0["image"] != nil || $0["build"] != nil }
     }
 
     /// Interpolation values: the neighbouring `.env`.
