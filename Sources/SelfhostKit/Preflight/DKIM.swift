@@ -118,6 +118,25 @@ public struct DKIMSelectorState: Sendable {
         }
     }
 
+    /// Runs `check` on every selector whose key parsed cleanly and isn't revoked (look-ups started
+    /// at once); other selectors get a "skipped" result with `skippedMessage`, since `dkim.record`
+    /// reports why. No selectors at all: the check's single "skipped" result.
+    public static func eachUsableKey(_ env: PreflightEnvironment, _ definition: CheckDefinition, skippedMessage: String,
+                                     _ check: (_ state: DKIMSelectorState, _ key: DKIMKey) -> [CheckResult]) async -> [CheckResult] {
+        if env.dkimSelectors.isEmpty { return [DKIMRecordCheck.skipped(env, definition)] }
+        await prefetch(env)
+        var out: [CheckResult] = []
+        for s in env.dkimSelectors {
+            let st = await shared(s, env)
+            if let key = st.key, key.errors.isEmpty, !key.revoked {
+                out += check(st, key)
+            } else {
+                out.append(definition.result(.skipped, st.name, skippedMessage))
+            }
+        }
+        return out
+    }
+
     public static func shared(_ selector: String, _ env: PreflightEnvironment) async -> DKIMSelectorState {
         let name = "\(selector)._domainkey.\(env.mailDomain)"
         return await env.shared("dkim:\(name)") {

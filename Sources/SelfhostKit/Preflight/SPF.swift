@@ -274,6 +274,25 @@ public enum SPFAnalyzer {
     public static func shared(_ domain: String, _ env: PreflightEnvironment) async -> SPFNode {
         await env.shared("spf:\(domain)") { await analyze(domain, dns: env.dns) }
     }
+
+    /// Runs `check` on every SPF domain of the run that has a single record to read (all analyses
+    /// started at once); a domain without one gets `definition`'s "skipped" result, since
+    /// `spf.record` reports why. Results keep the order of `env.spfDomains`.
+    public static func eachRecord(_ env: PreflightEnvironment, _ definition: CheckDefinition,
+                                  _ check: (_ domain: String, _ node: SPFNode) -> [CheckResult]) async -> [CheckResult] {
+        await prefetch(env)
+        var out: [CheckResult] = []
+        for domain in env.spfDomains {
+            let node = await shared(domain, env)
+            out += node.record == nil ? [noRecord(domain, definition)] : check(domain, node)
+        }
+        return out
+    }
+
+    /// The "skipped" result of an `spf.*` check for a domain without a single SPF record.
+    public static func noRecord(_ domain: String, _ definition: CheckDefinition) -> CheckResult {
+        definition.result(.skipped, domain, "no single SPF record to read (see spf.record)")
+    }
 }
 
 /// TXT helpers.

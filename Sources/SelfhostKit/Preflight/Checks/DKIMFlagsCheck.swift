@@ -10,16 +10,7 @@ public enum DKIMFlagsCheck {
         summary: "The DKIM key is not in testing mode (t=y) and does not restrict hashes to SHA-1 (h=sha1).",
         fix: "Remove t=y once signing works; use h=sha256 or drop h=."
     ) { env in
-        let selectors = env.dkimSelectors
-        if selectors.isEmpty { return [DKIMRecordCheck.skipped(env, definition)] }
-        var out: [CheckResult] = []
-        await DKIMSelectorState.prefetch(env)
-        for s in selectors {
-            let st = await DKIMSelectorState.shared(s, env)
-            guard let key = st.key, key.errors.isEmpty, !key.revoked else {
-                out.append(definition.result(.skipped, st.name, "no usable key (see dkim.record)"))
-                continue
-            }
+        await DKIMSelectorState.eachUsableKey(env, definition, skippedMessage: "no usable key (see dkim.record)") { st, key in
             let owner = st.lookup.finalName
             func rewritten(_ change: (inout [String: String]) -> Void) -> String {
                 var tags = key.tags
@@ -30,18 +21,17 @@ public enum DKIMFlagsCheck {
             }
             let hashes = key.hashes
             if !hashes.isEmpty, !hashes.contains("sha256") {
-                out.append(definition.result(.error, st.name, "h=\(hashes.joined(separator: ":")): only SHA-1 allowed; RFC 8301 forbids SHA-1 signatures",
-                                             fix: rewritten { $0["h"] = "sha256" }))
+                return [definition.result(.error, st.name, "h=\(hashes.joined(separator: ":")): only SHA-1 allowed; RFC 8301 forbids SHA-1 signatures",
+                                             fix: rewritten { $0["h"] = "sha256" })]
             } else if key.testing {
-                out.append(definition.result(.warning, st.name, "t=y: DKIM is in testing mode; receivers may ignore failures and passes alike",
+                return [definition.result(.warning, st.name, "t=y: DKIM is in testing mode; receivers may ignore failures and passes alike",
                                              fix: rewritten { t in
                                                  let rest = key.flags.filter { $0 != "y" }
                                                  if rest.isEmpty { t.removeValue(forKey: "t") } else { t["t"] = rest.joined(separator: ":") }
-                                             }))
+                                             })]
             } else {
-                out.append(definition.result(.ok, st.name, "not in testing mode; SHA-256 allowed"))
+                return [definition.result(.ok, st.name, "not in testing mode; SHA-256 allowed")]
             }
         }
-        return out
     }
 }

@@ -13,19 +13,14 @@ public enum SPFAllCheck {
         summary: "The SPF record ends with -all or ~all: +all authorizes everyone, ?all or no all protects nothing.",
         fix: "End the record with ~all (or -all once every sender is listed)."
     ) { env in
-        var out: [CheckResult] = []
-        await SPFAnalyzer.prefetch(env)
-        for domain in env.spfDomains {
-            let node = await SPFAnalyzer.shared(domain, env)
+        await SPFAnalyzer.eachRecord(env, definition) { domain, node in
             guard let published = node.record, let correction = SPFCorrection(node) else {
-                out.append(definition.result(.skipped, domain, "no single SPF record to read (see spf.record)"))
-                continue
+                return [SPFAnalyzer.noRecord(domain, definition)]
             }
             // A record with syntax errors is judged as spf.syntax's fix would publish it, so
             // the fix here never brings the broken terms back.
             guard let corrected = correction.record else {
-                out.append(definition.result(.skipped, domain, "the record does not parse (see spf.syntax)"))
-                continue
+                return [definition.result(.skipped, domain, "the record does not parse (see spf.syntax)")]
             }
             let r = correction.changed ? SPFRecord(parsing: corrected) : published
             let note = correction.changed ? " (in the record as corrected by spf.syntax)" : ""
@@ -38,18 +33,17 @@ public enum SPFAllCheck {
             if let all = r.all {
                 switch all.qualifier {
                 case .pass:
-                    out.append(definition.result(.error, domain, "+all authorizes every host on the internet to send as \(domain)" + note, fix: replaced("~all")))
+                    return [definition.result(.error, domain, "+all authorizes every host on the internet to send as \(domain)" + note, fix: replaced("~all"))]
                 case .neutral:
-                    out.append(definition.result(.warning, domain, "?all is neutral: unlisted senders are neither passed nor failed" + note, fix: replaced("~all")))
+                    return [definition.result(.warning, domain, "?all is neutral: unlisted senders are neither passed nor failed" + note, fix: replaced("~all"))]
                 case .softfail, .fail:
-                    out.append(definition.result(.ok, domain, "ends with \(all.qualifier.rawValue)all" + note))
+                    return [definition.result(.ok, domain, "ends with \(all.qualifier.rawValue)all" + note)]
                 }
             } else if r.redirect != nil {
-                out.append(definition.result(.ok, domain, "no all; redirect=\(r.redirect!) decides" + note))
+                return [definition.result(.ok, domain, "no all; redirect=\(r.redirect!) decides" + note)]
             } else {
-                out.append(definition.result(.warning, domain, "no all and no redirect: the default result is neutral (RFC 7208 §4.7)" + note, fix: replaced("~all")))
+                return [definition.result(.warning, domain, "no all and no redirect: the default result is neutral (RFC 7208 §4.7)" + note, fix: replaced("~all"))]
             }
         }
-        return out
     }
 }

@@ -11,44 +11,33 @@ public enum SPFLookupsCheck {
         summary: "The SPF evaluation costs at most 10 DNS lookups (include, a, mx, ptr, exists, redirect), has no loops, and each mx names at most 10 hosts.",
         fix: "Remove includes you no longer use, or replace a/mx/include terms by the ip4/ip6 ranges they stand for."
     ) { env in
-        var out: [CheckResult] = []
-        await SPFAnalyzer.prefetch(env)
-        for domain in env.spfDomains {
-            let node = await SPFAnalyzer.shared(domain, env)
-            guard node.record != nil else {
-                out.append(definition.result(.skipped, domain, "no single SPF record to read (see spf.record)"))
-                continue
-            }
+        await SPFAnalyzer.eachRecord(env, definition) { domain, node in
             let all = node.walk()
             if let loop = all.first(where: { if case .loop = $0.node.state { return true } else { return false } }),
                case .loop(let path) = loop.node.state {
-                out.append(definition.result(.error, domain, "include loop: " + path.joined(separator: " → ") + " (permerror)",
-                                             fix: "; remove the include of \(path.last!) from the SPF record of \(path[path.count - 2])"))
-                continue
+                return [definition.result(.error, domain, "include loop: " + path.joined(separator: " → ") + " (permerror)",
+                                             fix: "; remove the include of \(path.last!) from the SPF record of \(path[path.count - 2])")]
             }
             if let bad = all.first(where: { if case .inconclusive = $0.node.state { return true } else { return false } }),
                case .inconclusive(let lookup) = bad.node.state {
-                out.append(definition.inconclusive(lookup, subject: domain, what: "the SPF include \(bad.node.domain)"))
-                continue
+                return [definition.inconclusive(lookup, subject: domain, what: "the SPF include \(bad.node.domain)")]
             }
             if let bad = all.lazy.flatMap({ $0.node.ownInconclusive }).first {
-                out.append(definition.inconclusive(bad, subject: domain, what: "an SPF a/mx/exists term"))
-                continue
+                return [definition.inconclusive(bad, subject: domain, what: "an SPF a/mx/exists term")]
             }
             let total = node.totalLookups
             let overflow = all.flatMap { $0.node.mxOverflow }
             let breakdown = node.breakdown.map { "\($0.0) costs \($0.1)" }.joined(separator: ", ")
             if total > 10 || all.contains(where: { if case .tooDeep = $0.node.state { return true } else { return false } }) {
-                out.append(definition.result(.error, domain,
+                return [definition.result(.error, domain,
                                              "\(total) DNS lookups, limit 10: receivers return permerror and SPF fails" + (breakdown.isEmpty ? "" : " (\(breakdown))"),
                                              fix: "; drop unused includes or replace them with ip4:/ip6: ranges in the record now published:\n"
-                                                + ZoneLine.txt(domain, SPFCorrection(node)?.record ?? node.record!.text)))
+                                                + ZoneLine.txt(domain, SPFCorrection(node)?.record ?? node.record!.text))]
             } else if !overflow.isEmpty {
-                out.append(definition.result(.error, domain, overflow.joined(separator: "; ")))
+                return [definition.result(.error, domain, overflow.joined(separator: "; "))]
             } else {
-                out.append(definition.result(.ok, domain, "\(total)/10 DNS lookups"))
+                return [definition.result(.ok, domain, "\(total)/10 DNS lookups")]
             }
         }
-        return out
     }
 }

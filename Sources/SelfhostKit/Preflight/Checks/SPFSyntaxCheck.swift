@@ -14,14 +14,7 @@ public enum SPFSyntaxCheck {
         summary: "The SPF record and all included records are well-formed; every include target has exactly one SPF record.",
         fix: "Correct the term named in the message; remove includes of domains without an SPF record."
     ) { env in
-        var out: [CheckResult] = []
-        await SPFAnalyzer.prefetch(env)
-        for domain in env.spfDomains {
-            let node = await SPFAnalyzer.shared(domain, env)
-            guard node.record != nil else {
-                out.append(definition.result(.skipped, domain, "no single SPF record to read (see spf.record)"))
-                continue
-            }
+        await SPFAnalyzer.eachRecord(env, definition) { domain, node in
             var errors: [String] = [], warnings: [String] = []
             var elsewhere: [String] = []  // records of other domains that need fixing there
             let correction = SPFCorrection(node)!
@@ -64,14 +57,12 @@ public enum SPFSyntaxCheck {
                 for d in Set(elsewhere).sorted() {
                     fix.append("; fix the SPF record of \(d) in its own zone (see the message)")
                 }
-                out.append(definition.result(.error, domain, errors.joined(separator: "; "),
-                                             fix: fix.isEmpty ? nil : fix.joined(separator: "\n")))
+                return [definition.result(.error, domain, errors.joined(separator: "; "),
+                                          fix: fix.isEmpty ? nil : fix.joined(separator: "\n"))]
             } else if !warnings.isEmpty {
-                out.append(definition.result(.warning, domain, warnings.joined(separator: "; ")))
-            } else {
-                out.append(definition.result(.ok, domain, "record and includes are well-formed"))
+                return [definition.result(.warning, domain, warnings.joined(separator: "; "))]
             }
+            return [definition.result(.ok, domain, "record and includes are well-formed")]
         }
-        return out
     }
 }

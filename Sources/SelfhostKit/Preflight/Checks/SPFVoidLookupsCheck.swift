@@ -8,25 +8,16 @@ public enum SPFVoidLookupsCheck {
         summary: "At most 2 a/mx/exists terms of the SPF evaluation resolve to nothing (NXDOMAIN or no data).",
         fix: "Remove terms naming hosts that no longer exist."
     ) { env in
-        var out: [CheckResult] = []
-        await SPFAnalyzer.prefetch(env)
-        for domain in env.spfDomains {
-            let node = await SPFAnalyzer.shared(domain, env)
-            guard node.record != nil else {
-                out.append(definition.result(.skipped, domain, "no single SPF record to read (see spf.record)"))
-                continue
-            }
+        await SPFAnalyzer.eachRecord(env, definition) { domain, node in
             let voids = node.totalVoids
             if voids.count > 2 {
-                out.append(definition.result(.error, domain, "\(voids.count) void lookups (limit 2, receivers return permerror): " + voids.joined(separator: ", "),
-                                             fix: "; remove these terms: " + voids.joined(separator: ", ")))
+                return [definition.result(.error, domain, "\(voids.count) void lookups (limit 2, receivers return permerror): " + voids.joined(separator: ", "),
+                                          fix: "; remove these terms: " + voids.joined(separator: ", "))]
             } else if !voids.isEmpty {
-                out.append(definition.result(.warning, domain, "\(voids.count) void lookup\(voids.count == 1 ? "" : "s"): " + voids.joined(separator: ", "),
-                                             fix: "; remove these terms: " + voids.joined(separator: ", ")))
-            } else {
-                out.append(definition.result(.ok, domain, "no void lookups"))
+                return [definition.result(.warning, domain, "\(voids.count) void lookup\(voids.count == 1 ? "" : "s"): " + voids.joined(separator: ", "),
+                                          fix: "; remove these terms: " + voids.joined(separator: ", "))]
             }
+            return [definition.result(.ok, domain, "no void lookups")]
         }
-        return out
     }
 }
