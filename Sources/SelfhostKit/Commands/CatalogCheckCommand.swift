@@ -37,10 +37,7 @@ public enum CatalogCheckCommand {
             let style = context.style
             var out = ""
             for d in diags {
-                var line = ""
-                if let l = d.location { line += style.bold("\(l): ") }
-                line += (d.severity == .error ? style.red("error:") : style.yellow("\(d.severity.rawValue):")) + " " + d.message
-                out += line + "\n"
+                out += d.styledLine(style, showRule: false) + "\n"
                 if let fix = d.fix { out += "  " + style.cyan("fix:") + " " + fix + "\n" }
             }
             let errors = diags.filter { $0.severity == .error }.count

@@ -58,6 +58,21 @@ public struct Diagnostic: Sendable, Hashable, Codable {
         self.fix = fix
     }
 
+    /// The compiler-style line for a terminal: location in bold, severity coloured, rule id dim
+    /// (left out with `showRule: false`). Plain text when `style` is off.
+    public func styledLine(_ style: Style, showRule: Bool = true) -> String {
+        var line = ""
+        if let location { line += style.bold("\(location):") + " " }
+        let sev: String = switch severity {
+        case .error: style.red("error:")
+        case .warning: style.yellow("warning:")
+        case .info: style.cyan("info:")
+        }
+        line += "\(sev) \(message)"
+        if showRule, let ruleID { line += " " + style.dim("[\(ruleID)]") }
+        return line
+    }
+
     /// Compiler-style line: `path:line:col: error: message [rule]`.
     public var compilerStyle: String {
         var s = ""

@@ -2,18 +2,7 @@
 enum TextFormatter {
     static func format(_ report: LintReport, style: Style) -> String {
         var out = ""
-        for d in report.findings {
-            var line = ""
-            if let l = d.location { line += style.bold("\(l):") + " " }
-            let sev: String = switch d.severity {
-            case .error: style.red("error:")
-            case .warning: style.yellow("warning:")
-            case .info: style.cyan("info:")
-            }
-            line += "\(sev) \(d.message)"
-            if let r = d.ruleID { line += " " + style.dim("[\(r)]") }
-            out += line + "\n"
-        }
+        for d in report.findings { out += d.styledLine(style) + "\n" }
         for s in report.skipped { out += "skipped: \(s.file): \(s.reason)\n" }
         for r in report.external {
             out += r.status == "skipped" ? "skipped: \(r.tool): \(r.detail)\n" : "ran: \(r.tool): \(r.detail)\n"
