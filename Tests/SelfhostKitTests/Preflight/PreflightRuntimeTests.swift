@@ -11,18 +11,22 @@ import Testing
         let fd: Int32
         let port: Int
         init() throws {
-            let s = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-            var addr = sockaddr_in()
-            addr.sin_family = sa_family_t(AF_INET)
-            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let b = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, len) } }
-            guard b == 0 else { throw POSIXError(.EADDRINUSE) }
-            _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(s, $0, &len) } }
-            fd = s
-            port = Int(UInt16(bigEndian: addr.sin_port))
+            (fd, port) = try PreflightRuntimeTests.bindLoopbackUDP()
         }
         deinit { close(fd) }
+    }
+
+    /// A UDP socket bound to 127.0.0.1 at a free port.
+    static func bindLoopbackUDP() throws -> (fd: Int32, port: Int) {
+        let s = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let b = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, len) } }
+        guard b == 0 else { throw POSIXError(.EADDRINUSE) }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(s, $0, &len) } }
+        return (s, Int(UInt16(bigEndian: addr.sin_port)))
     }
 
     @Test func unresponsiveResolverEndsInBoundedTimeWithTimeout() async throws {
@@ -83,16 +87,8 @@ import Testing
         private var firstQuery: [UInt8]?
         var queryHeader: [UInt8]? { lock.withLock { firstQuery } }
         init() throws {
-            let s = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-            var addr = sockaddr_in()
-            addr.sin_family = sa_family_t(AF_INET)
-            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let b = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, len) } }
-            guard b == 0 else { throw POSIXError(.EADDRINUSE) }
-            _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(s, $0, &len) } }
-            fd = s
-            port = Int(UInt16(bigEndian: addr.sin_port))
+            (fd, port) = try PreflightRuntimeTests.bindLoopbackUDP()
+            let s = fd
             Thread {
                 var buf = [UInt8](repeating: 0, count: 2048)
                 while true {
