@@ -26,7 +26,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         }
         let words = String(decoding: line, as: UTF8.self).split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         guard words.count == 2 else {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             throw NSError(domain: "LoopbackHTTPServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "server did not start: \(words)"])
         }
         self.unixSocket = unixSocket
@@ -38,8 +38,9 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     }
 
     deinit {
+        // SIGKILL: a child started from the test runner's threads may inherit a mask that blocks SIGTERM.
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }
