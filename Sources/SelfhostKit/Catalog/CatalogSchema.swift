@@ -19,7 +19,7 @@ public enum CatalogSchema {
     /// entrypoint, and the entrypoint's contract. Required for renderable apps by `CatalogChecker`.
     static let upstream = Schema("upstream", [
         required("compose", .map(upstreamFile)),
-        required("entrypoint", .map(upstreamFile)).nullable(),
+        required("entrypoint", .map(upstreamFile)).orNull(),
         required("reads", .list(.string)), required("refuses", .list(.string)),
         required("notes", .string),
     ])

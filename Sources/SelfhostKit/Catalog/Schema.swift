@@ -52,7 +52,7 @@ public struct Schema: Sendable {
 
 extension Schema.Field {
     /// The same field, also accepting an explicit `null`.
-    func nullable() -> Schema.Field {
+    func orNull() -> Schema.Field {
         var f = self
         f.nullable = true
         return f
