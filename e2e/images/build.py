@@ -189,7 +189,9 @@ def package_standin(ref):
             note = (note + "; " if note else "") + "no pgvector extension (Debian's postgresql-%d-pgvector is not in %s)" % (debian_major, suite)
         if repo == "zulip/zulip-postgresql":
             note = (note + "; " if note else "") + "plain PostgreSQL: no hunspell dictionaries / zulip text-search config"
-        args = {"MAJOR": str(debian_major), "SUITE": suite, "UID": "70" if alpine else "999", "ALPINE": "1" if alpine else "0"}
+        args = {"TAG_MAJOR": str(major), "MAJOR": str(debian_major), "SUITE": suite, "UID": "70" if alpine else "999", "ALPINE": "1" if alpine else "0",
+                "PGDATA": f"/var/lib/postgresql/{major}/docker" if major >= 18 else "/var/lib/postgresql/data",
+                "PGVOLUME": "/var/lib/postgresql" if major >= 18 else "/var/lib/postgresql/data"}
         return "postgres", args, note
     if base in ("mariadb", "mysql"):
         return "mariadb", {}, "MariaDB 10.11 (Debian 12)" + ("" if base == "mariadb" else " stands in for MySQL")
@@ -278,7 +280,8 @@ def main():
     for ref, p in plan.items():
         if p["standin"] == "standin":
             continue
-        key = p["standin"] + "".join(f"-{k.lower()}{v}" for k, v in sorted(p["args"].items()))
+        key = p["standin"] + ("-" + hashlib.sha256(json.dumps(p["args"], sort_keys=True).encode()).hexdigest()[:8]
+                              if p["args"] else "")
         builds.setdefault(key, (p["standin"], p["args"]))
         p["image"] = "local/standin-" + key
     standin_ctx = tempfile.mkdtemp(prefix="standin-ctx.")

@@ -395,6 +395,9 @@ def main(argv):
             fail(f"{len(failures)} connection(s) failed at start")
         time.sleep(2)
     log(f"{len(connects)} connection(s) pass")
+    if entry.get("oneshot"):
+        log("one-shot service: done")
+        sys.exit(0)
     health.current()
     for shim in entry.get("shims", []) or []:
         os.makedirs(os.path.dirname(shim), exist_ok=True)
