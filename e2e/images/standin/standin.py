@@ -376,6 +376,9 @@ def main(argv):
     for name in entry.get("expect_env", []) or []:
         if not os.environ.get(name):
             fail(f"{name} must be set and non-empty for {app}")
+    for name, want in (entry.get("expect_values") or {}).items():
+        if os.environ.get(name) != str(want):
+            fail(f"{name} is {os.environ.get(name)!r}, {app} needs {str(want)!r} here")
     auth = None
     if entry.get("basic_auth"):
         try:
