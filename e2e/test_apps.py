@@ -292,3 +292,46 @@ def test_isolated(all_apps, app):
     wrong = [f"{p[0]}: {'open' if got else 'closed'}, expected {'open' if p[4] else 'closed'}"
              for p, got in results if got != p[4]]
     assert not wrong, f"{app}: " + "\n".join(wrong)
+
+
+# --- the stand-ins' health is real ---------------------------------------------------------------
+
+def _run_healthcheck(engine, container_id):
+    """Runs the container's own healthcheck command once; returns its exit status."""
+    test = engine.inspect(container_id)[0]["Config"]["Healthcheck"]["Test"]
+    argv = ["sh", "-c", test[1]] if test[0] == "CMD-SHELL" else test[1:]
+    return engine("exec", container_id, *argv, check=False, timeout=60).returncode
+
+
+def test_wrong_database_password_fails_health(all_apps, engine):
+    """With umami's database password changed under it, the stand-in answers 503 and umami's own
+    rendered healthcheck fails; with the password put back, both pass again."""
+    box = all_apps.box
+    if "umami" not in box.apps:
+        pytest.skip("umami is not in this run (E2E_APPS)")
+    app = [c for c in box.containers("umami") if c["service"] == "app"][0]
+    password = box.env("umami")["POSTGRES_PASSWORD"]
+
+    def set_password(pw):
+        box.compose("umami", "exec", "-T", "db", "psql", "-v", "ON_ERROR_STOP=1", "-U", "umami", "-d", "umami",
+                    "-c", f"ALTER USER umami PASSWORD '{pw}'")
+
+    def wait_status(want):
+        r = None
+        for _ in range(15):
+            r = box.https(box.host("umami"), "/api/heartbeat")
+            if r["status"] == want:
+                return r
+            time.sleep(2)
+        raise AssertionError(f"expected {want}, last answer {r}")
+
+    assert _run_healthcheck(engine, app["id"]) == 0
+    set_password("wrong-on-purpose-" + password[:4])
+    try:
+        r = wait_status(503)
+        assert "FAILED postgres umami@db:5432" in r["body"] and "password authentication failed" in r["body"], r["body"]
+        assert _run_healthcheck(engine, app["id"]) != 0, "the rendered healthcheck passed with a wrong database password"
+    finally:
+        set_password(password)
+    wait_status(200)
+    assert _run_healthcheck(engine, app["id"]) == 0
