@@ -67,7 +67,21 @@ def pick_service(spec, argv):
         candidates.append(entry)
     if not candidates:
         fail(f"no entry of the spec fits services {allowed or 'any'} with command {command!r}")
+    if len({c.get("service") for c in candidates}) > 1:
+        # Same image, same command: Docker's DNS names this container <project>-<service>-<n>.
+        me = own_container_name()
+        for c in candidates:
+            if me and re.search(rf"-{re.escape(str(c.get('service')))}-\d+(\.|$)", me):
+                return c
     return candidates[0]
+
+
+def own_container_name():
+    try:
+        ip = socket.gethostbyname(socket.gethostname())
+        return socket.gethostbyaddr(ip)[0]
+    except OSError:
+        return None
 
 
 _VAR = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
