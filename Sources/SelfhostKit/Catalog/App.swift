@@ -24,6 +24,10 @@ public struct App: Sendable, Hashable {
     public var proxy: Proxy
     public var upgrade: [Upgrade]
     public var migrations: [Migration]
+    /// What the template was checked against upstream; nil only for apps that do not render.
+    public var upstream: Upstream?
+    /// What a stranger could do on a fresh install, and how render closes it.
+    public var firstStart: FirstStart?
     public var sources: [Source]
 
     /// Reads an entry from its parsed document.
@@ -85,6 +89,8 @@ public struct App: Sendable, Hashable {
             try Migration(from: $0.string("from"), summary: $0.stringIfPresent("summary"), steps: $0.strings("steps"),
                           tools: $0.value("tools") == nil ? nil : $0.strings("tools"))
         }
+        upstream = try r.map("upstream") { try Upstream(tree: $0) }
+        firstStart = try r.map("first_start") { try FirstStart(tree: $0) }
         sources = try r.list("sources") { try Source(tree: $0) }
     }
 
@@ -221,6 +227,88 @@ extension App {
         public var summary: String?
         public var steps: [String]
         public var tools: [String]?
+    }
+}
+
+extension App {
+    /// One upstream file a template was compared with.
+    public struct UpstreamFile: Sendable, Hashable {
+        public var repository: String
+        public var path: String
+        /// A release tag or a commit id.
+        public var ref: String
+        public var checked: String
+
+        init(tree r: TreeReader) throws {
+            repository = try r.string("repository")
+            path = try r.string("path")
+            ref = try r.string("ref")
+            checked = try r.string("checked")
+        }
+    }
+
+    /// What the template was checked against: upstream's compose example, the image's entrypoint
+    /// script (nil when the image has none) and the entrypoint's environment contract.
+    public struct Upstream: Sendable, Hashable {
+        public var compose: UpstreamFile
+        public var entrypoint: UpstreamFile?
+        /// Env names the entrypoint or app reads that the template sets.
+        public var reads: [String]
+        /// Legacy names the entrypoint rejects or ignores; the template must not set them.
+        public var refuses: [String]
+        public var notes: String
+
+        init(tree r: TreeReader) throws {
+            compose = try r.required("compose") { try UpstreamFile(tree: $0) }
+            entrypoint = try r.map("entrypoint") { try UpstreamFile(tree: $0) }
+            reads = r.strings("reads")
+            refuses = r.strings("refuses")
+            notes = try r.string("notes")
+        }
+    }
+
+    /// The app's first-start state without our preseed, and what closes it.
+    public struct FirstStart: Sendable, Hashable {
+        public enum Exposure: String, Sendable, Hashable, CaseIterable {
+            /// Upstream itself requires the admin to be set through the environment.
+            case preseeded
+            /// A setup wizard whoever arrives first completes (and becomes admin).
+            case webInstaller = "web-installer"
+            /// The first account created becomes the administrator.
+            case firstVisitorAdmin = "first-visitor-admin"
+            /// A documented default login.
+            case defaultCredentials = "default-credentials"
+            /// Anyone may create an account.
+            case openSignup = "open-signup"
+            /// Nothing a stranger can claim.
+            case none
+        }
+
+        public enum ClosedBy: String, Sendable, Hashable, CaseIterable {
+            /// Render sets the `preseed` variables.
+            case preseed
+            /// Render puts HTTP basic auth in front until the owner opens it.
+            case gate
+            /// Nothing to close.
+            case noneNeeded = "none-needed"
+        }
+
+        public var exposure: Exposure
+        public var detail: String
+        /// Env names upstream documents for creating the admin, locking the installer or closing sign-up.
+        public var preseed: [String]
+        public var closedBy: ClosedBy
+        public var source: Source
+
+        init(tree r: TreeReader) throws {
+            guard let e = Exposure(rawValue: try r.string("exposure")) else { throw TreeReader.ShapeError(description: "bad first_start.exposure") }
+            guard let c = ClosedBy(rawValue: try r.string("closed_by")) else { throw TreeReader.ShapeError(description: "bad first_start.closed_by") }
+            exposure = e
+            closedBy = c
+            detail = try r.string("detail")
+            preseed = r.strings("preseed")
+            source = try r.required("source") { try Source(tree: $0) }
+        }
     }
 }
 

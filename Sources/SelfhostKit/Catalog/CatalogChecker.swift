@@ -9,15 +9,21 @@ struct CatalogChecker {
     let spdx: Set<String>
     /// Ids of entries whose files could not be read (already reported): not "unknown" again.
     let unreadable: Set<String>
+    /// Today as YYYY-MM-DD from the injected clock; dates after it are errors. Nil skips that check.
+    let today: String?
+    /// Compose templates by app id, to check they do not set names upstream refuses.
+    let templates: [String: ResourceStore.File]
     private(set) var diagnostics: [Diagnostic] = []
 
     init(apps: [(App, ResourceStore.File, Node)], saas: [(SaaS, ResourceStore.File, Node)], categories: [Category],
-         spdx: Set<String>, unreadable: Set<String> = []) {
+         spdx: Set<String>, unreadable: Set<String> = [], today: String? = nil, templates: [String: ResourceStore.File] = [:]) {
         self.apps = apps
         self.saas = saas
         self.categories = categories
         self.spdx = spdx
         self.unreadable = unreadable
+        self.today = today
+        self.templates = templates
     }
 
     private mutating func error(_ message: String, _ file: ResourceStore.File, _ node: Node?, fix: String? = nil) {
@@ -126,6 +132,7 @@ struct CatalogChecker {
                       m?["data"]?.mapping?["backup"]?.mapping?["volumes"]?.sequence?.item(i))
             }
             if app.sources.isEmpty { error("no sources: every fact needs its upstream source", file, m?["sources"]) }
+            if app.install.renderable { checkUpstream(app, file, node); checkFirstStart(app, file, node) }
         }
 
         for (entry, file, node) in saas {
@@ -151,6 +158,96 @@ struct CatalogChecker {
             }
             if entry.sources.isEmpty { error("no sources", file, m?["sources"]) }
         }
+    }
+
+    /// A renderable app records what its template was checked against (issue 9.3).
+    private mutating func checkUpstream(_ app: App, _ file: ResourceStore.File, _ node: Node) {
+        let m = node.mapping
+        guard let up = app.upstream else {
+            return error("renderable app has no `upstream`: record the compose example and entrypoint its template was checked against",
+                         file, m?["install"]?.mapping?["renderable"],
+                         fix: "add `upstream:` with compose, entrypoint, reads, refuses and notes (docs/CATALOG.md)")
+        }
+        let um = m?["upstream"]?.mapping
+        for (key, f) in [("compose", up.compose), ("entrypoint", up.entrypoint)] {
+            guard let f else { continue }
+            let fm = um?[key]?.mapping
+            checkHTTPS(f.repository, "upstream.\(key).repository", file, fm?["repository"])
+            checkNotFuture(f.checked, "upstream.\(key).checked", file, fm?["checked"])
+        }
+        let refused = Set(up.refuses)
+        for (i, name) in up.reads.enumerated() where refused.contains(name) {
+            error("'\(name)' is listed under both upstream.reads and upstream.refuses", file, um?["reads"]?.sequence?.item(i))
+        }
+        for (i, e) in app.env.enumerated() where refused.contains(e.name) {
+            error("env '\(e.name)' is a name upstream's entrypoint refuses (upstream.refuses)", file, m?["env"]?.sequence?.item(i),
+                  fix: "drop it, or use the name that replaced it")
+        }
+        if let template = templates[app.id] {
+            for (name, location) in Self.environmentKeys(in: template) where refused.contains(name) {
+                diagnostics.append(Diagnostic(.error, "the template sets '\(name)', which \(app.id)'s upstream.refuses lists", at: location,
+                                              rule: "catalog.reference", fix: "remove it from the template"))
+            }
+        }
+    }
+
+    /// A renderable app says what a stranger could do on its first start and how render closes it (issue 10.1).
+    private mutating func checkFirstStart(_ app: App, _ file: ResourceStore.File, _ node: Node) {
+        let m = node.mapping
+        guard let fs = app.firstStart else {
+            return error("renderable app has no `first_start`: say what a stranger reaching a fresh install could do and how render closes it",
+                         file, m?["install"]?.mapping?["renderable"],
+                         fix: "add `first_start:` with exposure, detail, preseed, closed_by and source (docs/CATALOG.md)")
+        }
+        let fm = m?["first_start"]?.mapping
+        checkHTTPS(fs.source.url, "first_start.source.url", file, fm?["source"]?.mapping?["url"])
+        checkNotFuture(fs.source.checked, "first_start.source.checked", file, fm?["source"]?.mapping?["checked"])
+        if fs.closedBy == .noneNeeded, fs.exposure != .none {
+            error("first_start.exposure '\(fs.exposure.rawValue)' leaves a fresh install open; closed_by cannot be none-needed",
+                  file, fm?["closed_by"], fix: "use preseed (render sets upstream's variables) or gate")
+        } else if fs.exposure == .none, fs.closedBy != .noneNeeded {
+            error("first_start.exposure is none, so there is nothing to close; closed_by must be none-needed", file, fm?["closed_by"])
+        } else if fs.exposure == .preseeded, fs.closedBy != .preseed {
+            error("first_start.exposure is preseeded (upstream takes the admin from the environment); closed_by must be preseed",
+                  file, fm?["closed_by"])
+        }
+        if fs.closedBy == .preseed {
+            if fs.preseed.isEmpty {
+                error("first_start.closed_by is preseed but first_start.preseed names no variable", file, fm?["preseed"],
+                      fix: "list the env names render sets, or use closed_by: gate")
+            }
+            let envNames = Set(app.env.map(\.name))
+            for (i, name) in fs.preseed.enumerated() where !envNames.contains(name) {
+                error("preseed variable '\(name)' is not under env, so render does not set it", file, fm?["preseed"]?.sequence?.item(i),
+                      fix: "add it to env (a typed secret for passwords) and to the template")
+            }
+        }
+    }
+
+    private mutating func checkHTTPS(_ url: String, _ path: String, _ file: ResourceStore.File, _ node: Node?) {
+        if !url.hasPrefix("https://") { error("'\(path)' must be an https URL", file, node) }
+    }
+
+    private mutating func checkNotFuture(_ date: String, _ path: String, _ file: ResourceStore.File, _ node: Node?) {
+        if let today, date > today { error("'\(path)' is \(date), after today (\(today))", file, node, fix: "write the date it was checked") }
+    }
+
+    /// Keys of `environment:` entries in a compose template (`KEY: value` and `- KEY=value`), located.
+    static func environmentKeys(in template: ResourceStore.File) -> [(String, SourceLocation)] {
+        var keys: [(String, SourceLocation)] = []
+        for (n, raw) in template.contents.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = Substring(raw)
+            let indent = line.prefix { $0 == " " }.count
+            var rest = line.dropFirst(indent)
+            var column = indent + 1
+            if rest.hasPrefix("- ") { rest = rest.dropFirst(2); column += 2 }
+            let name = rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+            guard !name.isEmpty, name.first!.isLetter || name.first == "_" else { continue }
+            let after = rest.dropFirst(name.count)
+            guard after.hasPrefix(":") || after.hasPrefix("=") else { continue }
+            keys.append((String(name), SourceLocation(file: template.displayPath, line: n + 1, column: column)))
+        }
+        return keys
     }
 
     private func hint(_ value: String, _ candidates: [String]) -> String {

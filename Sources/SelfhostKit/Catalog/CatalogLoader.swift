@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// Reads the catalog from a `ResourceStore`, validating as it goes.
@@ -12,7 +13,8 @@ public enum CatalogLoader {
     }
 
     /// Loads and validates; never throws, so that every problem can be reported at once.
-    public static func loadChecking(_ store: ResourceStore) -> Result {
+    /// With `today` (the injected clock), dates of upstream checks after it are problems too.
+    public static func loadChecking(_ store: ResourceStore, today: Date? = nil) -> Result {
         var diags: [Diagnostic] = []
         for path in store.misplaced {
             diags.append(Diagnostic(.error, "not in a catalog folder, so nothing reads it", at: SourceLocation(file: path),
@@ -53,7 +55,12 @@ public enum CatalogLoader {
             }
             saas.append((entry, file, node))
         }
-        var checker = CatalogChecker(apps: apps, saas: saas, categories: categories, spdx: spdx, unreadable: unreadable)
+        var templates: [String: ResourceStore.File] = [:]
+        for (app, _, _) in apps {
+            if let file = store.file("templates/apps/\(app.id)/compose.yaml.mustache") { templates[app.id] = file }
+        }
+        var checker = CatalogChecker(apps: apps, saas: saas, categories: categories, spdx: spdx, unreadable: unreadable,
+                                     today: today.map(dayString), templates: templates)
         checker.run()
         diags += checker.diagnostics
         // The other catalog directories have loaders of their own, strict and located.
@@ -104,6 +111,18 @@ public enum CatalogLoader {
                                       remedy: first.fix ?? "run `selfhost catalog check` (with the same --catalog) to list every problem")
         }
         return result.catalog
+    }
+
+    /// A date as YYYY-MM-DD in UTC, the form catalog dates are written in.
+    static func dayString(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        func pad(_ n: Int?, _ width: Int) -> String {
+            let digits = String(n ?? 0)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))"
     }
 
     static func isYAML(_ path: String) -> Bool { path.hasSuffix(".yaml") || path.hasSuffix(".yml") }

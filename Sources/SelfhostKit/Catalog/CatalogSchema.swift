@@ -10,6 +10,30 @@ public enum CatalogSchema {
     ]
     static let backupMethods = ["pg_dump", "mysqldump", "mariadb-dump", "mongodump", "redis-rdb", "clickhouse-backup", "sqlite"]
 
+    /// One upstream file a template was compared with: where, at which release or commit, when.
+    static let upstreamFile = Schema("upstream file", [
+        required("repository", .url), required("path", .string), required("ref", .string), required("checked", .date),
+    ])
+
+    /// What the template was checked against (issue 9.3): upstream's compose example, the image's
+    /// entrypoint, and the entrypoint's contract. Required for renderable apps by `CatalogChecker`.
+    static let upstream = Schema("upstream", [
+        required("compose", .map(upstreamFile)),
+        required("entrypoint", .map(upstreamFile)).orNull(),
+        required("reads", .list(.string)), required("refuses", .list(.string)),
+        required("notes", .string),
+    ])
+
+    /// What a stranger reaching a freshly started app could do, and how render closes it (issue 10.1).
+    /// Required for renderable apps by `CatalogChecker`.
+    static let firstStart = Schema("first_start", [
+        required("exposure", .oneOf(App.FirstStart.Exposure.allCases.map(\.rawValue))),
+        required("detail", .string),
+        required("preseed", .list(.string)),
+        required("closed_by", .oneOf(App.FirstStart.ClosedBy.allCases.map(\.rawValue))),
+        required("source", .map(source)),
+    ])
+
     public static let app = Schema("app", [
         required("id", .string), required("name", .string), required("summary", .string),
         required("categories", .list(.string)), required("replaces", .list(.string)),
@@ -68,6 +92,8 @@ public enum CatalogSchema {
             required("from", .string), optional("summary", .string), required("steps", .list(.string)),
             optional("tools", .list(.url)),
         ])))),
+        optional("upstream", .map(upstream)),
+        optional("first_start", .map(firstStart)),
         required("sources", .list(.map(source))),
     ])
 

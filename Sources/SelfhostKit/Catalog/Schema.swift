@@ -50,6 +50,15 @@ public struct Schema: Sendable {
     public var keys: [String] { fields.map(\.name) }
 }
 
+extension Schema.Field {
+    /// The same field, also accepting an explicit `null`.
+    func orNull() -> Schema.Field {
+        var f = self
+        f.nullable = true
+        return f
+    }
+}
+
 /// Builders that keep the schema declarations short.
 func required(_ name: String, _ type: SchemaType) -> Schema.Field {
     .init(name: name, type: type, required: true, nullable: false)

@@ -94,6 +94,12 @@ struct RenderBox {
                 header: "# \(app.name): settings and secrets for \(app.id)/compose.yaml, written by `selfhost render`.\n"
                     + "# Keep it private (mode 0600). Re-rendering keeps every value here and only adds missing keys.\n")
             files.append(PlannedFile(path: "\(app.id)/compose.yaml", content: compose, mode: 0o644, kind: .regular))
+            // Files the compose file bind-mounts read-only (e.g. Plausible's ClickHouse settings), copied as they are
+            // from templates/apps/<id>/files/ into the app's directory.
+            let extraPrefix = "templates/apps/\(app.id)/files/"
+            for extra in store.files(under: extraPrefix) {
+                files.append(PlannedFile(path: "\(app.id)/" + extra.path.dropFirst(extraPrefix.count), content: extra.contents, mode: 0o644, kind: .regular))
+            }
             files.append(PlannedFile(path: envPath, content: merged.text, mode: 0o600, kind: .env(added: merged.added)))
 
             let backup = backupView(app, project: "selfhost-\(app.id)", volumesDeclared: analysis.volumes)
@@ -367,8 +373,14 @@ struct RenderBox {
                     pgDump: db.method == "pg_dump", mysqlDump: db.method == "mysqldump" || db.method == "mariadb-dump",
                     mongoDump: db.method == "mongodump", redisRDB: db.method == "redis-rdb"))
                 dumpedServices.insert(db.service)
+            case "clickhouse-backup":
+                // ClickHouse's own BACKUP DATABASE into one zip (consistent while running), never a tar of its live volume.
+                dumps.append(.init(
+                    service: db.service, database: name, file: "\(db.service)-\(name).zip",
+                    pgDump: false, mysqlDump: false, mongoDump: false, redisRDB: false, clickhouseBackup: true))
+                dumpedServices.insert(db.service)
             default:
-                // sqlite, clickhouse-backup: archived with the service's volumes (taken live).
+                // sqlite: archived with the service's volumes (taken live).
                 notes.append("\(db.service) (\(db.method)): its volume is archived while running; for a consistent copy stop the app first (`docker compose stop`).")
                 volumeNames += (app.data.volumes ?? []).filter { $0.service == db.service }.map(\.name)
             }

@@ -125,6 +125,7 @@ struct BackupScriptView {
         var mysqlDump: Bool
         var mongoDump: Bool
         var redisRDB: Bool
+        var clickhouseBackup: Bool = false
     }
     struct VolumeArchive {
         var name: String

@@ -66,6 +66,7 @@ struct CatalogCheckTests {
             "refapp.yaml:16:8: error: image tag 'latest' floats",
             "refapp.yaml:24:3: error: no RAM figure and no `resources.notes`",
             "refapp.yaml:27:17: error: backup names service 'cache', which is not a companion",
+            "refapp.yaml:13:15: error: renderable app has no `upstream`",
             "badsaas.yaml:3:11: error: name 'ga' is ambiguous: also used by google-analytics",
             "badsaas.yaml:9:10: error: unknown app 'umamii'; did you mean 'umami'?",
             "badsaas.yaml:11:10: error: lists 'listmonk', but catalog/apps/listmonk.yaml does not have 'badsaas' in replaces",
@@ -205,5 +206,122 @@ struct RecommendInputTests {
         #expect(RecommendCommand.formatMB(2000) == "2 GB")
         #expect(RecommendCommand.formatMB(4295) == "4.3 GB")
         #expect(RecommendCommand.formatMB(1024) == "1 GB")
+    }
+}
+
+@Suite("Catalog upstream and first-start facts")
+struct CatalogUpstreamTests {
+    /// 2026-12-01 12:00 UTC, the injected "today".
+    static let today = Date(timeIntervalSince1970: 1_796_126_400)
+
+    func lines(today: Date? = CatalogUpstreamTests.today) throws -> [String] {
+        let dir = TestSupport.fixtures.appendingPathComponent("catalog-upstream")
+        let store = try ResourceStore.embedded.overlaying(catalogDirectory: dir)
+        return CatalogLoader.loadChecking(store, today: today).diagnostics.map(\.compilerStyle)
+    }
+
+    func expectAll(_ expected: [String], in lines: [String]) {
+        for e in expected {
+            #expect(lines.contains { $0.contains(e) }, "expected a diagnostic containing: \(e)\ngot:\n\(lines.joined(separator: "\n"))")
+        }
+    }
+
+    @Test func todayIsTheInjectedDate() {
+        #expect(CatalogLoader.dayString(Self.today) == "2026-12-01")
+        #expect(CatalogLoader.dayString(Date(timeIntervalSince1970: 0)) == "1970-01-01")
+    }
+
+    /// A renderable app must say what its template was checked against and how its first start is closed.
+    @Test func renderableAppWithoutThemFailsLocated() throws {
+        expectAll([
+            "noupstream.yaml:13:15: error: renderable app has no `upstream`",
+            "noupstream.yaml:13:15: error: renderable app has no `first_start`",
+        ], in: try lines())
+    }
+
+    @Test func vocabulariesAndDatesAreSchemaChecked() throws {
+        expectAll([
+            "badwords.yaml:23:1: error: missing required key 'upstream.entrypoint' in upstream",
+            "badwords.yaml:24:88: error: 'upstream.compose.checked' must be a date",
+            "badwords.yaml:29:13: error: 'first_start.exposure' is 'wizard'; expected one of: preseeded, web-installer, first-visitor-admin, default-credentials, open-signup, none",
+            "badwords.yaml:32:14: error: 'first_start.closed_by' is 'locked'; expected one of: preseed, gate, none-needed",
+        ], in: try lines())
+    }
+
+    @Test func contradictionsAreReportedWhereTheyAre() throws {
+        let found = try lines()
+        expectAll([
+            "umami.yaml:28:17: error: 'upstream.compose.repository' must be an https URL",
+            "umami.yaml:31:14: error: 'upstream.compose.checked' is 2027-01-05, after today (2026-12-01)",
+            "umami.yaml:33:10: error: 'DATABASE_URL' is listed under both upstream.reads and upstream.refuses",
+            "umami.yaml:20:5: error: env 'HASH_SALT' is a name upstream's entrypoint refuses",
+            "templates/apps/umami/compose.yaml.mustache:9:7: error: the template sets 'DATABASE_URL', which umami's upstream.refuses lists",
+            "umami.yaml:40:14: error: first_start.exposure 'default-credentials' leaves a fresh install open; closed_by cannot be none-needed",
+            "preseedapp.yaml:34:25: error: preseed variable 'ADMIN_PASSWORD' is not under env",
+        ], in: found)
+        // Named and set: no complaint.
+        #expect(!found.contains { $0.contains("preseed variable 'ADMIN_EMAIL'") })
+        #expect(!found.contains { $0.contains("'APP_SECRET' is listed under both") })
+    }
+
+    /// Without a clock (other commands' loading), dates are not compared with today.
+    @Test func futureDatesNeedTheClock() throws {
+        #expect(!(try lines(today: nil)).contains { $0.contains("after today") })
+    }
+
+    /// `catalog check` passes its context's clock.
+    @Test func checkCommandUsesTheContextClock() throws {
+        let dir = TestSupport.fixtures.appendingPathComponent("catalog-upstream")
+        let store = try ResourceStore.embedded.overlaying(catalogDirectory: dir)
+        let out = BufferSink()
+        let context = Context(stdout: out, stderr: BufferSink(), workingDirectory: URL(fileURLWithPath: "/"), now: { Self.today })
+        #expect(CatalogCheckCommand.run(.init(), store: store, context: context) == .problems)
+        #expect(out.text.contains("after today (2026-12-01)"))
+    }
+
+    /// `catalog show` prints both facts, in text and JSON.
+    @Test func showPrintsTheFacts() throws {
+        let dir = TestSupport.fixtures.appendingPathComponent("catalog-upstream")
+        let catalog = CatalogLoader.loadChecking(try ResourceStore.embedded.overlaying(catalogDirectory: dir)).catalog
+        let (ctx, out, _) = TestSupport.context()
+        #expect(try CatalogShowCommand.run(.init(id: "preseedapp"), catalog: catalog, context: ctx) == .success)
+        #expect(out.text.contains("exposure: first-visitor-admin → closed by preseed (ADMIN_EMAIL, ADMIN_PASSWORD)"))
+        #expect(out.text.contains("compose:    https://example.org/src compose.yml @ v1.0.0 (checked 2026-11-30)"))
+        #expect(out.text.contains("entrypoint: https://example.org/src docker/entrypoint.sh @ v1.0.0"))
+
+        let (jctx, jout, _) = TestSupport.context()
+        #expect(try CatalogShowCommand.run(.init(id: "preseedapp", format: .json), catalog: catalog, context: jctx) == .success)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(jout.text.utf8)) as? [String: Any])
+        let up = try #require(json["upstream"] as? [String: Any])
+        #expect((up["compose"] as? [String: Any])?["ref"] as? String == "v1.0.0")
+        #expect((up["entrypoint"] as? [String: Any])?["path"] as? String == "docker/entrypoint.sh")
+        #expect(up["reads"] as? [String] == ["ADMIN_EMAIL"])
+        let fs = try #require(json["first_start"] as? [String: Any])
+        #expect(fs["exposure"] as? String == "first-visitor-admin")
+        #expect(fs["closed_by"] as? String == "preseed")
+        #expect(fs["preseed"] as? [String] == ["ADMIN_EMAIL", "ADMIN_PASSWORD"])
+
+        // A non-renderable app has neither: both keys present and null.
+        let (nctx, nout, _) = TestSupport.context()
+        let other = try #require(TestSupport.catalog.apps.first { !$0.install.renderable })
+        _ = try CatalogShowCommand.run(.init(id: other.id, format: .json), catalog: TestSupport.catalog, context: nctx)
+        let n = try #require(try JSONSerialization.jsonObject(with: Data(nout.text.utf8)) as? [String: Any])
+        #expect(n["upstream"] is NSNull)
+        #expect(n["first_start"] is NSNull)
+    }
+
+    @Test func environmentKeysOfATemplate() {
+        let file = ResourceStore.File(path: "t", displayPath: "t.mustache", contents: """
+            services:
+              app:
+                environment:
+                  A_B: "1"
+                  - LEGACY=1
+                  # NOT_ME: 1
+            """)
+        let keys = CatalogChecker.environmentKeys(in: file).map { "\($0.0)@\($0.1)" }
+        #expect(keys.contains("A_B@t.mustache:4:7"))
+        #expect(keys.contains("LEGACY@t.mustache:5:9"))
+        #expect(!keys.contains { $0.hasPrefix("NOT_ME") })
     }
 }

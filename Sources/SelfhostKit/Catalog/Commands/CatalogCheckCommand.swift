@@ -25,7 +25,7 @@ public enum CatalogCheckCommand {
     }
 
     public static func run(_ options: Options, store: ResourceStore, context: Context) -> ExitStatus {
-        let result = CatalogLoader.loadChecking(store)
+        let result = CatalogLoader.loadChecking(store, today: context.now())
         let diags = result.diagnostics
         if options.format == .json {
             let findings = diags.map {

@@ -50,7 +50,34 @@ public enum CatalogShowCommand {
         var backupDatabases: [String]
         var upgrade: [[String: String]]
         var migrations: [String: [String]]
+        var upstream: Nullable<UpstreamJSON>
+        var firstStart: Nullable<FirstStartJSON>
         var sources: [Source]
+
+        struct FileJSON: Encodable, Sendable {
+            var repository, path, ref, checked: String
+            init(_ f: App.UpstreamFile) { repository = f.repository; path = f.path; ref = f.ref; checked = f.checked }
+        }
+
+        struct UpstreamJSON: Encodable, Sendable {
+            var compose: FileJSON
+            var entrypoint: Nullable<FileJSON>
+            var reads, refuses: [String]
+            var notes: String
+            init(_ u: App.Upstream) {
+                compose = FileJSON(u.compose); entrypoint = Nullable(u.entrypoint.map(FileJSON.init))
+                reads = u.reads; refuses = u.refuses; notes = u.notes
+            }
+        }
+
+        struct FirstStartJSON: Encodable, Sendable {
+            var exposure, detail, closedBy: String
+            var preseed: [String]
+            var source: Source
+            init(_ f: App.FirstStart) {
+                exposure = f.exposure.rawValue; detail = f.detail; closedBy = f.closedBy.rawValue; preseed = f.preseed; source = f.source
+            }
+        }
 
         init(_ a: App, catalog: Catalog) {
             id = a.id; name = a.name; summary = a.summary; website = a.website; repository = a.repository
@@ -73,6 +100,8 @@ public enum CatalogShowCommand {
             backupDatabases = (a.data.backup?.databases ?? []).map { "\($0.service):\($0.method)" }
             upgrade = a.upgrade.map { ["from": $0.from, "to": $0.to, "steps": $0.steps.joined(separator: "\n")] }
             migrations = Dictionary(a.migrations.map { ($0.from, $0.steps) }, uniquingKeysWith: { x, _ in x })
+            upstream = Nullable(a.upstream.map(UpstreamJSON.init))
+            firstStart = Nullable(a.firstStart.map(FirstStartJSON.init))
             sources = a.sources
         }
     }
@@ -125,6 +154,22 @@ public enum CatalogShowCommand {
         for m in a.migrations {
             out += "\n" + style.bold("Migrate from \(catalog.saas(m.from)?.name ?? m.from)") + "\n"
             for (i, s) in m.steps.enumerated() { out += "  \(i + 1). \(s)\n" }
+        }
+        if let f = a.firstStart {
+            out += "\n" + style.bold("First start") + "\n"
+            out += "  exposure: \(f.exposure.rawValue) → closed by \(f.closedBy.rawValue)"
+                + (f.preseed.isEmpty ? "" : " (\(f.preseed.joined(separator: ", ")))") + "\n"
+            out += "  \(f.detail)\n"
+            out += "  source: \(f.source.url) (checked \(f.source.checked))\n"
+        }
+        if let u = a.upstream {
+            out += "\n" + style.bold("Checked against upstream") + "\n"
+            func file(_ f: App.UpstreamFile) -> String { "\(f.repository) \(f.path) @ \(f.ref) (checked \(f.checked))" }
+            out += "  compose:    \(file(u.compose))\n"
+            out += "  entrypoint: " + (u.entrypoint.map(file) ?? "none (the image has no entrypoint script)") + "\n"
+            if !u.reads.isEmpty { out += "  reads:      \(u.reads.joined(separator: ", "))\n" }
+            if !u.refuses.isEmpty { out += "  refuses:    \(u.refuses.joined(separator: ", "))\n" }
+            out += "  \(u.notes)\n"
         }
         out += "\n" + style.bold("Sources") + "\n"
         for s in a.sources { out += "  \(s.url) (checked \(s.checked)" + ((s.facts?.isEmpty ?? true) ? ")" : ": \(s.facts!.joined(separator: ", ")))") + "\n" }

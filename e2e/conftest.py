@@ -1,0 +1,434 @@
+"""Fixtures of selfhost's end-to-end suite: rendered boxes started on a real Docker Engine.
+
+Run by scripts/test.sh after `swift test` (scripts/e2e/engine.sh and scripts/e2e/images.sh first).
+Stable API for other test modules (test_backup*.py, test_resilience*.py):
+
+- `selfhost` (session): path of the built selfhost binary (env SELFHOST, else `swift build
+  --show-bin-path`/selfhost).
+- `engine` (session): an `Engine` (the Docker CLI /usr/bin/docker, API-negotiated with Engine 20.10).
+  A missing engine fails the run under CI=true and skips it otherwise.
+- `catalog_apps` (session): ids of every renderable app, from `selfhost catalog list --format json`.
+- `box_factory`: `box_factory(apps, name="box")` renders apps into a fresh directory under the test's
+  tmp dir and returns a `Box` (not started). Every box made is torn down after the test (containers,
+  volumes, the networks its units create). Starting a box takes the machine-wide lock on host ports
+  80/443 (Caddy), so two test runs on one machine take turns.
+- `Box`: `.dir`, `.apps`, `.render(*more_apps)`, `.units()`, `.start()` (runs the rendered units'
+  ExecStartPre/ExecStart command lines in unit order: apps in parallel as systemd would, Caddy after
+  them), `.stop()` (ExecStop), `.wait_healthy(timeout)`, `.containers(app=None)`, `.compose(app,
+  *args)`, `.env(app)`, `.host(app)`, `.https(host, path)`, `.http(host, path)`, `.caddy_local_certs()`,
+  `.teardown()`.
+- `out_dir` (session): where tests write figures (E2E_OUT, default .build/e2e).
+"""
+import concurrent.futures
+import fcntl
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import threading
+import time
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DOCKER = os.environ.get("E2E_DOCKER", "/usr/bin/docker")
+DOMAIN = "e2e.test"
+LOCK_PATH = os.environ.get("E2E_PORT_LOCK", "/run/lock/selfhost-e2e-ports.lock")
+CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _run(args, check=True, timeout=600, **kw):
+    p = subprocess.run(args, capture_output=True, text=True, timeout=timeout, **kw)
+    if check and p.returncode != 0:
+        raise AssertionError(f"{' '.join(map(str, args))} exited {p.returncode}\n{p.stdout[-4000:]}\n{p.stderr[-4000:]}")
+    return p
+
+
+class Engine:
+    docker = DOCKER
+
+    def __call__(self, *args, check=True, timeout=600, **kw):
+        return _run([DOCKER, *args], check=check, timeout=timeout, **kw)
+
+    def inspect(self, *ids):
+        if not ids:
+            return []
+        return json.loads(self("inspect", *ids).stdout)
+
+
+@pytest.fixture(scope="session")
+def out_dir():
+    d = os.environ.get("E2E_OUT", os.path.join(ROOT, ".build", "e2e"))
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+@pytest.fixture(scope="session")
+def selfhost():
+    path = os.environ.get("SELFHOST")
+    if not path:
+        p = _run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=False)
+        path = os.path.join(p.stdout.strip(), "selfhost")
+    if not os.access(path, os.X_OK):
+        pytest.fail(f"no selfhost binary at {path}: run `swift build` or set SELFHOST")
+    return path
+
+
+@pytest.fixture(scope="session")
+def engine():
+    e = Engine()
+    try:
+        ok = e("info", "--format", "{{.ServerVersion}}", check=False, timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        ok = False
+    if not ok:
+        msg = f"no Docker Engine answers {DOCKER} info (run scripts/e2e/engine.sh)"
+        if CI:
+            pytest.fail(msg)
+        pytest.skip(msg)
+    compose = e("compose", "version", "--short", check=False)
+    if compose.returncode != 0 or not compose.stdout.strip().lstrip("v").startswith("2."):
+        pytest.fail(f"`{DOCKER} compose` is not Compose v2: {compose.stdout}{compose.stderr}")
+    return e
+
+
+@pytest.fixture(scope="session")
+def catalog_apps(selfhost):
+    data = json.loads(_run([selfhost, "catalog", "list", "--format", "json"]).stdout)
+    if isinstance(data, dict):
+        data = data.get("apps", data.get("items", []))
+    ids = sorted(a["id"] for a in data if a.get("renderable", a.get("install", {}).get("renderable")))
+    assert ids, "the catalog lists no renderable app"
+    only = os.environ.get("E2E_APPS")
+    if only:
+        ids = [i for i in ids if i in only.split(",")]
+    return ids
+
+
+# --- systemd units ------------------------------------------------------------------------------
+
+class Unit:
+    def __init__(self, path):
+        self.path = path
+        self.name = os.path.basename(path)
+        self.keys = {}
+        section = None
+        with open(path) as f:
+            for raw in f:
+                line = raw.strip()
+                if not line or line[0] in "#;":
+                    continue
+                if line.startswith("["):
+                    section = line.strip("[]")
+                    continue
+                k, _, v = line.partition("=")
+                self.keys.setdefault((section, k.strip()), []).append(v.strip())
+
+    def get(self, section, key):
+        return self.keys.get((section, key), [])
+
+    @property
+    def after(self):
+        return [n for v in self.get("Unit", "After") for n in v.split()]
+
+    def command_lines(self, key):
+        """Command lines of ExecStartPre/ExecStart/ExecStop, systemd prefixes (+ - @ ! :) dropped."""
+        lines = []
+        for v in self.get("Service", key):
+            ignore_failure = False
+            while v and v[0] in "+-@!:":
+                ignore_failure |= v[0] == "-"
+                v = v[1:]
+            lines.append((shlex.split(v), ignore_failure))
+        return lines
+
+    def run(self, key, timeout=900):
+        cwd = (self.get("Service", "WorkingDirectory") or [None])[0]
+        env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}
+        for argv, ignore in self.command_lines(key):
+            p = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+            if p.returncode != 0 and not ignore:
+                raise AssertionError(f"{self.name} {key}={shlex.join(argv)} exited {p.returncode}\n"
+                                     f"{p.stdout[-3000:]}\n{p.stderr[-3000:]}")
+
+
+# --- the box ------------------------------------------------------------------------------------
+
+class PortLock:
+    """Machine-wide: one started box (one Caddy on 80/443) at a time."""
+
+    def __init__(self):
+        self.fd = None
+
+    def acquire(self, timeout=3600):
+        if self.fd is not None:
+            return
+        os.makedirs(os.path.dirname(LOCK_PATH), exist_ok=True)
+        fd = os.open(LOCK_PATH, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self.fd = fd
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    os.close(fd)
+                    raise AssertionError(f"{LOCK_PATH} held by another e2e run for {timeout} s")
+                time.sleep(2)
+
+    def release(self):
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+class Box:
+    def __init__(self, selfhost, engine, directory, apps):
+        self.selfhost = selfhost
+        self.engine = engine
+        self.dir = directory
+        self.apps = []
+        self.lock = PortLock()
+        self.started_units = []
+        self.render(*apps)
+
+    # rendering
+    def render(self, *apps, extra=()):
+        # Put the rendered Caddyfile back first, so render doesn't take the test's local_certs line
+        # for a person's edit; it is added again by start()/caddy_local_certs().
+        self._caddy_unpatch()
+        args = [self.selfhost, "render", *apps, "--domain", DOMAIN, "--email", f"e2e@{DOMAIN}",
+                "--out", self.dir, "--docker", DOCKER, "--backup-dir", os.path.join(self.dir, "..", "backups"),
+                "--format", "json", *extra]
+        p = _run(args, check=False)
+        if p.returncode != 0:
+            raise AssertionError(f"render exited {p.returncode}: {p.stdout[-3000:]}{p.stderr[-3000:]}")
+        for a in apps:
+            if a not in self.apps:
+                self.apps.append(a)
+        return p
+
+    def manifest(self):
+        with open(os.path.join(self.dir, ".selfhost", "manifest.json")) as f:
+            return json.load(f)
+
+    def host(self, app):
+        return f"{app}.{DOMAIN}"
+
+    def env(self, app):
+        values = {}
+        with open(os.path.join(self.dir, app, ".env")) as f:
+            for line in f:
+                line = line.strip()
+                if line and not line.startswith("#") and "=" in line:
+                    k, _, v = line.partition("=")
+                    v = v.strip()
+                    if len(v) >= 2 and v[0] == v[-1] and v[0] in "'\"":
+                        v = v[1:-1]
+                    values[k.strip()] = v
+        return values
+
+    def project(self, app):
+        return self.env(app).get("COMPOSE_PROJECT_NAME", app)
+
+    def caddy_local_certs(self):
+        """Test only: Caddy's own CA instead of ACME (no network), in the box's Caddyfile."""
+        path = os.path.join(self.dir, "caddy", "Caddyfile")
+        with open(path) as f:
+            text = f.read()
+        if "local_certs" in text:
+            return
+        self._caddy_original = text
+        lines = text.splitlines(keepends=True)
+        first = next((i for i, l in enumerate(lines) if l.strip() and not l.lstrip().startswith("#")), None)
+        if first is not None and lines[first].strip() == "{":
+            lines.insert(first + 1, "\tlocal_certs\n")
+            text = "".join(lines)
+        else:
+            text = "{\n\tlocal_certs\n}\n" + text
+        with open(path + ".tmp", "w") as f:
+            f.write(text)
+        os.replace(path + ".tmp", path)
+        self._caddy_patched = text
+
+    def _caddy_unpatch(self):
+        path = os.path.join(self.dir, "caddy", "Caddyfile")
+        original = getattr(self, "_caddy_original", None)
+        if original is None or not os.path.exists(path):
+            return
+        with open(path) as f:
+            if f.read() != self._caddy_patched:
+                return
+        with open(path + ".tmp", "w") as f:
+            f.write(original)
+        os.replace(path + ".tmp", path)
+        self._caddy_original = None
+
+    # units
+    def units(self):
+        d = os.path.join(self.dir, "systemd")
+        return {n: Unit(os.path.join(d, n)) for n in sorted(os.listdir(d)) if n.endswith(".service")
+                and not n.endswith("-backup.service")}
+
+    def start(self, units=None):
+        """ExecStartPre + ExecStart of the units, in unit order (After=); independent units in parallel."""
+        self.lock.acquire()
+        self.caddy_local_certs()
+        all_units = self.units()
+        todo = {n: u for n, u in all_units.items() if units is None or n in units}
+        done = set()
+        while todo:
+            ready = [n for n, u in todo.items() if not any(a in todo for a in u.after if a != n)]
+            assert ready, f"unit ordering cycle among {sorted(todo)}"
+            with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(ready))) as pool:
+                futs = {pool.submit(self._start_unit, todo[n]): n for n in ready}
+                errors = []
+                for f in concurrent.futures.as_completed(futs):
+                    try:
+                        f.result()
+                    except AssertionError as e:
+                        errors.append(str(e))
+            for n in ready:
+                done.add(n)
+                todo.pop(n)
+                self.started_units.append(n)
+            if errors:
+                raise AssertionError("\n\n".join(errors))
+
+    def _start_unit(self, unit):
+        unit.run("ExecStartPre")
+        unit.run("ExecStart")
+
+    def stop(self):
+        for n in reversed(list(self.units())):
+            self.units()[n].run("ExecStop")
+
+    def reload_caddy(self):
+        self.units()["selfhost-caddy.service"].run("ExecReload")
+
+    # containers
+    def compose(self, app, *args, check=True, timeout=600, **kw):
+        return _run([DOCKER, "compose", *args], cwd=os.path.join(self.dir, app), check=check, timeout=timeout, **kw)
+
+    def projects(self):
+        names = [self.project(a) for a in self.apps if os.path.exists(os.path.join(self.dir, a, ".env"))]
+        caddy_env = os.path.join(self.dir, "caddy", ".env")
+        names.append(self.project("caddy") if os.path.exists(caddy_env) else "caddy")
+        return names
+
+    def containers(self, app=None):
+        """[{app, service, id, name, state, health, restart, exit_code, mem_limit}] of the box (or one app)."""
+        apps = [app] if app else self.apps + ["caddy"]
+        result = []
+        for a in apps:
+            if not os.path.isdir(os.path.join(self.dir, a)):
+                continue
+            ids = self.compose(a, "ps", "-a", "-q").stdout.split()
+            for c in self.engine.inspect(*ids):
+                health = (c["State"].get("Health") or {}).get("Status")
+                result.append({
+                    "app": a,
+                    "service": c["Config"]["Labels"].get("com.docker.compose.service"),
+                    "id": c["Id"][:12], "name": c["Name"].lstrip("/"),
+                    "state": c["State"]["Status"], "health": health,
+                    "exit_code": c["State"].get("ExitCode"),
+                    "restart": c["HostConfig"].get("RestartPolicy", {}).get("Name"),
+                    "restarts": c.get("RestartCount", 0),
+                    "mem_limit": c["HostConfig"].get("Memory") or 0,
+                    "pid": c["State"].get("Pid"),
+                    "networks": c["NetworkSettings"]["Networks"],
+                    "image": c["Config"]["Image"],
+                })
+        return result
+
+    @staticmethod
+    def container_ok(c):
+        """Healthy; or a one-shot helper (restart: on-failure/no) that exited 0."""
+        if c["restart"] in ("on-failure", "no", "") and c["state"] == "exited":
+            return c["exit_code"] == 0
+        return c["state"] == "running" and c["health"] == "healthy"
+
+    def wait_healthy(self, timeout=600, apps=None, on_poll=None):
+        """Waits until every container of the box (or of `apps`) is ok; returns the last states.
+        Fails at the bound with each container that isn't, and the tail of its log."""
+        deadline = time.monotonic() + timeout
+        while True:
+            states = [c for a in (apps or self.apps + ["caddy"]) for c in self.containers(a)]
+            if on_poll:
+                on_poll(states)
+            bad = [c for c in states if not self.container_ok(c)]
+            if states and not bad:
+                return states
+            if time.monotonic() > deadline:
+                details = []
+                for c in bad:
+                    logs = self.engine("logs", "--tail", "15", c["id"], check=False)
+                    details.append(f"{c['app']}/{c['service']}: state={c['state']} health={c['health']} "
+                                   f"exit={c['exit_code']} restarts={c['restarts']}\n"
+                                   + (logs.stdout + logs.stderr)[-1500:])
+                raise AssertionError(f"not healthy within {timeout} s:\n" + "\n".join(details))
+            time.sleep(5)
+
+    # HTTP(S) through Caddy on this machine's 80/443
+    def https(self, host, path="/", timeout=20):
+        return _curl(["-k", "--resolve", f"{host}:443:127.0.0.1", f"https://{host}{path}"], timeout)
+
+    def http(self, host, path="/", timeout=20):
+        return _curl(["--resolve", f"{host}:80:127.0.0.1", f"http://{host}{path}"], timeout)
+
+    def teardown(self):
+        try:
+            for a in self.apps + ["caddy"]:
+                if os.path.exists(os.path.join(self.dir, a, "compose.yaml")):
+                    self.compose(a, "down", "-v", "--remove-orphans", "-t", "5", check=False, timeout=300)
+            m = {}
+            try:
+                m = self.manifest()
+            except (OSError, ValueError):
+                pass
+            for a in self.apps:
+                self.engine("network", "rm", f"selfhost_{a}_web", check=False)
+            del m
+        finally:
+            self.lock.release()
+
+
+def _curl(args, timeout):
+    p = subprocess.run(["curl", "-sS", "-o", "-", "-w", "\n%{http_code} %{redirect_url}", "--max-time", str(timeout),
+                        *args], capture_output=True, text=True, timeout=timeout + 10)
+    body, _, tail = p.stdout.rpartition("\n")
+    code, _, location = tail.partition(" ")
+    return {"rc": p.returncode, "status": int(code) if code.isdigit() else 0, "location": location,
+            "body": body, "stderr": p.stderr}
+
+
+@pytest.fixture
+def box_factory(selfhost, engine, tmp_path):
+    boxes = []
+
+    def make(apps, name="box"):
+        b = Box(selfhost, engine, str(tmp_path / name), list(apps))
+        boxes.append(b)
+        return b
+
+    yield make
+    for b in reversed(boxes):
+        b.teardown()
+
+
+@pytest.fixture(scope="session")
+def session_box_factory(selfhost, engine, tmp_path_factory):
+    """As box_factory, for boxes shared by a module or the session."""
+    boxes = []
+
+    def make(apps, name="box"):
+        b = Box(selfhost, engine, str(tmp_path_factory.mktemp(name)), list(apps))
+        boxes.append(b)
+        return b
+
+    yield make
+    for b in reversed(boxes):
+        b.teardown()
