@@ -141,6 +141,10 @@ def all_apps(session_box_factory, catalog_apps, out_dir, engine):
         f.write(line + "\n")
     print("\n" + line)
     yield r
+    # Down at the end of this module, not of the session: a box's names (projects, web networks,
+    # ports 80/443) are machine-wide, so later modules (test_backup, test_resilience) start theirs
+    # only once this one is gone (Box.start waits for the port lock until then).
+    box.teardown()
 
 
 def pytest_generate_tests(metafunc):
