@@ -127,7 +127,7 @@ struct RenderBox {
             notes += backup.notes
             readmeApps.append(ReadmeView.AppSection(
                 id: app.id, name: app.name, host: m.host, url: "https://\(m.host)", directory: dir, webSubnet: m.webSubnet,
-                backupDir: backup.backupDir, dumps: backup.dumps, volumes: backup.volumes,
+                backupDir: backup.backupDir, dumps: backup.dumps, volumes: backup.volumes, hasVolumes: !backup.volumes.isEmpty,
                 publishedPorts: m.publishedPorts, requiredSettings: required,
                 smtpNeeded: app.smtp.needed == "required", notes: notes,
                 installDocs: oneLine(app.install.docs ?? app.website),
@@ -142,9 +142,14 @@ struct RenderBox {
         files.append(PlannedFile(path: "caddy/compose.yaml", content: try templates.render("caddy/compose.yaml", CaddyComposeView(
             image: defaults.caddyImage, memLimit: RenderDefaults.memLimit(mb: defaults.caddyMemMB), networks: networks)), mode: 0o644, kind: .regular))
         let appUnits = members.map { "selfhost-\($0.app.id).service" }
-        files.append(PlannedFile(path: "systemd/selfhost-caddy.service", content: try templates.render("systemd/caddy.service", CaddyUnitView(
-            directory: "\(out)/caddy", docker: docker, appUnits: appUnits.joined(separator: " "),
-            networks: networks, readme: "\(out)/README.md")), mode: 0o644, kind: .regular))
+        let caddyUnit = CaddyUnitView(directory: "\(out)/caddy", docker: docker, appUnits: appUnits.joined(separator: " "),
+                                      networks: networks, readme: "\(out)/README.md")
+        files.append(PlannedFile(path: "systemd/selfhost-caddy.service", content: try templates.render("systemd/caddy.service", caddyUnit), mode: 0o644, kind: .regular))
+        files.append(PlannedFile(path: "caddy/reload.sh", content: try templates.render("caddy/reload.sh", caddyUnit), mode: 0o755, kind: .regular))
+        // Caddy's Compose project name, explicit: named after its directory (`caddy`) it could be
+        // another project's, whose containers `up --remove-orphans` would then remove.
+        files.append(PlannedFile(path: "caddy/.env", content: "# Written by `selfhost render`: Caddy's Compose project name (its containers, volumes).\n"
+                                    + "COMPOSE_PROJECT_NAME=\(Self.caddyProject)\n", mode: 0o600, kind: .regular))
 
         let publicPorts = Set(members.flatMap { $0.publishedPorts.map(\.host) }).sorted()
         files.append(PlannedFile(
@@ -171,6 +176,10 @@ struct RenderBox {
     }
 
     static func webNetwork(_ id: String) -> String { "selfhost_\(id)_web" }
+
+    /// The Compose project of the box's Caddy (`caddy/.env`).
+    static let caddyProject = "selfhost-caddy"
+
 
     /// `registry/name:tag` as Docker spells it; anything else could change the YAML it lands in.
     static func isPlainImageReference(_ ref: String) -> Bool {
