@@ -16,4 +16,4 @@ def test_cannot_prove_documented(kind, name, line):
     with open(os.path.join(ROOT, "docs", "RENDER.md")) as f:
         doc = " ".join(f.read().split())
     assert line.replace("|", "\\|") in doc, (
-        f"docs/RENDER.md lacks {name}'s cannot_prove line; regenerate the table with python3 e2e/standins/table.py")
+        f"docs/RENDER.md lacks {name}'s cannot_prove line; regenerate the table with python3 e2e/standins/update_docs.py")
