@@ -112,13 +112,18 @@ def all_apps(session_box_factory, catalog_apps, out_dir, engine):
             if a not in r.healthy_after and mine and all(Box.container_ok(c) for c in mine):
                 r.healthy_after[a] = round(time.monotonic() - t0)
 
+    errors = []
     try:
         box.start()
-        r.start_seconds = round(time.monotonic() - t0)
+    except AssertionError as e:  # a unit failed; the others run: wait for them and report both
+        errors.append(str(e))
+    r.start_seconds = round(time.monotonic() - t0)
+    try:
         r.states = box.wait_healthy(timeout=HEALTH_TIMEOUT, on_poll=on_poll)
     except AssertionError as e:
-        r.error = str(e)
+        errors.append(str(e))
         r.states = box.containers()
+    r.error = "\n\n".join(errors) or None
     total_seconds = round(time.monotonic() - t0)
     time.sleep(10)  # one more stats sample with everything up
     sampler.stop_event.set()
