@@ -35,3 +35,16 @@ swift build -c release --static-swift-stdlib
 # checks that a dead resolver ends within two timeouts; on 2 shared cores, running everything at
 # once starves those checks of CPU. Serial, the whole suite takes about a minute.
 swift test --no-parallel "$@"
+
+# End to end (e2e/, docs/E2E.md): every renderable app rendered into one box and started on a real
+# Docker Engine (Debian 12's docker.io, Compose v2 from Debian 13's package) with stand-in images
+# built here from Debian packages. engine.sh installs and starts the engine when it is absent;
+# images.sh reuses images whose build context hasn't changed. Under CI=true a missing engine fails.
+# SELFHOST_SKIP_E2E=1 leaves it out (a quick local run of the Swift tests only).
+if [ "${SELFHOST_SKIP_E2E:-}" != 1 ]; then
+    export SELFHOST="$(swift build --show-bin-path)/selfhost"
+    scripts/e2e/engine.sh
+    scripts/e2e/images.sh
+    # Debian's interpreter, where engine.sh installed pytest and PyYAML (not a python3 earlier on PATH).
+    /usr/bin/python3 -m pytest e2e -q -rA -p no:cacheprovider
+fi

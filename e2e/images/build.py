@@ -185,11 +185,17 @@ def package_standin(ref):
         major = int(m.group(1))
         suite, debian_major = PG_DEBIAN.get(major, ("trixie", 17))
         note = "" if major == debian_major else f"PostgreSQL {debian_major} from Debian stands in for {major}"
+        extra = ""
         if repo == "pgvector/pgvector":
-            note = (note + "; " if note else "") + "no pgvector extension (Debian's postgresql-%d-pgvector is not in %s)" % (debian_major, suite)
+            extra = f"postgresql-{debian_major}-pgvector"  # Debian's pgvector (0.8.0 in trixie)
+            note = (note + "; " if note else "") + "pgvector from Debian's " + extra
         if repo == "zulip/zulip-postgresql":
             note = (note + "; " if note else "") + "plain PostgreSQL: no hunspell dictionaries / zulip text-search config"
-        args = {"MAJOR": str(debian_major), "SUITE": suite, "UID": "70" if alpine else "999", "ALPINE": "1" if alpine else "0"}
+        args = {"TAG_MAJOR": str(major), "MAJOR": str(debian_major), "SUITE": suite, "UID": "70" if alpine else "999", "ALPINE": "1" if alpine else "0",
+                "PGDATA": f"/var/lib/postgresql/{major}/docker" if major >= 18 else "/var/lib/postgresql/data",
+                "PGVOLUME": "/var/lib/postgresql" if major >= 18 else "/var/lib/postgresql/data"}
+        if extra:
+            args["EXTRA"] = extra
         return "postgres", args, note
     if base in ("mariadb", "mysql"):
         return "mariadb", {}, "MariaDB 10.11 (Debian 12)" + ("" if base == "mariadb" else " stands in for MySQL")
@@ -278,7 +284,8 @@ def main():
     for ref, p in plan.items():
         if p["standin"] == "standin":
             continue
-        key = p["standin"] + "".join(f"-{k.lower()}{v}" for k, v in sorted(p["args"].items()))
+        key = p["standin"] + ("-" + hashlib.sha256(json.dumps(p["args"], sort_keys=True).encode()).hexdigest()[:8]
+                              if p["args"] else "")
         builds.setdefault(key, (p["standin"], p["args"]))
         p["image"] = "local/standin-" + key
     standin_ctx = tempfile.mkdtemp(prefix="standin-ctx.")

@@ -94,6 +94,12 @@ struct RenderBox {
                 header: "# \(app.name): settings and secrets for \(app.id)/compose.yaml, written by `selfhost render`.\n"
                     + "# Keep it private (mode 0600). Re-rendering keeps every value here and only adds missing keys.\n")
             files.append(PlannedFile(path: "\(app.id)/compose.yaml", content: compose, mode: 0o644, kind: .regular))
+            // Files the compose file bind-mounts read-only (e.g. Plausible's ClickHouse settings), copied as they are
+            // from templates/apps/<id>/files/ into the app's directory.
+            let extraPrefix = "templates/apps/\(app.id)/files/"
+            for extra in store.files(under: extraPrefix) {
+                files.append(PlannedFile(path: "\(app.id)/" + extra.path.dropFirst(extraPrefix.count), content: extra.contents, mode: 0o644, kind: .regular))
+            }
             files.append(PlannedFile(path: envPath, content: merged.text, mode: 0o600, kind: .env(added: merged.added)))
 
             let backup = backupView(app, project: "selfhost-\(app.id)", volumesDeclared: analysis.volumes)
@@ -121,7 +127,7 @@ struct RenderBox {
             notes += backup.notes
             readmeApps.append(ReadmeView.AppSection(
                 id: app.id, name: app.name, host: m.host, url: "https://\(m.host)", directory: dir, webSubnet: m.webSubnet,
-                backupDir: backup.backupDir, dumps: backup.dumps, volumes: backup.volumes,
+                backupDir: backup.backupDir, dumps: backup.dumps, volumes: backup.volumes, hasVolumes: !backup.volumes.isEmpty,
                 publishedPorts: m.publishedPorts, requiredSettings: required,
                 smtpNeeded: app.smtp.needed == "required", notes: notes,
                 installDocs: oneLine(app.install.docs ?? app.website),
@@ -136,9 +142,14 @@ struct RenderBox {
         files.append(PlannedFile(path: "caddy/compose.yaml", content: try templates.render("caddy/compose.yaml", CaddyComposeView(
             image: defaults.caddyImage, memLimit: RenderDefaults.memLimit(mb: defaults.caddyMemMB), networks: networks)), mode: 0o644, kind: .regular))
         let appUnits = members.map { "selfhost-\($0.app.id).service" }
-        files.append(PlannedFile(path: "systemd/selfhost-caddy.service", content: try templates.render("systemd/caddy.service", CaddyUnitView(
-            directory: "\(out)/caddy", docker: docker, appUnits: appUnits.joined(separator: " "),
-            networks: networks, readme: "\(out)/README.md")), mode: 0o644, kind: .regular))
+        let caddyUnit = CaddyUnitView(directory: "\(out)/caddy", docker: docker, appUnits: appUnits.joined(separator: " "),
+                                      networks: networks, readme: "\(out)/README.md")
+        files.append(PlannedFile(path: "systemd/selfhost-caddy.service", content: try templates.render("systemd/caddy.service", caddyUnit), mode: 0o644, kind: .regular))
+        files.append(PlannedFile(path: "caddy/reload.sh", content: try templates.render("caddy/reload.sh", caddyUnit), mode: 0o755, kind: .regular))
+        // Caddy's Compose project name, explicit: named after its directory (`caddy`) it could be
+        // another project's, whose containers `up --remove-orphans` would then remove.
+        files.append(PlannedFile(path: "caddy/.env", content: "# Written by `selfhost render`: Caddy's Compose project name (its containers, volumes).\n"
+                                    + "COMPOSE_PROJECT_NAME=\(Self.caddyProject)\n", mode: 0o600, kind: .regular))
 
         let publicPorts = Set(members.flatMap { $0.publishedPorts.map(\.host) }).sorted()
         files.append(PlannedFile(
@@ -165,6 +176,10 @@ struct RenderBox {
     }
 
     static func webNetwork(_ id: String) -> String { "selfhost_\(id)_web" }
+
+    /// The Compose project of the box's Caddy (`caddy/.env`).
+    static let caddyProject = "selfhost-caddy"
+
 
     /// `registry/name:tag` as Docker spells it; anything else could change the YAML it lands in.
     static func isPlainImageReference(_ ref: String) -> Bool {
@@ -358,8 +373,14 @@ struct RenderBox {
                     pgDump: db.method == "pg_dump", mysqlDump: db.method == "mysqldump" || db.method == "mariadb-dump",
                     mongoDump: db.method == "mongodump", redisRDB: db.method == "redis-rdb"))
                 dumpedServices.insert(db.service)
+            case "clickhouse-backup":
+                // ClickHouse's own BACKUP DATABASE into one zip (consistent while running), never a tar of its live volume.
+                dumps.append(.init(
+                    service: db.service, database: name, file: "\(db.service)-\(name).zip",
+                    pgDump: false, mysqlDump: false, mongoDump: false, redisRDB: false, clickhouseBackup: true))
+                dumpedServices.insert(db.service)
             default:
-                // sqlite, clickhouse-backup: archived with the service's volumes (taken live).
+                // sqlite: archived with the service's volumes (taken live).
                 notes.append("\(db.service) (\(db.method)): its volume is archived while running; for a consistent copy stop the app first (`docker compose stop`).")
                 volumeNames += (app.data.volumes ?? []).filter { $0.service == db.service }.map(\.name)
             }

@@ -125,6 +125,7 @@ struct BackupScriptView {
         var mysqlDump: Bool
         var mongoDump: Bool
         var redisRDB: Bool
+        var clickhouseBackup: Bool = false
     }
     struct VolumeArchive {
         var name: String
@@ -154,6 +155,8 @@ struct ReadmeView {
         var backupDir: String
         var dumps: [BackupScriptView.Dump]
         var volumes: [BackupScriptView.VolumeArchive]
+        /// Whether the restore unpacks volume archives (and so needs the project's volume names).
+        var hasVolumes: Bool
         var publishedPorts: [ComposeView.PublishedPort]
         var requiredSettings: [String]
         var smtpNeeded: Bool

@@ -2,67 +2,151 @@ import Foundation
 import Testing
 @testable import SelfhostKit
 
-/// The rendered backup.sh, run with bash against a stand-in `docker` (no engine on the test
-/// machine): what it asks docker to do, where files land, retention, and a failed dump.
+/// The rendered backup.sh, run with bash against a stand-in `docker` (these unit tests need no
+/// engine; e2e/test_backup.py runs the same script against a real one): what it asks docker to do,
+/// where files land and with which modes, retention, a failed dump, and two runs at once.
 @Suite("Render: backup script")
 struct RenderBackupScriptTests {
     static let standIn = """
         #!/bin/sh
-        # Records each call; `compose exec` prints a dump (or fails when FAKE_FAIL is set);
-        # `run ... tar -czf /backup/F` creates F in the directory mounted at /backup.
+        # Records each call; `compose exec` prints a dump (fails when FAKE_FAIL is set, takes
+        # FAKE_SLOW seconds when set); `volume inspect` fails when FAKE_NO_VOLUME is set;
+        # `run --rm … tar -czf - …` prints an archive on stdout.
         echo "$*" >> "$FAKE_LOG"
         case "$1 $2" in
-          "compose exec") [ -n "${FAKE_FAIL:-}" ] && exit 3; echo "dump: $*" ;;
-          "run --rm")
-            for a in "$@"; do case "$a" in *:/backup) dir=${a%:/backup};; esac; done
-            for a in "$@"; do case "$a" in /backup/*) f=${a#/backup/};; esac; done
-            echo archive > "$dir/$f" ;;
+          "compose exec") [ -n "${FAKE_FAIL:-}" ] && exit 3; [ -n "${FAKE_SLOW:-}" ] && sleep "$FAKE_SLOW"; echo "dump: $*" ;;
+          "volume inspect") [ -n "${FAKE_NO_VOLUME:-}" ] && { echo "Error: No such volume: $3" >&2; exit 1; }; echo "[]" ;;
+          "run --rm") echo "archive: $*" ;;
         esac
         """
 
-    @Test("dumps the database, archives the volume, keeps the newest N, leaves nothing behind on failure")
-    func backupScript() throws {
-        let dir = try TestSupport.tempDirectory("render-backup")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let docker = dir.appendingPathComponent("docker")
-        try AtomicFile.write(Self.standIn, to: docker, permissions: 0o755)
-        let out = dir.appendingPathComponent("box"), backups = dir.appendingPathComponent("backups")
-        let (ctx, _, _) = TestSupport.context(cwd: dir)
-        _ = try RenderCommand.run(.init(apps: ["gitea"], domain: "example.com", out: out.path, docker: docker.path,
-                                        backupDir: backups.path, keep: 2),
-                                  store: try RenderTestSupport.fixtureStore(), context: ctx)
-        let script = out.appendingPathComponent("gitea/backup.sh").path
-        let log = dir.appendingPathComponent("log").path
-        func run(fail: Bool = false) throws -> Int32 {
+    struct Box {
+        var dir: URL
+        var out: URL
+        var backups: URL { dir.appendingPathComponent("backups/gitea") }
+        var log: String { dir.appendingPathComponent("log").path }
+        var script: String { out.appendingPathComponent("gitea/backup.sh").path }
+
+        init() throws {
+            dir = try TestSupport.tempDirectory("render-backup")
+            let docker = dir.appendingPathComponent("docker")
+            try AtomicFile.write(RenderBackupScriptTests.standIn, to: docker, permissions: 0o755)
+            out = dir.appendingPathComponent("box")
+            let (ctx, _, _) = TestSupport.context(cwd: dir)
+            _ = try RenderCommand.run(.init(apps: ["gitea"], domain: "example.com", out: out.path, docker: docker.path,
+                                            backupDir: dir.appendingPathComponent("backups").path, keep: 2),
+                                      store: try RenderTestSupport.fixtureStore(), context: ctx)
+        }
+
+        func start(_ env: [String: String] = [:]) throws -> Process {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/bin/bash")
             p.arguments = [script]
-            p.environment = ["PATH": "/usr/bin:/bin", "FAKE_LOG": log] .merging(fail ? ["FAKE_FAIL": "1"] : [:]) { a, _ in a }
+            p.environment = ["PATH": "/usr/bin:/bin", "FAKE_LOG": log].merging(env) { _, new in new }
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             try p.run()
+            return p
+        }
+
+        func run(_ env: [String: String] = [:]) throws -> Int32 {
+            let p = try start(env)
             p.waitUntilExit()
             return p.terminationStatus
         }
-        for _ in 0..<3 {
-            #expect(try run() == 0)
-            Thread.sleep(forTimeInterval: 1.05)  // timestamps have one-second resolution
-        }
-        let kept = try FileManager.default.contentsOfDirectory(atPath: backups.appendingPathComponent("gitea").path).sorted()
-        #expect(kept.count == 2, "retention keeps 2: \(kept)")
-        let newest = backups.appendingPathComponent("gitea/\(kept.last!)")
-        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: newest.path)) == ["db-gitea.pgdump", "volume-gitea-data.tar.gz", "compose.yaml", ".env"])
-        // The .env (secrets, encryption keys) is in the backup, as it is, readable by root only.
-        let env = newest.appendingPathComponent(".env").path
-        #expect(FileManager.default.contents(atPath: env) == FileManager.default.contents(atPath: out.appendingPathComponent("gitea/.env").path))
-        let mode = (try FileManager.default.attributesOfItem(atPath: env)[.posixPermissions] as? NSNumber)?.intValue
-        #expect(mode == 0o600, "mode \(String(mode ?? 0, radix: 8))")
-        let calls = try String(contentsOfFile: log, encoding: .utf8)
-        #expect(calls.contains("compose exec -T db sh -c exec pg_dump"))
-        #expect(calls.contains("-v selfhost-gitea_gitea-data:/volume:ro"))
 
-        // A failing dump: non-zero exit, no new backup and no half-written directory.
-        #expect(try run(fail: true) != 0)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: backups.appendingPathComponent("gitea").path).sorted() == kept)
+        /// Backup directories (timestamps), oldest first; hidden entries (lock, partials) apart.
+        func kept() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: backups.path).filter { !$0.hasPrefix(".") }.sorted()
+        }
+        func hidden() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: backups.path).filter { $0.hasPrefix(".") }.sorted()
+        }
+    }
+
+    static func mode(_ path: String) -> Int {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
+    }
+
+    @Test("dumps the database, archives the volume into files only root reads, KEEP=2 over three runs leaves two")
+    func backupScript() throws {
+        let box = try Box()
+        defer { try? FileManager.default.removeItem(at: box.dir) }
+        // Back to back: runs within one second take the next free second instead of colliding.
+        for _ in 0..<3 { #expect(try box.run() == 0) }
+        let kept = try box.kept()
+        #expect(kept.count == 2, "retention keeps 2: \(kept)")
+        #expect(try box.hidden() == [".lock"], "no partial directory left behind")
+        let newest = box.backups.appendingPathComponent(kept.last!)
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: newest.path)) == ["db-gitea.pgdump", "volume-gitea-data.tar.gz", "compose.yaml", ".env"])
+        #expect(Self.mode(newest.path) == 0o700)
+        for f in try FileManager.default.contentsOfDirectory(atPath: newest.path) {
+            let m = Self.mode(newest.appendingPathComponent(f).path)
+            #expect(m == 0o600, "\(f) has mode \(String(m, radix: 8))")
+        }
+        // The archive is what the throwaway container printed, written by the script itself.
+        let archive = try String(contentsOf: newest.appendingPathComponent("volume-gitea-data.tar.gz"), encoding: .utf8)
+        #expect(archive.hasPrefix("archive: run --rm --network none -v selfhost-gitea_gitea-data:/volume:ro"))
+        #expect(archive.contains("tar -czf - -C /volume ."))
+        let env = newest.appendingPathComponent(".env").path
+        #expect(FileManager.default.contents(atPath: env) == FileManager.default.contents(atPath: box.out.appendingPathComponent("gitea/.env").path))
+        let calls = try String(contentsOfFile: box.log, encoding: .utf8)
+        #expect(calls.contains("compose exec -T db sh -c exec pg_dump"))
+        #expect(calls.contains("volume inspect selfhost-gitea_gitea-data"))
+        #expect(!calls.contains(":/backup"), "no host directory is mounted into the archiving container")
+
+        // KEEP from the environment overrides the rendered default.
+        #expect(try box.run(["KEEP": "1"]) == 0)
+        #expect(try box.kept().count == 1)
+    }
+
+    @Test("a failed dump or a missing volume: non-zero exit, no new backup, nothing half-written")
+    func failures() throws {
+        let box = try Box()
+        defer { try? FileManager.default.removeItem(at: box.dir) }
+        #expect(try box.run() == 0)
+        let before = try box.kept()
+        #expect(try box.run(["FAKE_FAIL": "1"]) != 0)
+        #expect(try box.run(["FAKE_NO_VOLUME": "1"]) != 0)
+        #expect(try box.kept() == before)
+        #expect(try box.hidden() == [".lock"])
+    }
+
+    @Test("KEEP that is not a whole number of at least 1 is refused (exit 2) before anything is written")
+    func badKeep() throws {
+        let box = try Box()
+        defer { try? FileManager.default.removeItem(at: box.dir) }
+        for bad in ["0", "abc", "-1", "2x"] {
+            #expect(try box.run(["KEEP": bad]) == 2, "KEEP=\(bad)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: box.backups.path))
+    }
+
+    @Test("two runs started together both succeed, one after the other, into distinct directories")
+    func concurrentRuns() throws {
+        let box = try Box()
+        defer { try? FileManager.default.removeItem(at: box.dir) }
+        let a = try box.start(["FAKE_SLOW": "1", "KEEP": "5"]), b = try box.start(["FAKE_SLOW": "1", "KEEP": "5"])
+        a.waitUntilExit()
+        b.waitUntilExit()
+        #expect(a.terminationStatus == 0 && b.terminationStatus == 0)
+        let kept = try box.kept()
+        #expect(kept.count == 2, "\(kept)")
+        for k in kept {
+            #expect(Set(try FileManager.default.contentsOfDirectory(atPath: box.backups.appendingPathComponent(k).path)).count == 4)
+        }
+        #expect(try box.hidden() == [".lock"])
+    }
+
+    @Test("a partial directory a killed run left behind is removed by the next run")
+    func stalePartial() throws {
+        let box = try Box()
+        defer { try? FileManager.default.removeItem(at: box.dir) }
+        let stale = box.backups.appendingPathComponent(".partial-20260101T000000Z.abc123")
+        try FileManager.default.createDirectory(at: stale, withIntermediateDirectories: true)
+        try "half".write(to: stale.appendingPathComponent("db-gitea.pgdump"), atomically: true, encoding: .utf8)
+        #expect(try box.run() == 0)
+        #expect(try box.hidden() == [".lock"])
+        #expect(try box.kept().count == 1)
     }
 }

@@ -118,16 +118,6 @@ struct RenderReadmeAndSettingsTests {
         #expect(!c.output.contains("\\n"), "line breaks stayed escaped")
     }
 
-    @Test("the README's restore section puts the backed-up .env back")
-    func restoreMentionsEnv() throws {
-        let out = try temp("restore")
-        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
-        try RenderTestSupport.render(["umami"], out: out, store: try RenderTestSupport.fixtureStore())
-        let readme = try String(contentsOf: out.appendingPathComponent("README.md"), encoding: .utf8)
-        #expect(readme.contains("install -m 0600 \"$B/.env\" .env"))
-        #expect(try String(contentsOf: out.appendingPathComponent("umami/backup.sh"), encoding: .utf8).contains("install -m 0600 .env \"$DEST.partial/.env\""))
-    }
-
     @Test("Caddy gets its config directory, not the file: a re-render's rename is what reload sees")
     func caddyMountsDirectory() throws {
         let out = try temp("caddy")
@@ -142,8 +132,9 @@ struct RenderReadmeAndSettingsTests {
 
         let yaml = try String(contentsOf: out.appendingPathComponent("caddy/compose.yaml"), encoding: .utf8)
         let mounts = (try Yams.compose(yaml: yaml))?.mapping?["services"]?.mapping?["caddy"]?.mapping?["volumes"]?.sequence?.compactMap(\.string) ?? []
-        let unit = try String(contentsOf: out.appendingPathComponent("systemd/selfhost-caddy.service"), encoding: .utf8)
-        let reload = try #require(unit.split(separator: "\n").first { $0.hasPrefix("ExecReload=") })
+        // `systemctl reload selfhost-caddy` runs caddy/reload.sh, which ends in `caddy reload --config …`.
+        let script = try String(contentsOf: out.appendingPathComponent("caddy/reload.sh"), encoding: .utf8)
+        let reload = try #require(script.split(separator: "\n").first { $0.contains("caddy reload --config") })
         let config = try #require(reload.split(separator: " ").drop { $0 != "--config" }.dropFirst().first.map(String.init))
         // The mount that holds the config: a host directory, not a single file.
         let parsed: [[String]] = mounts.map { m in m.split(separator: ":").map { String($0) } }

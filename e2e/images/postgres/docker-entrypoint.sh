@@ -7,6 +7,11 @@ set -euo pipefail
 [ "${1:0:1}" = '-' ] && set -- postgres "$@"
 if [ "$1" != postgres ]; then exec "$@"; fi
 : "${PGDATA:=/var/lib/postgresql/data}"
+if [ "${TAG_MAJOR:-0}" -ge 18 ] && [ "$PGDATA" != /var/lib/postgresql/data ] && mountpoint -q /var/lib/postgresql/data 2>/dev/null; then
+    # As docker-library/postgres 18+: data mounted at the pre-18 path would be ignored; refuse.
+    echo "Error: in 18+, these Docker images are configured to store database data in a format which is compatible with pg_ctlcluster; mount at /var/lib/postgresql, not /var/lib/postgresql/data (or set PGDATA)." >&2
+    exit 1
+fi
 if [ "$(id -u)" = 0 ]; then
     mkdir -p "$PGDATA" && chmod 00700 "$PGDATA" && chown -R postgres:postgres "$PGDATA"
     mkdir -p /var/run/postgresql && chown postgres:postgres /var/run/postgresql

@@ -67,7 +67,21 @@ def pick_service(spec, argv):
         candidates.append(entry)
     if not candidates:
         fail(f"no entry of the spec fits services {allowed or 'any'} with command {command!r}")
+    if len({c.get("service") for c in candidates}) > 1:
+        # Same image, same command: Docker's DNS names this container <project>-<service>-<n>.
+        me = own_container_name()
+        for c in candidates:
+            if me and re.search(rf"-{re.escape(str(c.get('service')))}-\d+(\.|$)", me):
+                return c
     return candidates[0]
+
+
+def own_container_name():
+    try:
+        ip = socket.gethostbyname(socket.gethostname())
+        return socket.gethostbyaddr(ip)[0]
+    except OSError:
+        return None
 
 
 _VAR = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
@@ -376,6 +390,9 @@ def main(argv):
     for name in entry.get("expect_env", []) or []:
         if not os.environ.get(name):
             fail(f"{name} must be set and non-empty for {app}")
+    for name, want in (entry.get("expect_values") or {}).items():
+        if os.environ.get(name) != str(want):
+            fail(f"{name} is {os.environ.get(name)!r}, {app} needs {str(want)!r} here")
     auth = None
     if entry.get("basic_auth"):
         try:
@@ -395,6 +412,9 @@ def main(argv):
             fail(f"{len(failures)} connection(s) failed at start")
         time.sleep(2)
     log(f"{len(connects)} connection(s) pass")
+    if entry.get("oneshot"):
+        log("one-shot service: done")
+        sys.exit(0)
     health.current()
     for shim in entry.get("shims", []) or []:
         os.makedirs(os.path.dirname(shim), exist_ok=True)

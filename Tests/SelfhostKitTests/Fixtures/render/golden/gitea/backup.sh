@@ -7,30 +7,48 @@ cd "$(dirname "$0")"
 DOCKER="/usr/bin/true"
 BACKUP_DIR="${BACKUP_DIR:-/var/backups/selfhost/gitea}"
 KEEP="${KEEP:-7}"
-PROJECT="$(sed -n 's/^COMPOSE_PROJECT_NAME=//p' .env | tail -n 1)"
+case "$KEEP" in
+  '' | *[!0-9]* | 0) echo "backup.sh: KEEP must be a whole number of backups to keep, at least 1 (got '$KEEP')" >&2; exit 2 ;;
+esac
+# The Compose project as docker compose picks it: the environment first, then .env.
+PROJECT="${COMPOSE_PROJECT_NAME:-$(sed -n 's/^COMPOSE_PROJECT_NAME=//p' .env | tail -n 1)}"
 PROJECT="${PROJECT:-selfhost-gitea}"
-STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
-DEST="$BACKUP_DIR/$STAMP"
 
+# Everything written below is for root only (dumps, archives, the .env with its secrets).
 umask 077
-mkdir -p "$DEST.partial"
-trap 'rm -rf "$DEST.partial"' EXIT
+mkdir -p "$BACKUP_DIR"
+# One backup of this app at a time: a second run waits here for the first to finish.
+exec 9>>"$BACKUP_DIR/.lock"
+flock 9
+# This run holds the lock, so a partial directory left now is from a run that was killed.
+rm -rf "$BACKUP_DIR"/.partial-*
+STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+while [ -e "$BACKUP_DIR/$STAMP" ]; do
+  sleep 1
+  STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+done
+DEST="$BACKUP_DIR/$STAMP"
+PARTIAL="$(mktemp -d "$BACKUP_DIR/.partial-$STAMP.XXXXXX")"
+trap 'rm -rf "$PARTIAL"' EXIT
 
 # db: database gitea
-"$DOCKER" compose exec -T db sh -c 'exec pg_dump -U "${POSTGRES_USER:-postgres}" --format=custom "$1"' sh gitea > "$DEST.partial/db-gitea.pgdump"
+"$DOCKER" compose exec -T db sh -c 'exec pg_dump -U "${POSTGRES_USER:-postgres}" --format=custom "$1"' sh gitea > "$PARTIAL/db-gitea.pgdump"
 
-# Volume gitea-data, archived from a throwaway container (read-only mount).
-"$DOCKER" run --rm --network none -v "${PROJECT}_gitea-data:/volume:ro" -v "$DEST.partial:/backup" alpine:3.22 \
-  tar -czf /backup/volume-gitea-data.tar.gz -C /volume .
+# Volume gitea-data, archived by a throwaway container (read-only mount, no network) to stdout, so the
+# file is created here, by this script, with its umask (0600). A missing volume is an error, not an
+# empty archive (`docker run -v` would silently create it).
+"$DOCKER" volume inspect "${PROJECT}_gitea-data" >/dev/null
+"$DOCKER" run --rm --network none -v "${PROJECT}_gitea-data:/volume:ro" alpine:3.22 \
+  tar -czf - -C /volume . > "$PARTIAL/volume-gitea-data.tar.gz"
 
-cp compose.yaml "$DEST.partial/compose.yaml"
+cp compose.yaml "$PARTIAL/compose.yaml"
 # The app's settings and secrets (encryption keys the data can't be read without): mode 0600.
-install -m 0600 .env "$DEST.partial/.env"
-mv "$DEST.partial" "$DEST"
+install -m 0600 .env "$PARTIAL/.env"
+chmod 0700 "$PARTIAL"
+mv "$PARTIAL" "$DEST"
 trap - EXIT
 
-# Retention: keep the newest $KEEP backups.
-ls -1d "$BACKUP_DIR"/[0-9]*Z 2>/dev/null | sort -r | tail -n +"$((KEEP + 1))" | while read -r old; do
-  rm -rf "$old"
-done || true
+# Retention: keep the newest $KEEP backups (directories named by their UTC timestamp).
+find "$BACKUP_DIR" -mindepth 1 -maxdepth 1 -type d -name '[0-9]*T[0-9]*Z' | sort -r | tail -n +"$((KEEP + 1))" |
+  while read -r old; do rm -rf -- "$old"; done
 echo "backup of gitea written to $DEST"
