@@ -10,6 +10,9 @@ public struct ContainerSample: Sendable {
     public var state: String
     public var health: String?
     public var restarts: Int
+    public var exitCode: Int?
+    /// `no`, `always`, `unless-stopped`, `on-failure`.
+    public var restartPolicy: String?
     public var startedAt: Date?
     public var memoryLimit: Int64?
     public var labels: [String: String]
@@ -25,6 +28,11 @@ public struct ContainerSample: Sendable {
         public var netTx: UInt64
         public var blockRead: UInt64
         public var blockWrite: UInt64
+    }
+
+    /// A one-shot (an init or migration step: no restart policy) that finished successfully.
+    public var completedOneShot: Bool {
+        state == "exited" && exitCode == 0 && ["no", ""].contains(restartPolicy ?? "no")
     }
 
     public var composeProject: String? { labels["com.docker.compose.project"] }
@@ -79,12 +87,18 @@ struct APIContainerDetail: Decodable {
         }
         var status: String
         var startedAt: String?
+        var exitCode: Int?
         var health: Health?
-        enum CodingKeys: String, CodingKey { case status = "Status", startedAt = "StartedAt", health = "Health" }
+        enum CodingKeys: String, CodingKey { case status = "Status", startedAt = "StartedAt", exitCode = "ExitCode", health = "Health" }
     }
     struct HostConfig: Decodable {
+        struct RestartPolicy: Decodable {
+            var name: String?
+            enum CodingKeys: String, CodingKey { case name = "Name" }
+        }
         var memory: Int64?
-        enum CodingKeys: String, CodingKey { case memory = "Memory" }
+        var restartPolicy: RestartPolicy?
+        enum CodingKeys: String, CodingKey { case memory = "Memory", restartPolicy = "RestartPolicy" }
     }
     struct Config: Decodable {
         var image: String?

@@ -64,7 +64,8 @@ public struct EngineSampler: Sendable {
         return .success(ContainerSample(
             id: summary.id, name: name, image: detail.config?.image ?? summary.image,
             state: detail.state.status, health: detail.state.health?.status,
-            restarts: detail.restartCount ?? 0, startedAt: detail.state.startedAt.flatMap(Self.parseDate),
+            restarts: detail.restartCount ?? 0, exitCode: detail.state.exitCode,
+            restartPolicy: detail.hostConfig?.restartPolicy?.name, startedAt: detail.state.startedAt.flatMap(Self.parseDate),
             memoryLimit: limit > 0 ? limit : nil, labels: summary.labels ?? [:], stats: counters))
     }
 

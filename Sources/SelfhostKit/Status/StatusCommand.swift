@@ -158,7 +158,7 @@ struct StatusSampler {
         case .failure(let f): throw engineError(f)
         }
         let root = (try? engine.info().get().dockerRootDir) ?? "/var/lib/docker"
-        return .init(version: version.version, apiVersion: version.apiVersion, rootDir: root)
+        return .init(version: version.version, apiVersion: version.apiVersion ?? "unknown", rootDir: root)
     }
 
     func engineError(_ failure: DockerEngine.Failure) -> SelfhostError {

@@ -33,6 +33,10 @@ public struct StatusReport: Encodable, Sendable {
         public var service: Nullable<String>
         public var state: String
         public var health: Nullable<String>
+        /// The exit code of a container that stopped (null while running).
+        public var exitCode: Nullable<Int>
+        /// A one-shot step (no restart policy) that exited 0: done, not a problem.
+        public var completed: Bool
         public var restarts: Int
         public var startedAt: Nullable<Date>
         public var uptimeSeconds: Nullable<Double>
@@ -108,7 +112,8 @@ extension StatusReport {
             let rates = ContainerRates(from: previous[s.id]?.stats, to: s.stats, seconds: seconds)
             let (image, tag) = splitImage(s.image)
             return Container(
-                name: s.name, service: .init(s.composeService), state: s.state, health: .init(s.health), restarts: s.restarts,
+                name: s.name, service: .init(s.composeService), state: s.state, health: .init(s.health),
+                exitCode: .init(s.state == "running" ? nil : s.exitCode), completed: s.completedOneShot, restarts: s.restarts,
                 startedAt: .init(s.state == "running" ? s.startedAt : nil),
                 uptimeSeconds: .init(s.state == "running" ? s.startedAt.map { max(0, now.timeIntervalSince($0)) } : nil),
                 cpuPercent: .init(rates.cpuPercent), memoryBytes: .init(s.stats?.memoryUsed), memoryLimitBytes: .init(s.memoryLimit),
@@ -180,7 +185,11 @@ extension StatusReport {
     static func containerProblem(_ c: Container) -> Problem? {
         let subject = c.name
         if c.state == "restarting" { return Problem(kind: "container", subject: subject, message: "restarting (\(c.restarts) restarts)") }
-        if c.state != "running" { return Problem(kind: "container", subject: subject, message: "\(c.state): not running") }
+        if c.completed { return nil }
+        if c.state != "running" {
+            let code = c.exitCode.value.map { " (exit \($0))" } ?? ""
+            return Problem(kind: "container", subject: subject, message: "\(c.state)\(code): not running")
+        }
         if c.health.value == "unhealthy" { return Problem(kind: "container", subject: subject, message: "unhealthy") }
         return nil
     }

@@ -26,7 +26,7 @@ public enum StatusText {
         var table = FittedTable(columns: [
             .init("APP / SERVICE", keep: 0), .init("STATE", keep: 0), .init("RESTARTS", keep: 3, right: true),
             .init("UP", keep: 4, right: true), .init("CPU", keep: 0, right: true), .init("MEM / LIMIT", keep: 0, right: true),
-            .init("NET ↓/↑ /s", keep: 2, right: true), .init("DISK r/w /s", keep: 1, right: true), .init("IMAGE", keep: 5),
+            .init("NET ↓/↑ /s", keep: 2, right: true), .init("DISK r/w /s", keep: 1, right: true), .init("IMAGE", keep: 5, maxWidth: 32),
         ])
         func add(_ c: StatusReport.Container, indent: String = "  ") {
             table.rows.append(.cells([
@@ -74,7 +74,8 @@ public enum StatusText {
     }
 
     static func state(_ c: StatusReport.Container, style: Style) -> String {
-        if c.state != "running" { return style.red(c.state) }
+        if c.completed { return style.dim("done") }
+        if c.state != "running" { return style.red(c.state + (c.exitCode.value.map { " (\($0))" } ?? "")) }
         switch c.health.value {
         case "healthy": return style.green("healthy")
         case "unhealthy": return style.red("unhealthy")
@@ -137,10 +138,13 @@ struct FittedTable {
         /// 0: always kept; higher numbers are dropped later (1 first).
         var keep: Int
         var right: Bool
-        init(_ header: String, keep: Int, right: Bool = false) {
+        /// On a width-limited screen, longer cells are cut to this with "…" (the full value is in JSON).
+        var maxWidth: Int?
+        init(_ header: String, keep: Int, right: Bool = false, maxWidth: Int? = nil) {
             self.header = header
             self.keep = keep
             self.right = right
+            self.maxWidth = maxWidth
         }
     }
 
@@ -154,6 +158,17 @@ struct FittedTable {
     var rows: [Row] = []
 
     func render(width: Int?, headerStyle: (String) -> String) -> [String] {
+        var rows = self.rows
+        if width != nil {
+            for (i, column) in columns.enumerated() {
+                guard let max = column.maxWidth else { continue }
+                rows = rows.map { row in
+                    guard case .cells(var cells) = row, i < cells.count else { return row }
+                    cells[i] = StatusText.cut(cells[i], to: max)
+                    return .cells(cells)
+                }
+            }
+        }
         var visible = Array(columns.indices)
         func widths(_ cols: [Int]) -> [Int] {
             cols.map { i in

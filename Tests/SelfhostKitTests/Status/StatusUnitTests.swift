@@ -93,7 +93,7 @@ struct StatusUnitTests {
     static func sample(_ id: String, project: String, service: String, state: String = "running", health: String? = "healthy",
                        started: Date, stats: ContainerSample.Counters? = nil) -> ContainerSample {
         ContainerSample(id: id, name: "\(project)-\(service)-1", image: "ghcr.io/org/\(service):1.2.3", state: state, health: health,
-                        restarts: 0, startedAt: started, memoryLimit: 512 << 20,
+                        restarts: 0, exitCode: state == "running" ? nil : 0, restartPolicy: "unless-stopped", startedAt: started, memoryLimit: 512 << 20,
                         labels: ["com.docker.compose.project": project, "com.docker.compose.service": service], stats: stats)
     }
 
@@ -165,6 +165,21 @@ struct StatusUnitTests {
         let narrow = StatusText.render(report, width: 80, style: Style(enabled: false)).joined(separator: "\n")
         #expect(narrow.contains("CPU") && narrow.contains("MEM / LIMIT"), "the essential columns stay")
         #expect(!narrow.contains("DISK r/w"), "the least useful go first")
+    }
+
+    @Test func finishedOneShotIsNotAProblem() throws {
+        let now = Date(timeIntervalSince1970: 2_000_000_000)
+        var done = Self.sample("i", project: "selfhost-umami", service: "init", state: "exited", started: now - 60)
+        done.restartPolicy = "no"
+        var failed = done
+        failed.id = "j"
+        failed.exitCode = 3
+        let host = HostSample(load: [], cpuBusy: 0, cpuTotal: 0, memoryTotal: 0, memoryAvailable: 0, swapTotal: 0, swapFree: 0, disks: [])
+        let report = StatusReport.build(box: try Self.box(backupRoot: "/nonexistent"), engine: .init(version: "x", apiVersion: "x", rootDir: "/"),
+                                        old: nil, new: [done, failed, Self.sample("c", project: "selfhost-caddy", service: "caddy", started: now)],
+                                        oldHost: nil, newHost: host, seconds: 0, now: now, thresholds: .init())
+        #expect(report.problems.map(\.message) == ["exited (exit 3): not running"])
+        #expect(report.apps[0].containers.map(\.completed) == [true, false])
     }
 
     @Test func imageReferences() {

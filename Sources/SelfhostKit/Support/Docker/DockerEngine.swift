@@ -58,7 +58,8 @@ public struct DockerEngine: Sendable {
 
     public struct Version: Decodable, Sendable {
         public var version: String
-        public var apiVersion: String
+        /// Missing from some proxies' and old engines' answers.
+        public var apiVersion: String?
         enum CodingKeys: String, CodingKey { case version = "Version", apiVersion = "ApiVersion" }
     }
 
