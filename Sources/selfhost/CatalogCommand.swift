@@ -11,8 +11,9 @@ struct CatalogCommand: ParsableCommand {
               selfhost catalog show umami
               selfhost catalog search chat
               selfhost catalog check ./my-catalog
+              selfhost catalog outdated umami listmonk
             """,
-        subcommands: [List.self, Show.self, Search.self, Check.self])
+        subcommands: [List.self, Show.self, Search.self, Check.self, Outdated.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List apps and SaaS entries.")
@@ -70,6 +71,34 @@ struct CatalogCommand: ParsableCommand {
             var store = try catalogOption.store(context)
             if let directory { store = try store.overlaying(catalogDirectory: context.url(for: directory)) }
             try CLI.finish(CatalogCheckCommand.run(.init(format: output.format), store: store, context: context))
+        }
+    }
+
+    struct Outdated: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare each pinned image with the newest release tag its registry lists.",
+            discussion: """
+                For every renderable app (or those named), the app's and its companions' images:
+                the registry's tags (anonymous tokens, as docker pull gets them), the newest of the
+                same shape as the pin (17-alpine → 18-alpine, v6.2.0 → v6.3.1), and how old the
+                catalog's check of the app is. Exit 1 when an image is outdated or could not be
+                checked (rate limit, timeout, registry error: said per image).
+
+                Examples:
+                  selfhost catalog outdated
+                  selfhost catalog outdated umami plausible --format json
+                """)
+        @Argument(help: "App ids (default: every renderable app).")
+        var apps: [String] = []
+        @Option(help: ArgumentHelp("Seconds for each registry request.", valueName: "seconds"))
+        var timeout: Double = 10
+        @OptionGroup var output: FormatOption
+        @OptionGroup var catalogOption: CatalogOption
+
+        func run() throws {
+            let context = Context.live()
+            let catalog = try CatalogLoader.load(catalogOption.store(context))
+            try CLI.finish(CatalogOutdatedCommand.run(.init(apps: apps, format: output.format, timeout: timeout), catalog: catalog, context: context))
         }
     }
 }

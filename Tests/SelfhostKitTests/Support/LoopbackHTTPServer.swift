@@ -9,9 +9,10 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     let baseURL: String
     let unixSocket: String?
 
-    init(unixSocket: String? = nil) throws {
+    /// `script`: a server under Fixtures/http/ (server.py: generic paths; registry.py: a container registry).
+    init(unixSocket: String? = nil, script: String = "server.py") throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", TestSupport.fixtures.appendingPathComponent("http/server.py").path]
+        process.arguments = ["python3", TestSupport.fixtures.appendingPathComponent("http/\(script)").path]
             + (unixSocket.map { ["--unix", $0] } ?? [])
         let out = Pipe()
         process.standardOutput = out
