@@ -22,7 +22,7 @@ struct CostCLI: ParsableCommand {
 
             Sizes: 10TB is 10^13 bytes, 10TiB is 10 × 2^40; each provider's billing unit is shown.
 
-            Exit status: 0 success, 2 bad input (names the accepted forms).
+            Exit status: 0 success, 1 the question has no answer (no sourced plan of the size asked for, or none holding the apps), 2 bad input (names the accepted forms).
             """
     )
 
@@ -76,6 +76,9 @@ struct CostCLI: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Right edge of --chart (default: twice --egress, or 20TB).", valueName: "size"))
     var chartMax: String?
 
+    @Flag(name: .long, help: "With --apps: also split the self-hosted total per app, by memory (rows always show the whole box).")
+    var appShares = false
+
     @Option(name: .long, help: ArgumentHelp("Show totals in USD (default) or EUR (ECB rate, dated).", valueName: "USD|EUR"))
     var currency: String = "USD"
 
@@ -108,6 +111,7 @@ struct CostCLI: ParsableCommand {
         o.chart = chart
         o.chartMax = chartMax
         o.currency = currency
+        o.appShares = appShares
         o.format = output.format
         o.store = try catalogOption.store(context)
         try CLI.finish(try SelfhostKit.CostCommand.run(o, context: context))

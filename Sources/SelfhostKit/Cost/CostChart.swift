@@ -74,6 +74,8 @@ enum CostText {
         }
         title += ", \(cur), 730-hour month"
         out += style.bold(title) + "\n\n"
+        for u in r.unanswered { out += style.red("No answer: ") + u + "\n" }
+        if !r.unanswered.isEmpty { out += "\n" }
 
         let compute = r.options.filter { $0.kind != "saas" }
         let saas = r.options.filter { $0.kind == "saas" }
@@ -131,6 +133,10 @@ enum CostText {
                 out += "  apps: none given, so self-hosting is not priced; pass --apps LIST (e.g. --apps \(example)) to compare\n"
             } else {
                 out += "  apps: " + s.apps.map { "\($0.app) \($0.ramMB) MB (\($0.basis))" }.joined(separator: ", ") + " = \(s.appRamMb) MB\n"
+                if !s.boxNeedText.isEmpty { out += "  the box they need, as render writes it: \(s.boxNeedText)\n" }
+                if let shares = s.appShares {
+                    out += "  per-app share of the cheapest self-hosted total, by memory: " + shares.map { "\($0.app) \(money($0.usd))" }.joined(separator: ", ") + "\n"
+                }
             }
             if options.saas.isEmpty {
                 out += "  SaaS bills: none given; pass --saas NAME=USAGE (e.g. --saas slack=12seats) to compare"

@@ -38,6 +38,8 @@ public struct CostOption: Sendable {
     public var role: String?
     /// For SaaS rows: the usage priced, e.g. `12 seats`.
     public var usage: String?
+    /// One-off setup fees (all servers of the row), exact USD; not part of the monthly total.
+    public var setupUSD: Decimal?
 
     public var hiddenUSD: Decimal { hidden.reduce(0) { $0 + $1.usd } }
     public var servicesUSD: Decimal { services.reduce(0) { $0 + $1.usd } }
@@ -115,6 +117,15 @@ struct Quoter {
             o.computeUSD = try converter.usd(plan.price.monthly * Decimal(count), from: p.currency)
             o.figures.append(plan.price.figure)
             if plan.price.isHourly { o.notes.append("\(plan.id): hourly price × 730 h") }
+            if let floor = plan.priceFloor {
+                o.lowerBound = true
+                o.notes.append("\(plan.id): price is a lower bound: \(floor)")
+            }
+            if let setup = plan.setup {
+                o.setupUSD = try converter.usd(setup.value * Decimal(count), from: p.currency)
+                o.figures.append(setup)
+                o.notes.append("\(plan.id): setup fee \(Money.format(setup.value, currency: p.currency)) once per server, not in the monthly total")
+            }
         } else {
             o.lowerBound = true
             o.computeUnpriced = true

@@ -83,7 +83,7 @@ public struct PricingCatalog: Sendable {
     static func readProvider(_ top: YMap, id: String, name: String, kind: PricingKind, currency: String, notes: [String], ctx: FigureReader, file: String) throws -> ProviderPricing {
         var plans: [ComputePlan] = []
         for p in try top.required("plans").list("plans") {
-            let m = try p.map("plan", allowed: ["id", "name", "vcpu", "ram", "ram_unit", "disk_gb", "price", "included", "notes"])
+            let m = try p.map("plan", allowed: ["id", "name", "vcpu", "ram", "ram_unit", "disk_gb", "price", "included", "notes", "setup", "price_floor"])
             let planID = try m.required("id").text("plan id")
             let ramUnit = try m["ram_unit"]?.text("ram_unit") ?? "GB"
             guard ["GB", "GiB"].contains(ramUnit) else { throw try m.required("ram_unit").fail("ram_unit must be GB or GiB") }
@@ -103,7 +103,9 @@ public struct PricingCatalog: Sendable {
             plans.append(ComputePlan(
                 id: planID, name: try m["name"]?.text("name") ?? planID, vcpu: vcpu, ram: ram, ramUnit: ramUnit,
                 diskGB: try m["disk_gb"]?.int("disk_gb"), price: price, included: included, includedUnit: includedUnit,
-                notes: try m["notes"].map { try $0.stringList("notes") } ?? []))
+                notes: try m["notes"].map { try $0.stringList("notes") } ?? [],
+                setup: try m["setup"].map { try ctx.figure($0, what: "setup fee of \(planID)", valueKey: "value") },
+                priceFloor: try m["price_floor"]?.text("price_floor")))
         }
         let e = try top.required("egress").map("egress", allowed: ["billing_unit", "unit_note", "scope", "free", "tiers", "overage", "price_sets", "notes"])
         guard let unit = BillingUnit(text: try e.required("billing_unit").text("billing_unit")) else {

@@ -31,6 +31,11 @@ public struct ComputePlan: Sendable, Hashable {
     public var included: Figure?
     public var includedUnit: BillingUnit?
     public var notes: [String]
+    /// A one-off setup fee per server (dedicated servers), in the file's currency.
+    public var setup: Figure? = nil
+    /// Why the sourced price is known to be below today's (a later increase with no table
+    /// found): the row is then a lower bound.
+    public var priceFloor: String? = nil
 
     /// RAM in MB (10^6 bytes), as the catalog's app figures are written.
     public var ramMB: Decimal {
