@@ -197,7 +197,8 @@ public enum CostCommand {
             for p in providers where p.plans.isEmpty { assumptions.append("\(p.name): no sourced VM prices, so it is left out of the fleet comparison.") }
             assumptions.append("Fleet: \(servers) on each provider's cheapest plan meeting \(servers.vcpu) vCPU and \(Money.exact(servers.ramGB)) GB; box: cheapest plan meeting \(spec). Memory compares the vendor's nominal GB/GiB number.")
         } else if egress != nil || (options.saas.isEmpty && options.apps.isEmpty) {
-            for p in providers {
+            // With --apps, VPS providers appear once, as the self-hosted box (below).
+            for p in providers where !(boxes != nil && p.kind == .vps) {
                 if p.plans.isEmpty {
                     options_.append(try quoter.quote(provider: p, plan: nil, count: 1, egressBytes: egressBytes, awsPriceSet: awsSet))
                 } else if let o = try quoter.bestPlan(provider: p, spec: spec, egressBytes: egressBytes, awsPriceSet: awsSet) {
@@ -235,7 +236,9 @@ public enum CostCommand {
 
         // Break-even egress: where each VPS beats each cloud.
         if egress != nil && servers == nil {
-            let vpsRows = options_.filter { $0.kind == .vps && !$0.isSelfHost }
+            // VPS rows, or with --apps the self-hosted boxes (a box plus a platform's own server
+            // has no single plan, so no curve).
+            let vpsRows = options_.filter { v in v.kind == .vps && providers.first { $0.id == v.provider }?.plans.contains { $0.name == v.plan } == true }
             let cloudRows = options_.filter { $0.kind == .cloud }
             for v in vpsRows {
                 guard let fv = quoter.curve(for: v, providers: providers, awsPriceSet: awsSet) else { continue }
@@ -260,7 +263,7 @@ public enum CostCommand {
                 ?? (egressBytes > 0 ? egressBytes * 2 : 20_000_000_000_000)
             guard maxBytes > 0 else { throw SelfhostError.usage("--chart-max must be above 0", remedy: "e.g. --chart-max 20TB") }
             chart = []
-            for o in options_ where o.kind == .cloud || (o.kind == .vps && !o.isSelfHost) {
+            for o in options_ where o.kind == .cloud || (o.kind == .vps && providers.first { $0.id == o.provider }?.plans.contains { $0.name == o.plan } == true) {
                 guard let f = quoter.quoteCurve(for: o, providers: providers, awsPriceSet: awsSet) else { continue }
                 // Where the sourced egress tiers end the line stops: a flat continuation would
                 // read as a real price (and a false crossover).
@@ -351,7 +354,7 @@ public enum CostCommand {
         // The question has no answer when a part asked for has no priced row at all.
         var unanswered: [String] = []
         let wantsCompute = servers != nil || egress != nil || (options.saas.isEmpty && options.apps.isEmpty)
-        if wantsCompute && !options_.contains(where: { ($0.kind == .cloud || $0.kind == .vps) && !$0.isSelfHost && !$0.computeUnpriced }) {
+        if wantsCompute && !options_.contains(where: { ($0.kind == .cloud || $0.kind == .vps) && !$0.computeUnpriced }) {
             let asked = servers.map { "\($0) and one \(spec) box" } ?? spec.description
             unanswered.append("no provider has a sourced plan of the size asked for (\(asked))" + (options.providers.isEmpty ? "" : " among --providers \(options.providers.joined(separator: ","))") + "; see 'Left out' for the largest sizes, or ask for a smaller --vps")
         }
