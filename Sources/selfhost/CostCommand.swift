@@ -19,6 +19,8 @@ struct CostCLI: ParsableCommand {
               selfhost cost --egress 10TB --chart --chart-max 40TB
               selfhost cost --egress 10TB --backups --ipv4 --admin-hours 4 --hourly-rate 80
               selfhost cost --egress 10TB --currency EUR --format json
+              selfhost cost --egress 12TB --vps 16vcpu-64gb --requests 9M
+              selfhost cost --saas zendesk=@345 --apps zammad
 
             Sizes: 10TB is 10^13 bytes, 10TiB is 10 × 2^40; each provider's billing unit is shown.
 
@@ -70,6 +72,9 @@ struct CostCLI: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Your hourly rate for --admin-hours, in the --currency (USD by default).", valueName: "usd"))
     var hourlyRate: String?
 
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Requests a month (k, M, B suffixes), e.g. 9M: adds the request-billed load balancer a cloud setup needs (with --egress).", valueName: "n"))
+    var requests: String?
+
     @Flag(name: .long, help: "Draw monthly cost against egress (0 to --chart-max) per option.")
     var chart = false
 
@@ -107,6 +112,7 @@ struct CostCLI: ParsableCommand {
         o.backups = backups
         o.ipv4 = ipv4
         o.adminHours = adminHours
+        o.requests = requests
         o.hourlyRate = hourlyRate
         o.chart = chart
         o.chartMax = chartMax

@@ -18,6 +18,8 @@ public enum CostCommand {
         public var backups = false
         public var ipv4 = false
         public var adminHours: String?
+        /// Requests a month, e.g. `9M`.
+        public var requests: String?
         public var hourlyRate: String?
         public var chart = false
         public var chartMax: String?
@@ -101,6 +103,10 @@ public enum CostCommand {
         hidden.backups = options.backups
         hidden.ipv4 = options.ipv4
         hidden.adminHours = try options.adminHours.map { try parseAmount($0, flag: "--admin-hours") }
+        hidden.requests = try options.requests.map { try parseCount($0, flag: "--requests") }
+        if hidden.requests != nil && options.egress == nil && options.servers == nil {
+            throw SelfhostError.usage("--requests needs --egress", remedy: "the load balancer's capacity units also count the bytes it passes: give both, e.g. --egress 10TB --requests 9M")
+        }
         hidden.hourlyRate = try options.hourlyRate.map { try parseAmount($0, flag: "--hourly-rate") }
         if (hidden.adminHours == nil) != (hidden.hourlyRate == nil) {
             let given = hidden.adminHours == nil ? "--hourly-rate" : "--admin-hours"
@@ -145,7 +151,10 @@ public enum CostCommand {
         var options_: [CostOption] = []
         var fleetRows: [CostReport.FleetRow] = []
         var breakEven: [CostReport.BreakEvenPoint] = []
-        var assumptions: [String] = [
+        var assumptions: [String] = hidden.requests == nil ? [] : [
+            "Requests: \(Money.plain(hidden.requests!, scale: 0)) a month price the request-billed front a cloud setup adds (AWS Application Load Balancer: hours plus capacity units, from the same egress); VPS rows bill nothing per request. CDN request charges and GCP/Azure load balancers have no sourced price here (those rows are lower bounds).",
+        ]
+        assumptions += [
             "A month is 730 hours; hourly prices are multiplied by 730.",
             "Egress means internet data transfer out; inbound traffic is free at every provider listed.",
             "Money is exact until shown: each total is rounded once (after any conversion to EUR), and a row's parts are rounded so that they add up to it, so one part can be a cent off its own rounding.",
@@ -399,7 +408,7 @@ public enum CostCommand {
         var bills: [(SaaSUsage, Decimal)] = []
         for u in usages {
             let bill = u.product.bill(quantity: u.quantity, unitName: u.unitName)
-            var o = CostOption(provider: u.product.id, providerName: u.product.name, kind: .saas, plan: u.statedBill != nil && !u.product.hasPriceTable ? "your bill" : bill.plan)
+            var o = CostOption(provider: u.product.id, providerName: u.product.name, kind: .saas, plan: u.hasUsage ? bill.plan : "your bill")
             // A stated bill is in the display currency; a table price in the product's.
             let amount = try u.statedBill.map { try quoter.converter.usd($0, from: currency) } ?? quoter.converter.usd(bill.amount, from: u.product.currency)
             o.computeUSD = amount
@@ -410,10 +419,10 @@ public enum CostCommand {
                 o.notes.append("the real bill is higher than the sourced table: give it with \(u.product.id)=\(Money.exact(u.quantity))\(u.unitName)@AMOUNT (monthly, in \(currency))")
             }
             if let s = u.statedBill {
-                if u.product.hasPriceTable {
+                if u.product.hasPriceTable && u.hasUsage {
                     o.notes.append("your stated bill \(Money.format(s, currency: currency)); the price table gives \(Money.format(bill.amount, currency: u.product.currency))" + (bill.lowerBound ? " or more" : ""))
                 } else {
-                    o.notes.append("your stated bill \(Money.format(s, currency: currency)) a month; no sourced price table for \(u.product.name)")
+                    o.notes.append("your stated bill \(Money.format(s, currency: currency)) a month" + (u.product.hasPriceTable ? "; give the usage too (\(u.product.id)=NUMBER\(u.product.unit)@\(Money.exact(s))) to see the price table's figure and a break-even" : "; no sourced price table for \(u.product.name)"))
                 }
             }
             o.usage = u.hasUsage ? "\(Money.plain(u.quantity, scale: 0)) \(u.unitName)" : "—"
@@ -494,7 +503,7 @@ public enum CostCommand {
         if let best {
             let base = best.computeUSD + best.egressUSD + best.hiddenUSD
             for (u, _) in bills {
-                guard u.product.hasPriceTable else {
+                guard u.product.hasPriceTable, u.hasUsage else {
                     notes.append("\(u.product.name): your bill stands in for a price table, so there is no break-even usage")
                     continue
                 }

@@ -190,3 +190,20 @@ func parseEgress(_ text: String, flag: String = "--egress") throws -> ByteSize {
 
 /// The largest size `--egress` and `--chart-max` accept: 1 EB (10^18 bytes).
 let maxEgressBytes: Decimal = 1_000_000_000_000_000_000
+
+/// Parses a count with an optional k/M/B suffix (`9M`, `250k`, `1200000`).
+func parseCount(_ text: String, flag: String) throws -> Decimal {
+    try refuseOptionAsValue(text, flag: flag, example: "9M")
+    let t = text.trimmingCharacters(in: .whitespaces)
+    var number = Substring(t)
+    var factor: Decimal = 1
+    if let last = t.last, "kKmMbB".contains(last) {
+        number = number.dropLast()
+        factor = "kK".contains(last) ? 1000 : "mM".contains(last) ? 1_000_000 : 1_000_000_000
+    }
+    guard let d = Money.parse(String(number)), d >= 0 else {
+        throw SelfhostError.usage("\(flag) '\(text)' is not a count", remedy: "use a non-negative number with an optional k, M or B suffix, e.g. \(flag) 9M")
+    }
+    guard d * factor <= 1_000_000_000_000_000 else { throw SelfhostError.usage("\(flag) \(text) is too large", remedy: "use a count up to 10^15") }
+    return d * factor
+}

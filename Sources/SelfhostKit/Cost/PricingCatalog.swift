@@ -139,8 +139,21 @@ public struct PricingCatalog: Sendable {
             notes: try e["notes"].map { try $0.stringList("notes") } ?? [])
         var ipv4: ExtraCharge?
         var backups: ExtraCharge?
+        var loadBalancer: LoadBalancerPricing?
         if let x = top["extras"] {
-            let xm = try x.map("extras", allowed: ["public_ipv4", "backups"])
+            let xm = try x.map("extras", allowed: ["public_ipv4", "backups", "load_balancer"])
+            if let n = xm["load_balancer"] {
+                let lm = try n.map("load_balancer", allowed: ["name", "hour", "capacity_unit_hour", "unit_gb_per_hour", "unit_new_connections_per_second"])
+                loadBalancer = LoadBalancerPricing(
+                    name: try lm.required("name").text("load_balancer name"),
+                    hour: try ctx.figure(lm.required("hour"), what: "load_balancer hour", valueKey: "value"),
+                    capacityUnitHour: try ctx.figure(lm.required("capacity_unit_hour"), what: "load_balancer capacity_unit_hour", valueKey: "value"),
+                    unitGBPerHour: try ctx.figure(lm.required("unit_gb_per_hour"), what: "load_balancer unit_gb_per_hour", valueKey: "value"),
+                    unitNewConnectionsPerSecond: try ctx.figure(lm.required("unit_new_connections_per_second"), what: "load_balancer unit_new_connections_per_second", valueKey: "value"))
+                guard loadBalancer!.unitGBPerHour.value > 0, loadBalancer!.unitNewConnectionsPerSecond.value > 0 else {
+                    throw n.fail("load_balancer unit sizes must be positive")
+                }
+            }
             if let n = xm["public_ipv4"] {
                 ipv4 = ExtraCharge(basis: .perServer(try ctx.monthly(n, what: "public_ipv4")), note: try n.map("public_ipv4", allowed: ["hourly", "monthly", "as_of", "source", "note"])["note"]?.text("note"))
             }
@@ -150,7 +163,8 @@ public struct PricingCatalog: Sendable {
             }
         }
         return ProviderPricing(id: id, name: name, kind: kind, currency: currency, region: try top["region"]?.text("region"),
-                               plans: plans, egress: egress, publicIPv4: ipv4, backups: backups, notes: notes, file: file)
+                               plans: plans, egress: egress, publicIPv4: ipv4, backups: backups, notes: notes, file: file,
+                               loadBalancer: loadBalancer)
     }
 
     static func readSaaS(_ top: YMap, id: String, name: String, kind: PricingKind, currency: String, notes: [String], ctx: FigureReader, file: String) throws -> SaaSPricing {

@@ -109,6 +109,23 @@ struct CostBigBoxTests {
         #expect(memory.apps.reduce(0) { $0 + $1.mib } + memory.caddyMib == 23_153)
     }
 
+    @Test func renderPrintsWhatTheBoxNeeds() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cost-box-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (status, text, _) = try RenderTestSupport.render(["umami", "listmonk"], out: dir, dryRun: true)
+        #expect(status == .success)
+        let memory = try BoxMemory.plan(apps: ["listmonk", "umami"], catalog: TestSupport.catalog, store: .embedded)
+        #expect(text.contains("This box needs ≈ \(Money.plain(memory.gib, scale: 1)) GiB of memory"), "\(text)")
+        #expect(text.contains("selfhost cost --apps listmonk,umami"), "\(text)")
+    }
+
+    @Test func pricedSaaSFromTheCatalogsCommonOnes() throws {
+        let r = try Self.report { $0.saas = ["zendesk=5agents", "github=20users", "github=3enterprise"] }
+        let totals = r.options.map(\.total.value)
+        #expect(totals.sorted() == [63, 80, 275], "\(totals)")
+        #expect(r.options.allSatisfy { !$0.sources.isEmpty && !$0.lowerBound })
+    }
+
     @Test func cheapestMarkOnlyOnAPlanThatHoldsTheBox() throws {
         let r = try Self.report { $0.apps = Self.tenApps; $0.egress = "10TB" }
         let box = try #require(r.saas?.box)
@@ -169,6 +186,26 @@ struct CostBigBoxTests {
         let row = try #require(r.options.first)
         #expect(row.lowerBound)
         #expect(row.notes.contains { $0.contains("mailchimp=50000contacts@AMOUNT") }, "\(row.notes)")
+    }
+
+    // MARK: request-billed parts
+
+    @Test func requestsPriceTheLoadBalancerAndNothingOnAVPS() throws {
+        let r = try Self.report { $0.egress = "10TB"; $0.requests = "9M"; $0.providers = ["aws", "hetzner", "gcp"] }
+        let aws = try #require(r.options.first { $0.provider == "aws" })
+        let lb = try #require(aws.hidden.first { $0.label == "application load balancer" })
+        // 730 h × $0.0225 + (10,000 GB / 730 h = 13.70 LCU) × 730 h × $0.008 = $16.425 + $80.
+        #expect(lb.usd == Decimal(string: "96.425"), "\(lb.usd)")
+        #expect(aws.sources.contains { $0.url.contains("elasticloadbalancing") })
+        let hetzner = try #require(r.options.first { $0.provider == "hetzner" })
+        #expect(hetzner.hidden.map(\.label) == ["per request"] && hetzner.hiddenUsd.value == 0)
+        let gcp = try #require(r.options.first { $0.provider == "gcp" })
+        #expect(gcp.lowerBound && gcp.notes.contains { $0.contains("no sourced price for Google Cloud") })
+        // Without --egress the capacity units cannot be counted: refused.
+        let err = CostFixtures.usageError(try CostFixtures.options { $0.requests = "9M"; $0.saas = ["slack=3seats"] })
+        #expect(err.contains("--requests needs --egress"), "\(err)")
+        let bad = CostFixtures.usageError(try CostFixtures.options { $0.requests = "lots"; $0.egress = "1TB" })
+        #expect(bad.contains("not a count"), "\(bad)")
     }
 
     // MARK: platforms on their own server
