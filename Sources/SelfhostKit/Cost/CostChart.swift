@@ -122,7 +122,10 @@ enum CostText {
             out += style.bold("Fleet against one box") + "\n"
             var t = TextTable(headers: ["provider", "fleet", "fleet/month", "box", "box/month", "box ÷ fleet"], alignments: [.left, .left, .right, .left, .right, .right])
             for f in fleet {
-                t.add([f.provider, f.fleetPlan, money(f.fleetUsd), f.boxPlan, money(f.boxUsd), f.boxToFleet.map { Money.plain($0 * 100, scale: 0) + "%" } ?? ""])
+                // A lower-bound box can only raise the ratio, a lower-bound fleet only lower it.
+                let bound = f.boxLowerBound && f.fleetLowerBound ? "? " : f.boxLowerBound ? "≥ " : f.fleetLowerBound ? "≤ " : ""
+                t.add([f.provider, f.fleetPlan, (f.fleetLowerBound ? "≥ " : "") + money(f.fleetUsd), f.boxPlan, (f.boxLowerBound ? "≥ " : "") + money(f.boxUsd),
+                       f.boxToFleet.map { bound + Money.plain($0 * 100, scale: 0) + "%" } ?? ""])
             }
             out += t.render(headerStyle: style.bold) + "\n"
         }

@@ -200,7 +200,8 @@ public enum CostCommand {
                     fleetRows.append(CostReport.FleetRow(
                         provider: p.id, fleetPlan: "\(servers.count) × \(f.plan)", fleetUsd: Cents(f.totalUSD),
                         boxPlan: b.plan, boxUsd: Cents(b.totalUSD),
-                        boxToFleet: f.totalUSD > 0 ? Money.round(b.totalUSD / f.totalUSD, scale: 3) : nil))
+                        boxToFleet: f.totalUSD > 0 ? Money.round(b.totalUSD / f.totalUSD, scale: 3) : nil,
+                        fleetLowerBound: f.lowerBound, boxLowerBound: b.lowerBound))
                 }
             }
             for p in providers where p.plans.isEmpty { assumptions.append("\(p.name): no sourced VM prices, so it is left out of the fleet comparison.") }

@@ -74,6 +74,9 @@ public struct CostReport: Encodable, Sendable {
         public var boxUsd: Cents
         /// Box total ÷ fleet total.
         public var boxToFleet: Decimal?
+        /// A side misses a part (e.g. a price known to be below today's): its total is a lower bound.
+        public var fleetLowerBound: Bool = false
+        public var boxLowerBound: Bool = false
     }
 
     /// An app's share of the self-hosted servers by memory (`--app-shares`).
