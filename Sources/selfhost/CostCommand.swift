@@ -81,6 +81,9 @@ struct CostCLI: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Right edge of --chart (default: twice --egress, or 20TB).", valueName: "size"))
     var chartMax: String?
 
+    @Flag(name: .long, help: "Fetch public price APIs that need no account (Linode's plan catalog) into a dated overlay in ~/.cache/selfhost/pricing that later runs read; a failed source keeps the previous prices (exit 1).")
+    var refresh = false
+
     @Flag(name: .long, help: "With --apps: also split the self-hosted total per app, by memory (rows always show the whole box).")
     var appShares = false
 
@@ -118,6 +121,8 @@ struct CostCLI: ParsableCommand {
         o.chartMax = chartMax
         o.currency = currency
         o.appShares = appShares
+        o.refresh = refresh
+        o.pricingOverlay = SelfhostKit.PriceRefresh.overlay(environment: context.environment)
         o.format = output.format
         o.store = try catalogOption.store(context)
         try CLI.finish(try SelfhostKit.CostCommand.run(o, context: context))

@@ -30,6 +30,14 @@ public enum CostCommand {
         public var appRAM: (any AppRAMSource)?
         /// Show each app's share of the self-hosted box (by memory) besides the box's full price.
         public var appShares = false
+        /// `--refresh`: fetch public price APIs into the cache overlay first (`PriceRefresh`).
+        public var refresh = false
+        /// The HTTP layer for `--refresh` (libcurl by default; tests inject their own or use loopback).
+        public var http: (any HTTPClient)?
+        public var refreshTimeout: Double = 20
+        /// A directory holding `pricing/<id>.yaml` read over the shipped price files (the refresh
+        /// overlay in the cache directory); nil: none.
+        public var pricingOverlay: URL?
 
         public init() {}
     }
@@ -45,6 +53,26 @@ public enum CostCommand {
     static let egressLimit: Decimal = 10_000_000_000_000_000
 
     public static func run(_ options: Options, context: Context) throws -> ExitStatus {
+        var options = options
+        var refreshFailed = false
+        if options.refresh {
+            let outcomes = PriceRefresh.run(http: options.http ?? CurlHTTPClient(), environment: context.environment, store: options.store,
+                                            now: context.now(), timeout: options.refreshTimeout)
+            refreshFailed = outcomes.contains { $0.status != "updated" }
+            options.pricingOverlay = PriceRefresh.overlay(environment: context.environment) ?? options.pricingOverlay
+            let pricesToo = options.egress != nil || options.servers != nil || !options.saas.isEmpty || !options.apps.isEmpty
+            switch options.format {
+            case .json where !pricesToo:
+                context.stdout.write(JSONOutput.encode(RefreshReport(refresh: outcomes)))
+            case .json:
+                for o in outcomes where o.status != "updated" { context.stderr.write("warning: \(o.provider): \(o.message)\n") }
+            case .text:
+                var t = TextTable(headers: ["provider", "refresh", "plans", "as of", "note"])
+                for o in outcomes { t.add([o.provider, o.status, o.status == "updated" ? "\(o.plans)" : "", o.asOf, o.message]) }
+                context.stdout.write(context.style.bold("Price refresh") + "\n" + t.render(headerStyle: context.style.bold) + "\n")
+            }
+            if !pricesToo { return refreshFailed ? .problems : .success }
+        }
         let report = try makeReport(options, now: context.now())
         switch options.format {
         case .json:
@@ -56,11 +84,18 @@ public enum CostCommand {
             for u in report.unanswered { context.stderr.write("error: \(u)\n") }
             return .problems
         }
-        return .success
+        return refreshFailed ? .problems : .success
     }
 
     /// Builds the report without printing (used by tests).
     public static func makeReport(_ options: Options, now: Date) throws -> CostReport {
+        var options = options
+        var overlaid: [String] = []
+        if let dir = options.pricingOverlay {
+            options.store = try options.store.overlaying(catalogDirectory: dir)
+            let store = options.store
+            overlaid = store.overlaidPaths.filter { $0.hasPrefix(PricingCatalog.directory) && store.file($0)?.displayPath.hasPrefix(dir.path) == true }.sorted()
+        }
         let catalog = try PricingCatalog.load(from: options.store)
         guard ["USD", "EUR"].contains(options.currency.uppercased()) else {
             throw SelfhostError.usage("unknown currency '\(options.currency)'", remedy: "use --currency USD or --currency EUR")
@@ -159,6 +194,11 @@ public enum CostCommand {
             "Egress means internet data transfer out; inbound traffic is free at every provider listed.",
             "Money is exact until shown: each total is rounded once (after any conversion to EUR), and a row's parts are rounded so that they add up to it, so one part can be a cent off its own rounding.",
         ]
+        for path in overlaid {
+            let id = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+            let day = catalog.provider(id)?.plans.map(\.price.figure.asOfText).max() ?? "unknown date"
+            assumptions.append("Prices of \(id) come from the refresh overlay \(options.store.file(path)?.displayPath ?? path), as of \(day) (selfhost cost --refresh rewrites it).")
+        }
         var saasSummary: CostReport.SaaSSummary?
         // The apps and the servers they take (what render would write), before any plan is picked,
         // so every row holds them.
@@ -562,4 +602,9 @@ public enum CostCommand {
         }
         return (rows, summary, points, notes, unmatched)
     }
+}
+
+/// `cost --refresh --format json` alone: what each source did.
+struct RefreshReport: Encodable {
+    var refresh: [PriceRefresh.Outcome]
 }
