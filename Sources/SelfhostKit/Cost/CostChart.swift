@@ -111,6 +111,7 @@ enum CostText {
             out += t.render(headerStyle: style.bold)
             if compute.contains(where: { $0.cheapest }) { out += "  ▶ cheapest fully priced option; ×cheapest = total ÷ that total; ≥ = lower bound" + (compute.contains { $0.computeUsd == nil } ? "; — = no sourced price" : "") + "\n" }
             else if !r.unmatched.isEmpty { out += "  no ▶: no fully priced plan of the size asked for (see below)\n" }
+            else if compute.contains(where: { $0.lowerBound }) { out += "  no ▶: every row is a lower bound (≥): a part is not priced, or the price is known to be below today's (see notes)\n" }
             out += "\n"
         }
         if !r.unmatched.isEmpty {
