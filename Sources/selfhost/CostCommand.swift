@@ -19,10 +19,12 @@ struct CostCLI: ParsableCommand {
               selfhost cost --egress 10TB --chart --chart-max 40TB
               selfhost cost --egress 10TB --backups --ipv4 --admin-hours 4 --hourly-rate 80
               selfhost cost --egress 10TB --currency EUR --format json
+              selfhost cost --egress 12TB --vps 16vcpu-64gb --requests 9M
+              selfhost cost --saas zendesk=@345 --apps zammad
 
             Sizes: 10TB is 10^13 bytes, 10TiB is 10 × 2^40; each provider's billing unit is shown.
 
-            Exit status: 0 success, 2 bad input (names the accepted forms).
+            Exit status: 0 success, 1 the question has no answer (no sourced plan of the size asked for, or none holding the apps), 2 bad input (names the accepted forms).
             """
     )
 
@@ -70,11 +72,20 @@ struct CostCLI: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Your hourly rate for --admin-hours, in the --currency (USD by default).", valueName: "usd"))
     var hourlyRate: String?
 
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Requests a month (k, M, B suffixes), e.g. 9M: adds the request-billed load balancer a cloud setup needs (with --egress).", valueName: "n"))
+    var requests: String?
+
     @Flag(name: .long, help: "Draw monthly cost against egress (0 to --chart-max) per option.")
     var chart = false
 
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Right edge of --chart (default: twice --egress, or 20TB).", valueName: "size"))
     var chartMax: String?
+
+    @Flag(name: .long, help: "Fetch public price APIs that need no account (Linode's plan catalog) into a dated overlay in ~/.cache/selfhost/pricing that later runs read; a failed source keeps the previous prices (exit 1).")
+    var refresh = false
+
+    @Flag(name: .long, help: "With --apps: also split the self-hosted total per app, by memory (rows always show the whole box).")
+    var appShares = false
 
     @Option(name: .long, help: ArgumentHelp("Show totals in USD (default) or EUR (ECB rate, dated).", valueName: "USD|EUR"))
     var currency: String = "USD"
@@ -104,10 +115,14 @@ struct CostCLI: ParsableCommand {
         o.backups = backups
         o.ipv4 = ipv4
         o.adminHours = adminHours
+        o.requests = requests
         o.hourlyRate = hourlyRate
         o.chart = chart
         o.chartMax = chartMax
         o.currency = currency
+        o.appShares = appShares
+        o.refresh = refresh
+        o.pricingOverlay = SelfhostKit.PriceRefresh.overlay(environment: context.environment)
         o.format = output.format
         o.store = try catalogOption.store(context)
         try CLI.finish(try SelfhostKit.CostCommand.run(o, context: context))

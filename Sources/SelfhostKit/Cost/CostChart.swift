@@ -74,6 +74,8 @@ enum CostText {
         }
         title += ", \(cur), 730-hour month"
         out += style.bold(title) + "\n\n"
+        for u in r.unanswered { out += style.red("No answer: ") + u + "\n" }
+        if !r.unanswered.isEmpty { out += "\n" }
 
         let compute = r.options.filter { $0.kind != "saas" }
         let saas = r.options.filter { $0.kind == "saas" }
@@ -109,6 +111,7 @@ enum CostText {
             out += t.render(headerStyle: style.bold)
             if compute.contains(where: { $0.cheapest }) { out += "  ▶ cheapest fully priced option; ×cheapest = total ÷ that total; ≥ = lower bound" + (compute.contains { $0.computeUsd == nil } ? "; — = no sourced price" : "") + "\n" }
             else if !r.unmatched.isEmpty { out += "  no ▶: no fully priced plan of the size asked for (see below)\n" }
+            else if compute.contains(where: { $0.lowerBound }) { out += "  no ▶: every row is a lower bound (≥): a part is not priced, or the price is known to be below today's (see notes)\n" }
             out += "\n"
         }
         if !r.unmatched.isEmpty {
@@ -120,7 +123,10 @@ enum CostText {
             out += style.bold("Fleet against one box") + "\n"
             var t = TextTable(headers: ["provider", "fleet", "fleet/month", "box", "box/month", "box ÷ fleet"], alignments: [.left, .left, .right, .left, .right, .right])
             for f in fleet {
-                t.add([f.provider, f.fleetPlan, money(f.fleetUsd), f.boxPlan, money(f.boxUsd), f.boxToFleet.map { Money.plain($0 * 100, scale: 0) + "%" } ?? ""])
+                // A lower-bound box can only raise the ratio, a lower-bound fleet only lower it.
+                let bound = f.boxLowerBound && f.fleetLowerBound ? "? " : f.boxLowerBound ? "≥ " : f.fleetLowerBound ? "≤ " : ""
+                t.add([f.provider, f.fleetPlan, (f.fleetLowerBound ? "≥ " : "") + money(f.fleetUsd), f.boxPlan, (f.boxLowerBound ? "≥ " : "") + money(f.boxUsd),
+                       f.boxToFleet.map { bound + Money.plain($0 * 100, scale: 0) + "%" } ?? ""])
             }
             out += t.render(headerStyle: style.bold) + "\n"
         }
@@ -131,6 +137,10 @@ enum CostText {
                 out += "  apps: none given, so self-hosting is not priced; pass --apps LIST (e.g. --apps \(example)) to compare\n"
             } else {
                 out += "  apps: " + s.apps.map { "\($0.app) \($0.ramMB) MB (\($0.basis))" }.joined(separator: ", ") + " = \(s.appRamMb) MB\n"
+                if !s.boxNeedText.isEmpty { out += "  the box they need, as render writes it: \(s.boxNeedText)\n" }
+                if let shares = s.appShares {
+                    out += "  per-app share of the cheapest self-hosted total, by memory: " + shares.map { "\($0.app) \(money($0.usd))" }.joined(separator: ", ") + "\n"
+                }
             }
             if options.saas.isEmpty {
                 out += "  SaaS bills: none given; pass --saas NAME=USAGE (e.g. --saas slack=12seats) to compare"

@@ -18,6 +18,8 @@ public enum CostCommand {
         public var backups = false
         public var ipv4 = false
         public var adminHours: String?
+        /// Requests a month, e.g. `9M`.
+        public var requests: String?
         public var hourlyRate: String?
         public var chart = false
         public var chartMax: String?
@@ -26,6 +28,16 @@ public enum CostCommand {
         public var store: ResourceStore = .embedded
         /// Where app RAM comes from (the catalog by default).
         public var appRAM: (any AppRAMSource)?
+        /// Show each app's share of the self-hosted box (by memory) besides the box's full price.
+        public var appShares = false
+        /// `--refresh`: fetch public price APIs into the cache overlay first (`PriceRefresh`).
+        public var refresh = false
+        /// The HTTP layer for `--refresh` (libcurl by default; tests inject their own or use loopback).
+        public var http: (any HTTPClient)?
+        public var refreshTimeout: Double = 20
+        /// A directory holding `pricing/<id>.yaml` read over the shipped price files (the refresh
+        /// overlay in the cache directory); nil: none.
+        public var pricingOverlay: URL?
 
         public init() {}
     }
@@ -41,6 +53,26 @@ public enum CostCommand {
     static let egressLimit: Decimal = 10_000_000_000_000_000
 
     public static func run(_ options: Options, context: Context) throws -> ExitStatus {
+        var options = options
+        var refreshFailed = false
+        if options.refresh {
+            let outcomes = PriceRefresh.run(http: options.http ?? CurlHTTPClient(), environment: context.environment, store: options.store,
+                                            now: context.now(), timeout: options.refreshTimeout)
+            refreshFailed = outcomes.contains { $0.status != "updated" }
+            options.pricingOverlay = PriceRefresh.overlay(environment: context.environment) ?? options.pricingOverlay
+            let pricesToo = options.egress != nil || options.servers != nil || !options.saas.isEmpty || !options.apps.isEmpty
+            switch options.format {
+            case .json where !pricesToo:
+                context.stdout.write(JSONOutput.encode(RefreshReport(refresh: outcomes)))
+            case .json:
+                for o in outcomes where o.status != "updated" { context.stderr.write("warning: \(o.provider): \(o.message)\n") }
+            case .text:
+                var t = TextTable(headers: ["provider", "refresh", "plans", "as of", "note"])
+                for o in outcomes { t.add([o.provider, o.status, o.status == "updated" ? "\(o.plans)" : "", o.asOf, o.message]) }
+                context.stdout.write(context.style.bold("Price refresh") + "\n" + t.render(headerStyle: context.style.bold) + "\n")
+            }
+            if !pricesToo { return refreshFailed ? .problems : .success }
+        }
         let report = try makeReport(options, now: context.now())
         switch options.format {
         case .json:
@@ -48,11 +80,22 @@ public enum CostCommand {
         case .text:
             context.stdout.write(CostText.render(report, options: options, style: context.style))
         }
-        return .success
+        if !report.answered {
+            for u in report.unanswered { context.stderr.write("error: \(u)\n") }
+            return .problems
+        }
+        return refreshFailed ? .problems : .success
     }
 
     /// Builds the report without printing (used by tests).
     public static func makeReport(_ options: Options, now: Date) throws -> CostReport {
+        var options = options
+        var overlaid: [String] = []
+        if let dir = options.pricingOverlay {
+            options.store = try options.store.overlaying(catalogDirectory: dir)
+            let store = options.store
+            overlaid = store.overlaidPaths.filter { $0.hasPrefix(PricingCatalog.directory) && store.file($0)?.displayPath.hasPrefix(dir.path) == true }.sorted()
+        }
         let catalog = try PricingCatalog.load(from: options.store)
         guard ["USD", "EUR"].contains(options.currency.uppercased()) else {
             throw SelfhostError.usage("unknown currency '\(options.currency)'", remedy: "use --currency USD or --currency EUR")
@@ -95,6 +138,10 @@ public enum CostCommand {
         hidden.backups = options.backups
         hidden.ipv4 = options.ipv4
         hidden.adminHours = try options.adminHours.map { try parseAmount($0, flag: "--admin-hours") }
+        hidden.requests = try options.requests.map { try parseCount($0, flag: "--requests") }
+        if hidden.requests != nil && options.egress == nil && options.servers == nil {
+            throw SelfhostError.usage("--requests needs --egress", remedy: "the load balancer's capacity units also count the bytes it passes: give both, e.g. --egress 10TB --requests 9M")
+        }
         hidden.hourlyRate = try options.hourlyRate.map { try parseAmount($0, flag: "--hourly-rate") }
         if (hidden.adminHours == nil) != (hidden.hourlyRate == nil) {
             let given = hidden.adminHours == nil ? "--hourly-rate" : "--admin-hours"
@@ -139,13 +186,40 @@ public enum CostCommand {
         var options_: [CostOption] = []
         var fleetRows: [CostReport.FleetRow] = []
         var breakEven: [CostReport.BreakEvenPoint] = []
-        var assumptions: [String] = [
+        var assumptions: [String] = hidden.requests == nil ? [] : [
+            "Requests: \(Money.plain(hidden.requests!, scale: 0)) a month price the request-billed front a cloud setup adds (AWS Application Load Balancer: hours plus capacity units, from the same egress); VPS rows bill nothing per request. CDN request charges and GCP/Azure load balancers have no sourced price here (those rows are lower bounds).",
+        ]
+        assumptions += [
             "A month is 730 hours; hourly prices are multiplied by 730.",
             "Egress means internet data transfer out; inbound traffic is free at every provider listed.",
             "Money is exact until shown: each total is rounded once (after any conversion to EUR), and a row's parts are rounded so that they add up to it, so one part can be a cent off its own rounding.",
         ]
+        for path in overlaid {
+            let id = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+            let day = catalog.provider(id)?.plans.map(\.price.figure.asOfText).max() ?? "unknown date"
+            assumptions.append("Prices of \(id) come from the refresh overlay \(options.store.file(path)?.displayPath ?? path), as of \(day) (selfhost cost --refresh rewrites it).")
+        }
         var saasSummary: CostReport.SaaSSummary?
-        let spec = vps ?? defaultVPS
+        // The apps and the servers they take (what render would write), before any plan is picked,
+        // so every row holds them.
+        let modelCatalog = try? CatalogLoader.load(options.store)
+        var usages: [SaaSUsage] = []
+        var budgets: [AppBudget] = []
+        var boxes: SelfhostBoxes?
+        if !options.saas.isEmpty || !options.apps.isEmpty {
+            usages = try options.saas.map { try SaaSUsage(parsing: $0, catalog: catalog, saasCatalog: modelCatalog) }
+            let source = options.appRAM ?? CatalogAppRAMSource.preferred(store: options.store)
+            budgets = try AppBudgeting.budgets(apps: options.apps, overrides: options.ram, assumeMB: options.assumeRAMMB, source: source)
+            if !budgets.isEmpty {
+                boxes = try SelfhostBoxes.plan(apps: budgets.map(\.app), catalog: modelCatalog, store: options.store,
+                                               ramOverrides: ramOverrides, appDefaultMB: options.assumeRAMMB)
+            }
+        }
+        var spec = vps ?? defaultVPS
+        if let shared = boxes?.shared {
+            spec.minRAMMB = shared.totalMB
+            assumptions.append("The box holds what render writes for the apps: every service's mem_limit (apps and companions), Caddy and a \(shared.systemReserveMib) MiB system reserve, \(boxes!.text); plans smaller than that are left out.")
+        }
         var unmatched: [CostReport.Unmatched] = []
         // A provider with plans but none big enough is named, never dropped silently.
         func noPlan(_ p: ProviderPricing, _ s: ServerSpec, role: String?) {
@@ -166,13 +240,15 @@ public enum CostCommand {
                     fleetRows.append(CostReport.FleetRow(
                         provider: p.id, fleetPlan: "\(servers.count) × \(f.plan)", fleetUsd: Cents(f.totalUSD),
                         boxPlan: b.plan, boxUsd: Cents(b.totalUSD),
-                        boxToFleet: f.totalUSD > 0 ? Money.round(b.totalUSD / f.totalUSD, scale: 3) : nil))
+                        boxToFleet: f.totalUSD > 0 ? Money.round(b.totalUSD / f.totalUSD, scale: 3) : nil,
+                        fleetLowerBound: f.lowerBound, boxLowerBound: b.lowerBound))
                 }
             }
             for p in providers where p.plans.isEmpty { assumptions.append("\(p.name): no sourced VM prices, so it is left out of the fleet comparison.") }
             assumptions.append("Fleet: \(servers) on each provider's cheapest plan meeting \(servers.vcpu) vCPU and \(Money.exact(servers.ramGB)) GB; box: cheapest plan meeting \(spec). Memory compares the vendor's nominal GB/GiB number.")
         } else if egress != nil || (options.saas.isEmpty && options.apps.isEmpty) {
-            for p in providers {
+            // With --apps, VPS providers appear once, as the self-hosted box (below).
+            for p in providers where !(boxes != nil && p.kind == .vps) {
                 if p.plans.isEmpty {
                     options_.append(try quoter.quote(provider: p, plan: nil, count: 1, egressBytes: egressBytes, awsPriceSet: awsSet))
                 } else if let o = try quoter.bestPlan(provider: p, spec: spec, egressBytes: egressBytes, awsPriceSet: awsSet) {
@@ -186,10 +262,9 @@ public enum CostCommand {
 
         // SaaS bills against self-hosting the replacing apps.
         if !options.saas.isEmpty || !options.apps.isEmpty {
-            let usages = try options.saas.map { try SaaSUsage(parsing: $0, catalog: catalog) }
-            let source = options.appRAM ?? CatalogAppRAMSource.preferred(store: options.store)
-            let budgets = try AppBudgeting.budgets(apps: options.apps, overrides: options.ram, assumeMB: options.assumeRAMMB, source: source)
-            let (rows, summary, points, notes, left) = try saasComparison(usages: usages, budgets: budgets, emails: emails, catalog: catalog, providers: providers, spec: vps, quoter: quoter, egressBytes: egressBytes, awsSet: awsSet)
+            let (rows, summary, points, notes, left) = try saasComparison(
+                usages: usages, budgets: budgets, boxes: boxes, emails: emails, catalog: catalog, providers: providers,
+                spec: vps, quoter: quoter, egressBytes: egressBytes, awsSet: awsSet, currency: currency, appShares: options.appShares)
             unmatched += left
             options_ += rows
             saasSummary = summary
@@ -211,7 +286,9 @@ public enum CostCommand {
 
         // Break-even egress: where each VPS beats each cloud.
         if egress != nil && servers == nil {
-            let vpsRows = options_.filter { $0.kind == .vps && !$0.isSelfHost }
+            // VPS rows, or with --apps the self-hosted boxes (a box plus a platform's own server
+            // has no single plan, so no curve).
+            let vpsRows = options_.filter { v in v.kind == .vps && providers.first { $0.id == v.provider }?.plans.contains { $0.name == v.plan } == true }
             let cloudRows = options_.filter { $0.kind == .cloud }
             for v in vpsRows {
                 guard let fv = quoter.curve(for: v, providers: providers, awsPriceSet: awsSet) else { continue }
@@ -236,7 +313,7 @@ public enum CostCommand {
                 ?? (egressBytes > 0 ? egressBytes * 2 : 20_000_000_000_000)
             guard maxBytes > 0 else { throw SelfhostError.usage("--chart-max must be above 0", remedy: "e.g. --chart-max 20TB") }
             chart = []
-            for o in options_ where o.kind == .cloud || (o.kind == .vps && !o.isSelfHost) {
+            for o in options_ where o.kind == .cloud || (o.kind == .vps && providers.first { $0.id == o.provider }?.plans.contains { $0.name == o.plan } == true) {
                 guard let f = quoter.quoteCurve(for: o, providers: providers, awsPriceSet: awsSet) else { continue }
                 // Where the sourced egress tiers end the line stops: a flat continuation would
                 // read as a real price (and a false crossover).
@@ -306,7 +383,7 @@ public enum CostCommand {
                 hidden: hidden, services: services, totalUsd: Cents(o.totalUSD), total: Cents(display(o.totalUSD)),
                 lowerBound: o.lowerBound, cheapest: isCheapest,
                 ratioToCheapest: (o.kind == .saas || o.kind == .service) ? nil : cheapestTotal.flatMap { $0 > 0 ? Money.round(o.totalUSD / $0, scale: 2) : nil },
-                usage: o.usage,
+                usage: o.usage, setup: o.setupUSD.map { Cents(display($0)) },
                 billingUnit: o.billingUnit?.rawValue, billingUnitNote: o.unitNote,
                 includedTransfer: o.includedText, includedTransferAmount: o.includedAmount, includedTransferUnit: o.includedUnit, includedTransferScope: o.includedScope,
                 egressBilled: o.billedText, egressBilledAmount: o.billedAmount, egressBilledUnit: o.billedAmount == nil ? nil : o.billingUnit?.rawValue,
@@ -324,7 +401,18 @@ public enum CostCommand {
         if options_.contains(where: { $0.lowerBound }) {
             warnings.append("some totals are lower bounds: a part could not be priced from sourced data (see notes)")
         }
+        // The question has no answer when a part asked for has no priced row at all.
+        var unanswered: [String] = []
+        let wantsCompute = servers != nil || egress != nil || (options.saas.isEmpty && options.apps.isEmpty)
+        if wantsCompute && !options_.contains(where: { ($0.kind == .cloud || $0.kind == .vps) && !$0.computeUnpriced }) {
+            let asked = servers.map { "\($0) and one \(spec) box" } ?? spec.description
+            unanswered.append("no provider has a sourced plan of the size asked for (\(asked))" + (options.providers.isEmpty ? "" : " among --providers \(options.providers.joined(separator: ","))") + "; see 'Left out' for the largest sizes, or ask for a smaller --vps")
+        }
+        if !options.apps.isEmpty && !options_.contains(where: { $0.isSelfHost }) {
+            unanswered.append("no sourced VPS plan holds the box the apps need (\(saasSummary.map { "\($0.boxNeedText)" } ?? "see above")); pass --providers with larger plans or fewer --apps")
+        }
         return CostReport(
+            answered: unanswered.isEmpty, unanswered: unanswered,
             currency: currency,
             exchangeRate: rateFig.map { CostReport.ExchangeRateInfo(usdPerEur: $0.value, asOf: $0.asOfText, source: $0.source.url) },
             egressBytes: egress.map { Money.round($0.bytes, scale: 0) }, egressInput: egress?.original,
@@ -348,7 +436,11 @@ public enum CostCommand {
     }
 
     /// SaaS rows, self-hosted rows (one per VPS provider), the summary and usage break-evens.
-    static func saasComparison(usages: [SaaSUsage], budgets: [AppBudget], emails: Decimal?, catalog: PricingCatalog, providers: [ProviderPricing], spec: ServerSpec?, quoter: Quoter, egressBytes: Decimal, awsSet: String?) throws -> ([CostOption], CostReport.SaaSSummary, [CostReport.BreakEvenPoint], [String], [CostReport.Unmatched]) {
+    /// A self-hosted row prices the whole box the apps need (the cheapest plan that holds it),
+    /// plus a server of its own for each platform app (Dokku, Coolify, CapRover).
+    static func saasComparison(usages: [SaaSUsage], budgets: [AppBudget], boxes: SelfhostBoxes?, emails: Decimal?, catalog: PricingCatalog,
+                               providers: [ProviderPricing], spec: ServerSpec?, quoter: Quoter, egressBytes: Decimal, awsSet: String?,
+                               currency: String, appShares: Bool) throws -> ([CostOption], CostReport.SaaSSummary, [CostReport.BreakEvenPoint], [String], [CostReport.Unmatched]) {
         var rows: [CostOption] = []
         var unmatched: [CostReport.Unmatched] = []
         var notes: [String] = []
@@ -357,14 +449,24 @@ public enum CostCommand {
         var bills: [(SaaSUsage, Decimal)] = []
         for u in usages {
             let bill = u.product.bill(quantity: u.quantity, unitName: u.unitName)
-            var o = CostOption(provider: u.product.id, providerName: u.product.name, kind: .saas, plan: bill.plan)
-            let amount = try quoter.converter.usd(u.statedBill ?? bill.amount, from: u.product.currency)
+            var o = CostOption(provider: u.product.id, providerName: u.product.name, kind: .saas, plan: u.hasUsage ? bill.plan : "your bill")
+            // A stated bill is in the display currency; a table price in the product's.
+            let amount = try u.statedBill.map { try quoter.converter.usd($0, from: currency) } ?? quoter.converter.usd(bill.amount, from: u.product.currency)
             o.computeUSD = amount
             o.figures = u.statedBill == nil ? bill.figures : []
             o.lowerBound = u.statedBill == nil && bill.lowerBound
-            if let n = bill.note { o.notes.append(n) }
-            if let s = u.statedBill { o.notes.append("your stated bill \(Money.format(s, currency: "USD")); the price table gives \(Money.format(bill.amount, currency: u.product.currency))" + (bill.lowerBound ? " or more" : "")) }
-            o.usage = "\(Money.plain(u.quantity, scale: 0)) \(u.unitName)"
+            if u.statedBill == nil, let n = bill.note { o.notes.append(n) }
+            if o.lowerBound {
+                o.notes.append("the real bill is higher than the sourced table: give it with \(u.product.id)=\(Money.exact(u.quantity))\(u.unitName)@AMOUNT (monthly, in \(currency))")
+            }
+            if let s = u.statedBill {
+                if u.product.hasPriceTable && u.hasUsage {
+                    o.notes.append("your stated bill \(Money.format(s, currency: currency)); the price table gives \(Money.format(bill.amount, currency: u.product.currency))" + (bill.lowerBound ? " or more" : ""))
+                } else {
+                    o.notes.append("your stated bill \(Money.format(s, currency: currency)) a month" + (u.product.hasPriceTable ? "; give the usage too (\(u.product.id)=NUMBER\(u.product.unit)@\(Money.exact(s))) to see the price table's figure and a break-even" : "; no sourced price table for \(u.product.name)"))
+                }
+            }
+            o.usage = u.hasUsage ? "\(Money.plain(u.quantity, scale: 0)) \(u.unitName)" : "—"
             saasTotal += amount
             saasLower = saasLower || o.lowerBound
             bills.append((u, amount))
@@ -387,47 +489,74 @@ public enum CostCommand {
             notes.append("email sending not priced: pass --emails-per-month N to add Amazon SES")
         }
         var selfRows: [CostOption] = []
-        if !budgets.isEmpty {
-            let neededGB = Decimal(ramMB) / 1000
+        if let boxes {
+            // The servers, in order: the shared box (with the egress), then each platform's own.
+            var servers: [(label: String?, memory: BoxMemory)] = []
+            if let s = boxes.shared { servers.append((nil, s)) }
+            for o in boxes.ownServers { servers.append((o.app, o.memory)) }
             for p in providers where p.kind == .vps {
-                // The smallest plan holding all apps (and meeting --vps when given).
-                let candidates = p.plans.filter { $0.ramMB >= Decimal(ramMB) && (spec?.fits($0) ?? true) }
-                guard var o = try candidates.compactMap({ plan in try quoter.quote(provider: p, plan: plan, count: 1, egressBytes: egressBytes, awsPriceSet: awsSet) })
-                    .min(by: { $0.totalUSD < $1.totalUSD }) else {
-                    let vcpu = spec?.vcpu ?? 1
-                    let gb = max(neededGB, spec?.ramGB ?? 0)
+                var row: CostOption?
+                var missing: (String?, BoxMemory)?
+                for (i, server) in servers.enumerated() {
+                    var need = spec ?? ServerSpec(vcpu: 1, ramGB: 0)
+                    if server.label != nil { need = ServerSpec(vcpu: 1, ramGB: 0) }
+                    need.minRAMMB = server.memory.totalMB
+                    guard let q = try quoter.bestPlan(provider: p, spec: need, egressBytes: i == 0 ? egressBytes : 0, awsPriceSet: awsSet) else {
+                        missing = server
+                        break
+                    }
+                    if var r = row {
+                        r.computeUSD += q.computeUSD
+                        r.egressUSD += q.egressUSD
+                        r.hidden = zip(r.hidden, q.hidden).map { HiddenLine(label: $0.label, usd: $0.label == "admin time" ? $0.usd : $0.usd + $1.usd, note: $0.note) }
+                        r.setupUSD = (r.setupUSD ?? 0) + (q.setupUSD ?? 0)
+                        r.plan += " + \(q.plan) (\(server.label!)'s own server)"
+                        r.lowerBound = r.lowerBound || q.lowerBound
+                        r.figures += q.figures
+                        for n in q.notes where !r.notes.contains(n) { r.notes.append(n) }
+                        row = r
+                    } else {
+                        var r = q
+                        if let label = server.label { r.plan = "\(q.plan) (\(label)'s own server)" }
+                        row = r
+                    }
+                }
+                if let (label, memory) = missing {
+                    let gb = memory.totalMB / 1000
                     unmatched.append(CostReport.Unmatched(
-                        provider: p.id, providerName: p.name, role: "selfhost", vcpu: vcpu, ramGb: gb,
-                        text: "\(p.id): no sourced plan with ≥\(vcpu) vCPU / \(Money.exact(gb)) GB for the apps (\(ramMB) MB)"))
+                        provider: p.id, providerName: p.name, role: "selfhost", vcpu: label == nil ? (spec?.vcpu ?? 1) : 1, ramGb: Money.round(gb, scale: 1),
+                        text: "\(p.id): no sourced plan holds " + (label.map { "\($0)'s own server" } ?? "the box") + " (≈ \(Money.plain(memory.gib, scale: 1)) GiB)"))
                     continue
                 }
-                let plan = p.plans.first { $0.name == o.plan }!
-                let share = min(1, Decimal(ramMB) / plan.ramMB)
-                let whole = o.computeUSD
-                o.computeUSD = whole * share
-                o.hidden = o.hidden.map { h in h.label == "admin time" ? h : HiddenLine(label: h.label, usd: h.usd * share, note: h.note) }
+                guard var o = row else { continue }
                 o.isSelfHost = true
-                o.notes.insert("box share \(Money.plain(share * 100, scale: 1))% of \(Money.format(whole, currency: "USD")) by RAM (\(ramMB) MB of \(Money.plain(plan.ramMB, scale: 0)) MB)", at: 0)
+                o.notes.insert("the whole box: \(boxes.text)", at: 0)
                 o.services = services
                 o.figures += serviceFigures
                 selfRows.append(o)
             }
         }
         rows += selfRows
-        let best = selfRows.min { $0.totalUSD < $1.totalUSD }
+        let best = selfRows.filter { !$0.lowerBound }.min { $0.totalUSD < $1.totalUSD } ?? selfRows.min { $0.totalUSD < $1.totalUSD }
+        let weights = boxes?.weights ?? [:]
+        let weightTotal = Decimal(max(1, weights.values.reduce(0, +)))
         var points: [CostReport.BreakEvenPoint] = []
-        if let best, let plan = providers.first(where: { $0.id == best.provider })?.plans.first(where: { $0.name == best.plan }) {
+        if let best {
+            let base = best.computeUSD + best.egressUSD + best.hiddenUSD
             for (u, _) in bills {
+                guard u.product.hasPriceTable, u.hasUsage else {
+                    notes.append("\(u.product.name): your bill stands in for a price table, so there is no break-even usage")
+                    continue
+                }
                 let apps = budgets.filter { u.product.selfHostApps.contains($0.app) }
                 guard !apps.isEmpty else {
                     notes.append("\(u.product.name): none of --apps replaces it (\(u.product.selfHostApps.joined(separator: ", "))); no break-even")
                     continue
                 }
-                let appMB = apps.reduce(0) { $0 + $1.ramMB }
-                let fraction = Decimal(appMB) / Decimal(max(ramMB, 1))
-                // This SaaS's part of the self-hosted cost: its apps' RAM share of box, hidden lines
+                let fraction = Decimal(apps.reduce(0) { $0 + (weights[$1.app] ?? 0) }) / weightTotal
+                // This SaaS's part of the self-hosted cost: its apps' memory share of the servers,
                 // and (for email lists) the sending service.
-                var cost = best.computeUSD * fraction + best.hiddenUSD * fraction
+                var cost = base * fraction
                 if u.product.unit == "contacts" { cost += best.servicesUSD }
                 let product = u.product
                 let unitName = u.unitName
@@ -436,25 +565,46 @@ public enum CostCommand {
                     let b = product.bill(quantity: x, unitName: unitName)
                     return b.lowerBound ? -1 : ((try? conv.usd(b.amount, from: product.currency)) ?? 0)
                 }
+                let label = apps.map(\.app).joined(separator: "+")
                 let text: String
                 if q == 0 {
-                    text = "self-hosting \(apps.map(\.app).joined(separator: "+")) (\(Money.format(cost, currency: "USD"))/month on \(best.providerName) \(plan.id)) costs less than \(product.name) at any usage"
+                    text = "self-hosting \(label) (\(Money.format(cost, currency: "USD"))/month of \(best.providerName) \(best.plan)) costs less than \(product.name) at any usage"
                 } else if let q {
-                    text = "self-hosting \(apps.map(\.app).joined(separator: "+")) (\(Money.format(cost, currency: "USD"))/month on \(best.providerName) \(plan.id)) pays off from \(Money.plain(q, scale: 0)) \(q == 1 && unitName.hasSuffix("s") ? String(unitName.dropLast()) : unitName) of \(product.name)"
+                    text = "self-hosting \(label) (\(Money.format(cost, currency: "USD"))/month of \(best.providerName) \(best.plan)) pays off from \(Money.plain(q, scale: 0)) \(q == 1 && unitName.hasSuffix("s") ? String(unitName.dropLast()) : unitName) of \(product.name)"
                 } else {
-                    text = "\(product.name): the sourced price table never reaches the self-hosted cost of \(Money.format(cost, currency: "USD"))/month"
+                    text = "\(product.name): the sourced price table never reaches the self-hosted cost of \(Money.format(cost, currency: "USD"))/month; if your bill is higher, give it with \(product.id)=USAGE@AMOUNT"
                 }
-                points.append(CostReport.BreakEvenPoint(kind: "usage", cheaper: "selfhost:\(apps.map(\.app).joined(separator: "+"))", than: product.id, at: q, unit: unitName, always: q == 0, text: text))
+                points.append(CostReport.BreakEvenPoint(kind: "usage", cheaper: "selfhost:\(label)", than: product.id, at: q, unit: unitName, always: q == 0, text: text))
             }
         }
+        var shares: [CostReport.AppShare]?
+        if appShares, let best {
+            let base = best.computeUSD + best.egressUSD + best.hiddenUSD
+            shares = budgets.map { b in
+                let w = weights[b.app] ?? 0
+                return CostReport.AppShare(app: b.app, mib: w, usd: Cents(base * Decimal(w) / weightTotal))
+            }
+        }
+        if usages.contains(where: { $0.product.id == "heroku" }), let own = boxes?.ownServers, !own.isEmpty {
+            notes.append("Heroku: the platform's own server is sized for the platform alone; the apps your dynos run need memory on it too and are not counted: give the total with --ram \(own[0].app)=MB")
+        }
         let summary = CostReport.SaaSSummary(
-            apps: budgets, appRamMb: ramMB, saasTotalUsd: Cents(saasTotal),
+            apps: budgets, appRamMb: ramMB, box: boxes?.shared, ownServers: boxes?.ownServers ?? [], boxNeedText: boxes?.text ?? "",
+            saasTotalUsd: Cents(saasTotal),
             selfhostTotalUsd: best.map { Cents($0.totalUSD) },
             savingsUsd: best.map { Cents(saasTotal - $0.totalUSD) }, saasLowerBound: saasLower,
             selfhostLowerBound: best?.lowerBound ?? false,
             savingsBound: best.map { savingsBound(saasLower: saasLower, selfhostLower: $0.lowerBound) },
-            suggestedApps: budgets.isEmpty ? Array(Set(usages.flatMap { $0.product.selfHostApps })).sorted() : [])
-        notes.append("Self-hosted cost = the box's price × the apps' share of its RAM (no OS headroom counted), plus usage-based services and the hidden costs you asked for.")
+            suggestedApps: budgets.isEmpty ? Array(Set(usages.flatMap { $0.product.selfHostApps })).sorted() : [],
+            appShares: shares)
+        if boxes != nil {
+            notes.append("Self-hosted cost = the whole box the apps need (the cheapest plan holding every service's mem_limit, Caddy and the system reserve, as render writes them), plus a server of its own for each platform app, usage-based services and the hidden costs you asked for" + (appShares ? "; --app-shares splits it by memory." : "; --app-shares splits it per app by memory."))
+        }
         return (rows, summary, points, notes, unmatched)
     }
+}
+
+/// `cost --refresh --format json` alone: what each source did.
+struct RefreshReport: Encodable {
+    var refresh: [PriceRefresh.Outcome]
 }

@@ -38,6 +38,8 @@ public struct CostOption: Sendable {
     public var role: String?
     /// For SaaS rows: the usage priced, e.g. `12 seats`.
     public var usage: String?
+    /// One-off setup fees (all servers of the row), exact USD; not part of the monthly total.
+    public var setupUSD: Decimal?
 
     public var hiddenUSD: Decimal { hidden.reduce(0) { $0 + $1.usd } }
     public var servicesUSD: Decimal { services.reduce(0) { $0 + $1.usd } }
@@ -76,6 +78,8 @@ public struct HiddenCostRequest: Sendable {
     public var hourlyRate: Decimal?
     /// How the user wrote the rate, for the note (e.g. `€80`).
     public var rateLabel: String?
+    /// Requests a month (`--requests`): prices the request-billed front of a cloud setup.
+    public var requests: Decimal?
     public init() {}
 }
 
@@ -115,6 +119,15 @@ struct Quoter {
             o.computeUSD = try converter.usd(plan.price.monthly * Decimal(count), from: p.currency)
             o.figures.append(plan.price.figure)
             if plan.price.isHourly { o.notes.append("\(plan.id): hourly price × 730 h") }
+            if let floor = plan.priceFloor {
+                o.lowerBound = true
+                o.notes.append("\(plan.id): price is a lower bound: \(floor)")
+            }
+            if let setup = plan.setup {
+                o.setupUSD = try converter.usd(setup.value * Decimal(count), from: p.currency)
+                o.figures.append(setup)
+                o.notes.append("\(plan.id): setup fee \(Money.format(setup.value, currency: p.currency)) once per server, not in the monthly total")
+            }
         } else {
             o.lowerBound = true
             o.computeUnpriced = true
@@ -165,7 +178,7 @@ struct Quoter {
             o.figures.append(rate.usdPerEUR)
             o.notes.append("converted from \(p.currency) at \(Money.exact(rate.usdPerEUR.value)) USD/EUR")
         }
-        o.hidden = try hiddenLines(provider: p, computeUSD: o.computeUSD, count: count, figures: &o.figures, notes: &o.notes)
+        o.hidden = try hiddenLines(provider: p, computeUSD: o.computeUSD, count: count, egressBytes: egressBytes, figures: &o.figures, notes: &o.notes, lowerBound: &o.lowerBound)
         o.notes += p.notes + egress.notes
         return o
     }
@@ -175,8 +188,24 @@ struct Quoter {
         x == Money.round(x, scale: 0) ? Money.plain(x, scale: 0) : Money.exact(x)
     }
 
-    func hiddenLines(provider p: ProviderPricing, computeUSD: Decimal, count: Int, figures: inout [Figure], notes: inout [String]) throws -> [HiddenLine] {
+    func hiddenLines(provider p: ProviderPricing, computeUSD: Decimal, count: Int, egressBytes: Decimal, figures: inout [Figure], notes: inout [String], lowerBound: inout Bool) throws -> [HiddenLine] {
         var lines: [HiddenLine] = []
+        if let requests = hidden.requests {
+            switch p.kind {
+            case .vps:
+                lines.append(HiddenLine(label: "per request", usd: 0, note: "nothing is billed per request on a VPS plan"))
+            default:
+                if let lb = p.loadBalancer {
+                    let m = lb.monthly(requests: requests, bytes: egressBytes)
+                    lines.append(HiddenLine(label: lb.name.lowercased(), usd: try converter.usd(m.usd, from: p.currency),
+                                            note: "730 h × \(Money.format(lb.hour.value, currency: p.currency, scale: 4)) + \(Money.plain(m.units, scale: 2)) capacity units × 730 h × \(Money.format(lb.capacityUnitHour.value, currency: p.currency, scale: 3)); " + (m.byBytes ? "processed bytes set the units" : "new connections set the units (every request counted as one)") + "; traffic spread evenly over the month"))
+                    figures += [lb.hour, lb.capacityUnitHour, lb.unitGBPerHour, lb.unitNewConnectionsPerSecond]
+                } else {
+                    lowerBound = true
+                    notes.append("request-billed load balancer: no sourced price for \(p.name), so the total is a lower bound")
+                }
+            }
+        }
         if hidden.backups {
             if case .percentOfCompute(let f)? = p.backups?.basis {
                 lines.append(HiddenLine(label: "backups", usd: computeUSD * f.value / 100, note: f.note))

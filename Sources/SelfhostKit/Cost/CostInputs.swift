@@ -6,6 +6,9 @@ public struct ServerSpec: Sendable, Hashable, CustomStringConvertible {
     public var vcpu: Int
     /// Memory in GB as written (plans match on the vendor's nominal number).
     public var ramGB: Decimal
+    /// Memory a box must hold, in MB (10^6 bytes), compared with the plan's real size: set from
+    /// what the apps need (`BoxMemory`), so 8 GiB never passes for 8.2 GB.
+    public var minRAMMB: Decimal? = nil
 
     public static let acceptedForms = "[COUNTx]Nvcpu-Mgb, e.g. 4vcpu-8gb or 8x2vcpu-4gb"
 
@@ -31,54 +34,87 @@ public struct ServerSpec: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         (count > 1 ? "\(count)x" : "") + "\(vcpu)vcpu-\(Money.exact(ramGB))gb"
+            + (minRAMMB.map { " holding ≥ \(Money.plain($0 / 1073.741824, scale: 1)) GiB" } ?? "")
     }
 
-    func fits(_ plan: ComputePlan) -> Bool { plan.vcpu >= vcpu && plan.ram >= ramGB }
+    func fits(_ plan: ComputePlan) -> Bool {
+        plan.vcpu >= vcpu && plan.ram >= ramGB && (minRAMMB.map { plan.ramMB >= $0 } ?? true)
+    }
 }
 
 /// One `--saas` item: `mailchimp=50000contacts`, `plausible=1Mpageviews`, `slack=12seats`,
-/// optionally with your actual bill: `mailchimp=50000contacts@350`.
+/// optionally with your actual bill: `mailchimp=50000contacts@350`, or only the bill, for any
+/// product: `zendesk=@345` (monthly, in the `--currency`).
 public struct SaaSUsage: Sendable, Hashable {
     public var product: SaaSPricing
     public var quantity: Decimal
     public var unitName: String
-    /// The monthly bill the user says they pay, when given (`@350`).
+    /// The monthly bill the user says they pay, when given (`@350`), in the display currency.
     public var statedBill: Decimal?
+    /// False for `NAME=@AMOUNT` (no usage given).
+    public var hasUsage: Bool = true
     public var original: String
 
-    public static let acceptedForms = "NAME=NUMBERunit[@monthly-bill], e.g. mailchimp=50000contacts, plausible=1Mpageviews, slack=12seats (k, M, B multiply by 10^3, 10^6, 10^9)"
+    public static let acceptedForms = "NAME=NUMBERunit[@monthly-bill] or NAME=@monthly-bill, e.g. mailchimp=50000contacts, plausible=1Mpageviews, slack=12seats, zendesk=@345 (k, M, B multiply by 10^3, 10^6, 10^9)"
 
-    public init(parsing text: String, catalog: PricingCatalog) throws {
-        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-        let saasIDs = catalog.saas.map(\.id)
-        guard parts.count == 2, !parts[0].isEmpty else {
-            throw SelfhostError.usage("invalid --saas item '\(text)'", remedy: "use \(Self.acceptedForms); known: \(saasIDs.joined(separator: ", "))")
+    /// `saasCatalog` (the catalog's SaaS entries) resolves aliases as `recommend` does (`ga` is
+    /// Google Analytics) and names the apps that replace a product without a price table.
+    public init(parsing text: String, catalog: PricingCatalog, saasCatalog: Catalog? = nil) throws {
+        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        let saasIDs = catalog.saas.filter { $0.kind == .saas }.map(\.id)
+        guard parts.count == 2, !parts[0].trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw SelfhostError.usage("invalid --saas item '\(text)'", remedy: "use \(Self.acceptedForms); priced: \(saasIDs.joined(separator: ", "))")
         }
-        let name = parts[0].lowercased()
-        guard let product = catalog.saas.first(where: { $0.id == name }) else {
-            let unsourced = catalog.unsourced.first { $0.id == name }
-            if let unsourced {
-                throw SelfhostError.usage("\(unsourced.name) has no sourced prices", remedy: unsourced.notes.joined(separator: " ") + " Priced SaaS: \(saasIDs.joined(separator: ", "))")
-            }
-            let hint = Suggestions.didYouMean(name, in: saasIDs).map { $0 + " " } ?? ""
-            throw SelfhostError.usage("unknown SaaS '\(parts[0])'", remedy: "\(hint)accepted: \(saasIDs.joined(separator: ", "))")
-        }
-        var rest = parts[1]
+        let name = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
+        var rest = parts[1].trimmingCharacters(in: .whitespaces)
         var stated: Decimal?
         if let at = rest.firstIndex(of: "@") {
-            let billText = String(rest[rest.index(after: at)...]).replacingOccurrences(of: "$", with: "")
+            let billText = String(rest[rest.index(after: at)...]).replacingOccurrences(of: "$", with: "").replacingOccurrences(of: "€", with: "")
             guard let b = Money.parse(billText), b >= 0 else {
-                throw SelfhostError.usage("invalid monthly bill in '\(text)'", remedy: "write it as a non-negative number, e.g. \(name)=50000contacts@350")
+                throw SelfhostError.usage("invalid monthly bill in '\(text)'", remedy: "write it as a non-negative number after @, e.g. \(name)=@345 or \(name)=50000contacts@350")
             }
             stated = b
-            rest = String(rest[..<at])
+            rest = String(rest[..<at]).trimmingCharacters(in: .whitespaces)
         }
-        let (q, unit) = try Self.parseQuantity(rest, product: product, original: text)
-        self.product = product
-        self.quantity = q
-        self.unitName = unit
-        self.statedBill = stated
-        self.original = text
+        // The catalog's SaaS entry (aliases as in `recommend`), then a price table by its id.
+        let entry = saasCatalog?.findSaaS(name)
+        let product = catalog.saas.first { $0.id == name } ?? entry.flatMap { e in catalog.saas.first { $0.id == e.id } }
+        let displayName = entry?.name ?? product?.name ?? parts[0].trimmingCharacters(in: .whitespaces)
+        let replacing = entry?.alternatives.map(\.app) ?? []
+        if let product, !rest.isEmpty || stated == nil {
+            guard !rest.isEmpty else {
+                throw SelfhostError.usage("'\(text)' gives no usage", remedy: "write \(product.id)=NUMBERunit (units: \(product.acceptedUnits.joined(separator: ", "))) or your monthly bill: \(product.id)=@AMOUNT")
+            }
+            let (q, unit) = try Self.parseQuantity(rest, product: product, original: text)
+            self.product = product
+            self.quantity = q
+            self.unitName = unit
+            self.statedBill = stated
+            self.original = text
+            return
+        }
+        if let stated {
+            guard rest.isEmpty || product != nil else {
+                throw SelfhostError.usage("\(displayName) has no sourced price table, so '\(rest)' cannot be priced", remedy: "give only your monthly bill: \(name)=@\(Money.plain(stated, scale: stated == Money.round(stated, scale: 0) ? 0 : 2))")
+            }
+            let id = entry?.id ?? name
+            self.product = product ?? .statedOnly(id: id, name: displayName, selfHostApps: replacing)
+            self.quantity = 0
+            self.unitName = "bill"
+            self.statedBill = stated
+            self.hasUsage = false
+            self.original = text
+            return
+        }
+        if let entry {
+            throw SelfhostError.usage("\(entry.name) has no sourced price table", remedy: "give your monthly bill instead: \(name)=@AMOUNT (e.g. \(name)=@345, in the --currency); priced: \(saasIDs.joined(separator: ", "))")
+        }
+        if let unsourced = catalog.unsourced.first(where: { $0.id == name }) {
+            throw SelfhostError.usage("\(unsourced.name) has no sourced prices", remedy: unsourced.notes.joined(separator: " ") + " Give your monthly bill instead: \(name)=@AMOUNT")
+        }
+        let known = saasIDs + (saasCatalog?.saasNamesForSuggestions ?? [])
+        let hint = Suggestions.didYouMean(name, in: known).map { $0 + " " } ?? ""
+        throw SelfhostError.usage("unknown SaaS '\(parts[0])'", remedy: "\(hint)accepted with a usage: \(saasIDs.joined(separator: ", ")); for any other product give your monthly bill: \(name)=@AMOUNT")
     }
 
     static func parseQuantity(_ text: String, product: SaaSPricing, original: String) throws -> (Decimal, String) {
@@ -154,3 +190,20 @@ func parseEgress(_ text: String, flag: String = "--egress") throws -> ByteSize {
 
 /// The largest size `--egress` and `--chart-max` accept: 1 EB (10^18 bytes).
 let maxEgressBytes: Decimal = 1_000_000_000_000_000_000
+
+/// Parses a count with an optional k/M/B suffix (`9M`, `250k`, `1200000`).
+func parseCount(_ text: String, flag: String) throws -> Decimal {
+    try refuseOptionAsValue(text, flag: flag, example: "9M")
+    let t = text.trimmingCharacters(in: .whitespaces)
+    var number = Substring(t)
+    var factor: Decimal = 1
+    if let last = t.last, "kKmMbB".contains(last) {
+        number = number.dropLast()
+        factor = "kK".contains(last) ? 1000 : "mM".contains(last) ? 1_000_000 : 1_000_000_000
+    }
+    guard let d = Money.parse(String(number)), d >= 0 else {
+        throw SelfhostError.usage("\(flag) '\(text)' is not a count", remedy: "use a non-negative number with an optional k, M or B suffix, e.g. \(flag) 9M")
+    }
+    guard d * factor <= 1_000_000_000_000_000 else { throw SelfhostError.usage("\(flag) \(text) is too large", remedy: "use a count up to 10^15") }
+    return d * factor
+}

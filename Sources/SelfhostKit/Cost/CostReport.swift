@@ -34,6 +34,8 @@ public struct CostReport: Encodable, Sendable {
         public var ratioToCheapest: Decimal?
         /// SaaS rows: the usage priced, e.g. `12 seats`.
         public var usage: String?
+        /// One-off setup fees (dedicated servers), in the display currency; not in `total`.
+        public var setup: Cents? = nil
         public var billingUnit: String?
         public var billingUnitNote: String?
         /// Human-readable, e.g. `20 TB per server` (see the `_amount`/`_unit` fields for numbers).
@@ -72,11 +74,27 @@ public struct CostReport: Encodable, Sendable {
         public var boxUsd: Cents
         /// Box total ÷ fleet total.
         public var boxToFleet: Decimal?
+        /// A side misses a part (e.g. a price known to be below today's): its total is a lower bound.
+        public var fleetLowerBound: Bool = false
+        public var boxLowerBound: Bool = false
+    }
+
+    /// An app's share of the self-hosted servers by memory (`--app-shares`).
+    public struct AppShare: Encodable, Sendable {
+        public var app: String
+        public var mib: Int
+        public var usd: Cents
     }
 
     public struct SaaSSummary: Encodable, Sendable {
         public var apps: [AppBudget]
         public var appRamMb: Int
+        /// The shared box the apps need, as render writes it (nil when no app shares a box).
+        public var box: BoxMemory?
+        /// Apps that install as a platform and take a server of their own.
+        public var ownServers: [SelfhostBoxes.OwnServer] = []
+        /// Human form of the box and own servers.
+        public var boxNeedText: String = ""
         public var saasTotalUsd: Cents
         public var selfhostTotalUsd: Cents?
         /// SaaS total minus the cheapest self-hosted total.
@@ -89,6 +107,8 @@ public struct CostReport: Encodable, Sendable {
         public var savingsBound: String? = nil
         /// Catalog apps that replace the `--saas` products, suggested when `--apps` is missing.
         public var suggestedApps: [String] = []
+        /// Each app's share of the cheapest self-hosted total, only with `--app-shares`.
+        public var appShares: [AppShare]? = nil
     }
 
     public struct ChartSeries: Encodable, Sendable {
@@ -127,6 +147,10 @@ public struct CostReport: Encodable, Sendable {
         public var notes: [String]
     }
 
+    /// False when the question has no answer (no plan of the size asked for at any provider,
+    /// nothing priced): the command then exits 1. `unanswered` says why.
+    public var answered: Bool = true
+    public var unanswered: [String] = []
     public var currency: String
     public var exchangeRate: ExchangeRateInfo?
     public var monthHours: Int = 730

@@ -83,7 +83,7 @@ public struct PricingCatalog: Sendable {
     static func readProvider(_ top: YMap, id: String, name: String, kind: PricingKind, currency: String, notes: [String], ctx: FigureReader, file: String) throws -> ProviderPricing {
         var plans: [ComputePlan] = []
         for p in try top.required("plans").list("plans") {
-            let m = try p.map("plan", allowed: ["id", "name", "vcpu", "ram", "ram_unit", "disk_gb", "price", "included", "notes"])
+            let m = try p.map("plan", allowed: ["id", "name", "vcpu", "ram", "ram_unit", "disk_gb", "price", "included", "notes", "setup", "price_floor"])
             let planID = try m.required("id").text("plan id")
             let ramUnit = try m["ram_unit"]?.text("ram_unit") ?? "GB"
             guard ["GB", "GiB"].contains(ramUnit) else { throw try m.required("ram_unit").fail("ram_unit must be GB or GiB") }
@@ -103,7 +103,9 @@ public struct PricingCatalog: Sendable {
             plans.append(ComputePlan(
                 id: planID, name: try m["name"]?.text("name") ?? planID, vcpu: vcpu, ram: ram, ramUnit: ramUnit,
                 diskGB: try m["disk_gb"]?.int("disk_gb"), price: price, included: included, includedUnit: includedUnit,
-                notes: try m["notes"].map { try $0.stringList("notes") } ?? []))
+                notes: try m["notes"].map { try $0.stringList("notes") } ?? [],
+                setup: try m["setup"].map { try ctx.figure($0, what: "setup fee of \(planID)", valueKey: "value") },
+                priceFloor: try m["price_floor"]?.text("price_floor")))
         }
         let e = try top.required("egress").map("egress", allowed: ["billing_unit", "unit_note", "scope", "free", "tiers", "overage", "price_sets", "notes"])
         guard let unit = BillingUnit(text: try e.required("billing_unit").text("billing_unit")) else {
@@ -137,8 +139,21 @@ public struct PricingCatalog: Sendable {
             notes: try e["notes"].map { try $0.stringList("notes") } ?? [])
         var ipv4: ExtraCharge?
         var backups: ExtraCharge?
+        var loadBalancer: LoadBalancerPricing?
         if let x = top["extras"] {
-            let xm = try x.map("extras", allowed: ["public_ipv4", "backups"])
+            let xm = try x.map("extras", allowed: ["public_ipv4", "backups", "load_balancer"])
+            if let n = xm["load_balancer"] {
+                let lm = try n.map("load_balancer", allowed: ["name", "hour", "capacity_unit_hour", "unit_gb_per_hour", "unit_new_connections_per_second"])
+                loadBalancer = LoadBalancerPricing(
+                    name: try lm.required("name").text("load_balancer name"),
+                    hour: try ctx.figure(lm.required("hour"), what: "load_balancer hour", valueKey: "value"),
+                    capacityUnitHour: try ctx.figure(lm.required("capacity_unit_hour"), what: "load_balancer capacity_unit_hour", valueKey: "value"),
+                    unitGBPerHour: try ctx.figure(lm.required("unit_gb_per_hour"), what: "load_balancer unit_gb_per_hour", valueKey: "value"),
+                    unitNewConnectionsPerSecond: try ctx.figure(lm.required("unit_new_connections_per_second"), what: "load_balancer unit_new_connections_per_second", valueKey: "value"))
+                guard loadBalancer!.unitGBPerHour.value > 0, loadBalancer!.unitNewConnectionsPerSecond.value > 0 else {
+                    throw n.fail("load_balancer unit sizes must be positive")
+                }
+            }
             if let n = xm["public_ipv4"] {
                 ipv4 = ExtraCharge(basis: .perServer(try ctx.monthly(n, what: "public_ipv4")), note: try n.map("public_ipv4", allowed: ["hourly", "monthly", "as_of", "source", "note"])["note"]?.text("note"))
             }
@@ -148,7 +163,8 @@ public struct PricingCatalog: Sendable {
             }
         }
         return ProviderPricing(id: id, name: name, kind: kind, currency: currency, region: try top["region"]?.text("region"),
-                               plans: plans, egress: egress, publicIPv4: ipv4, backups: backups, notes: notes, file: file)
+                               plans: plans, egress: egress, publicIPv4: ipv4, backups: backups, notes: notes, file: file,
+                               loadBalancer: loadBalancer)
     }
 
     static func readSaaS(_ top: YMap, id: String, name: String, kind: PricingKind, currency: String, notes: [String], ctx: FigureReader, file: String) throws -> SaaSPricing {

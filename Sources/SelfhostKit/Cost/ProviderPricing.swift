@@ -31,6 +31,11 @@ public struct ComputePlan: Sendable, Hashable {
     public var included: Figure?
     public var includedUnit: BillingUnit?
     public var notes: [String]
+    /// A one-off setup fee per server (dedicated servers), in the file's currency.
+    public var setup: Figure? = nil
+    /// Why the sourced price is known to be below today's (a later increase with no table
+    /// found): the row is then a lower bound.
+    public var priceFloor: String? = nil
 
     /// RAM in MB (10^6 bytes), as the catalog's app figures are written.
     public var ramMB: Decimal {
@@ -94,4 +99,30 @@ public struct ProviderPricing: Sendable, Hashable {
     public var backups: ExtraCharge?
     public var notes: [String]
     public var file: String
+    /// The request-billed front a cloud setup adds (AWS Application Load Balancer), when sourced.
+    public var loadBalancer: LoadBalancerPricing? = nil
+}
+
+/// A load balancer billed per hour plus capacity units (AWS ALB: an LCU-hour is the largest of
+/// new connections, active connections, processed bytes and rule evaluations in that hour).
+public struct LoadBalancerPricing: Sendable, Hashable {
+    public var name: String
+    public var hour: Figure
+    public var capacityUnitHour: Figure
+    /// Processed bytes one capacity unit covers per hour (GB).
+    public var unitGBPerHour: Figure
+    /// New connections per second one capacity unit covers.
+    public var unitNewConnectionsPerSecond: Figure
+
+    /// Monthly cost for `requests` a month and `bytes` processed, spread evenly over 730 hours,
+    /// counting every request as a new connection (the most a request can add on that dimension).
+    public func monthly(requests: Decimal, bytes: Decimal) -> (usd: Decimal, units: Decimal, byBytes: Bool) {
+        let hours = CostConstants.hoursPerMonth
+        // Capacity-unit-hours over the month, computed without dividing by the hours first
+        // (exact): GB ÷ GB-per-unit-hour, and requests ÷ 3,600 ÷ connections-per-unit-second.
+        let byBytes = bytes / 1_000_000_000 / unitGBPerHour.value
+        let byConnections = requests / 3600 / unitNewConnectionsPerSecond.value
+        let unitHours = max(byBytes, byConnections)
+        return (hours * hour.value + unitHours * capacityUnitHour.value, unitHours / hours, byBytes >= byConnections)
+    }
 }

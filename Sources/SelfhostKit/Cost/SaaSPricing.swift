@@ -9,6 +9,8 @@ public struct SaaSPricing: Sendable, Hashable {
         case planTiers([PlanTier])
         /// Metered usage: free allowance then tiered per-unit prices.
         case metered(TieredRate)
+        /// No sourced price table: only the bill the user states (`NAME=@AMOUNT`) prices it.
+        case statedOnly
     }
 
     public struct UnitPrice: Sendable, Hashable {
@@ -44,10 +46,19 @@ public struct SaaSPricing: Sendable, Hashable {
         return all.filter { seen.insert($0.lowercased()).inserted }
     }
 
+    /// A product known only by the bill the user states (`zendesk=@345`): no price table.
+    public static func statedOnly(id: String, name: String, selfHostApps: [String]) -> SaaSPricing {
+        SaaSPricing(id: id, name: name, kind: .saas, currency: "USD", unit: "bill", aliases: [], model: .statedOnly,
+                    selfHostApps: selfHostApps, notes: [], file: "")
+    }
+
+    public var hasPriceTable: Bool { if case .statedOnly = model { return false } else { return true } }
+
     /// The largest usage the sourced table prices (for break-even searches).
     public var pricedLimit: Decimal {
         switch model {
         case .perUnit: return 1_000_000_000_000
+        case .statedOnly: return 0
         case .planTiers(let plans): return plans.map(\.upTo).max() ?? 0
         case .metered(let rate):
             if rate.tiers.last?.upTo == nil { return 1_000_000_000_000_000 }
@@ -58,6 +69,8 @@ public struct SaaSPricing: Sendable, Hashable {
     /// The monthly bill for `quantity` of `unitName`.
     public func bill(quantity: Decimal, unitName: String? = nil) -> Bill {
         switch model {
+        case .statedOnly:
+            return Bill(amount: 0, plan: "your bill", lowerBound: true, figures: [], note: "no sourced price table for \(name)")
         case .perUnit(let units):
             let wanted = unitName?.lowercased()
             let u = units.first { w in

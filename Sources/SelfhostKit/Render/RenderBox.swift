@@ -194,7 +194,7 @@ struct RenderBox {
         let mem = app.plannedRAMMB ?? defaults.appMemMB
         var companions: [String: ComposeView.CompanionPart] = [:]
         for c in app.companions {
-            let cmem = defaults.companionMemMB[c.kind] ?? defaults.companionMemMB["other"] ?? 512
+            let cmem = defaults.companionMB(kind: c.kind)
             companions[c.service] = .init(service: c.service, kind: c.kind, image: c.reference, memLimit: RenderDefaults.memLimit(mb: cmem))
         }
         return ComposeView(

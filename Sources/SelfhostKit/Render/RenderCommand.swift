@@ -77,6 +77,8 @@ public enum RenderCommand {
         public var hosts: [String]
         public var files: [FileResult]
         public var notes: [String]
+        /// What the box's services ask for (every mem_limit, Caddy, a system reserve).
+        public var memory: BoxMemory? = nil
     }
 
     public static func run(_ options: Options, store: ResourceStore, context: Context) throws -> ExitStatus {
@@ -287,7 +289,8 @@ public enum RenderCommand {
             AppResult(id: m.app.id, name: m.app.name, host: m.host, url: "https://\(m.host)", added: previous[m.app.id] == nil,
                       publishedPorts: m.publishedPorts.map { "\($0.host):\($0.container)/\($0.protocol)" })
         }
-        let report = Report(out: out, dryRun: options.dryRun, docker: docker, apps: apps, hosts: members.map(\.host), files: results, notes: notes)
+        let report = Report(out: out, dryRun: options.dryRun, docker: docker, apps: apps, hosts: members.map(\.host), files: results, notes: notes,
+                            memory: try BoxMemory.plan(apps: ids, catalog: catalog, store: store))
         return (report, contents)
     }
 
@@ -359,6 +362,9 @@ public enum RenderCommand {
             if unchanged > 0 {
                 text += "\(changed.isEmpty ? "All \(unchanged)" : "\(unchanged) more") file\(unchanged == 1 ? "" : "s") unchanged"
                     + (report.files.contains { $0.path.hasSuffix("/.env") && $0.action == "unchanged" } ? " (values in .env kept)" : "") + ".\n"
+            }
+            if let m = report.memory {
+                text += "\nThis box needs ≈ \(Money.plain(m.gib, scale: 1)) GiB of memory (the services' mem_limits \(m.totalMib - m.caddyMib - m.systemReserveMib) MiB + Caddy \(m.caddyMib) MiB + system \(m.systemReserveMib) MiB); `selfhost cost --apps \(report.apps.map(\.id).joined(separator: ","))` prices the plans that hold it.\n"
             }
             for n in report.notes { text += "\nnote: \(n)" }
             let skipped = report.files.filter { $0.action == "skipped" }.count

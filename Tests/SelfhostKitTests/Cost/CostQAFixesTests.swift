@@ -124,8 +124,9 @@ struct CostQAFixesTests {
         for id in ["aws", "digitalocean", "hetzner"] {
             #expect(text.contains("\(id): no sourced plan with ≥64 vCPU / 512 GB"), "\(text)")
         }
-        #expect(text.contains("no ▶"))
+        #expect(text.contains("No answer: no provider has a sourced plan"), "\(text)")
         let json = try Self.json { $0.egress = "10TB"; $0.vps = "64vcpu-512gb" }
+        #expect(json["answered"] as? Bool == false)
         let unmatched = try #require(json["unmatched"] as? [[String: Any]])
         let ids = Set(unmatched.compactMap { $0["provider"] as? String })
         #expect(ids.isSuperset(of: ["aws", "digitalocean", "hetzner"]))

@@ -62,7 +62,9 @@ struct CostQARound2Tests {
     // MARK: 2. Unpriced compute is null / "—", never $0.00
 
     @Test func azureComputeIsNullAndDash() throws {
-        let text = try Self.raw { $0.egress = "10TB"; $0.providers = ["azure", "hetzner"] }
+        // The shipped Azure file now has VM prices; the unpriced path is checked without them.
+        let unpriced = try CostFixtures.storeWithUnpricedCompute()
+        let text = try Self.raw { $0.store = unpriced; $0.egress = "10TB"; $0.providers = ["azure", "hetzner"] }
         let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         let options = try #require(json["options"] as? [[String: Any]])
         let azure = try #require(options.first { $0["provider"] as? String == "azure" })
@@ -71,7 +73,7 @@ struct CostQARound2Tests {
         let hetzner = try #require(options.first { $0["provider"] as? String == "hetzner" })
         #expect((hetzner["compute_usd"] as? NSNumber) != nil)
 
-        let table = try CostQAFixesTests.text { $0.egress = "10TB"; $0.providers = ["azure", "hetzner"] }
+        let table = try CostQAFixesTests.text { $0.store = unpriced; $0.egress = "10TB"; $0.providers = ["azure", "hetzner"] }
         let row = try #require(table.split(separator: "\n").first { $0.contains("Azure") && $0.contains("no sourced VM price") })
         let afterPlan = row.components(separatedBy: "no sourced VM price")[1]
         #expect(afterPlan.trimmingCharacters(in: .whitespaces).hasPrefix("—"), "\(row)")
@@ -79,8 +81,8 @@ struct CostQARound2Tests {
         #expect(row.contains("≥ $861.30"), "\(row)")
         #expect(table.contains("— = no sourced price"), "\(table)")
         // Rows still add up (null compute counts as 0) in both currencies.
-        try CostQAFixesTests.checkRowsAddUp { $0.egress = "10TB"; $0.providers = ["azure", "hetzner"] }
-        try CostQAFixesTests.checkRowsAddUp { $0.egress = "10TB"; $0.providers = ["azure", "hetzner"]; $0.currency = "EUR" }
+        try CostQAFixesTests.checkRowsAddUp { $0.store = unpriced; $0.egress = "10TB"; $0.providers = ["azure", "hetzner"] }
+        try CostQAFixesTests.checkRowsAddUp { $0.store = unpriced; $0.egress = "10TB"; $0.providers = ["azure", "hetzner"]; $0.currency = "EUR" }
     }
 
     // MARK: 3. Included transfer states all that is subtracted
@@ -127,7 +129,8 @@ struct CostQARound2Tests {
     // MARK: 4. Bounds, footnotes, negative sizes, provider list
 
     @Test func lowerBoundRatioHasTheSign() throws {
-        let table = try CostQAFixesTests.text { $0.egress = "10TB" }
+        let unpriced = try CostFixtures.storeWithUnpricedCompute()
+        let table = try CostQAFixesTests.text { $0.store = unpriced; $0.egress = "10TB" }
         let azure = try #require(table.split(separator: "\n").first { $0.contains("Azure") && $0.contains("cloud") })
         #expect(azure.contains("≥ $861.30"), "\(azure)")
         #expect(azure.contains("≥ 118.79×"), "\(azure)")

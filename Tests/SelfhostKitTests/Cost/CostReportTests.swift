@@ -50,8 +50,9 @@ struct CostReportTests {
     }
 
     @Test func vpsBeatsCloudBreakEvenAgainstEgressOnlyCloud() throws {
-        // Azure still has no sourced VM price, so its curve is egress only.
-        let o = try CostFixtures.options { $0.egress = "1TB"; $0.providers = ["digitalocean", "azure"]; $0.format = .json }
+        // Azure without its VM prices: its curve is egress only.
+        let unpriced = try CostFixtures.storeWithUnpricedCompute()
+        let o = try CostFixtures.options { $0.store = unpriced; $0.egress = "1TB"; $0.providers = ["digitalocean", "azure"]; $0.format = .json }
         let (_, text) = try CostFixtures.run(o)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         let be = try #require((json["break_even"] as? [[String: Any]])?.first)

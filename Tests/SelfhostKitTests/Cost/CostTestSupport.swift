@@ -15,6 +15,19 @@ enum CostFixtures {
         withApps ? try ResourceStore.embedded.overlaying(catalogDirectory: root.appendingPathComponent("catalog")) : .embedded
     }
 
+    /// The fixture store with Azure's VM prices taken out (the shipped file minus `plans`), for
+    /// the path where a provider has egress prices but no sourced compute price.
+    static func storeWithUnpricedCompute() throws -> ResourceStore {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cost-unpriced-\(UUID().uuidString)")
+        let pricing = dir.appendingPathComponent("pricing")
+        try FileManager.default.createDirectory(at: pricing, withIntermediateDirectories: true)
+        let shipped = try #require(ResourceStore.embedded.file("catalog/pricing/azure.yaml")).contents
+        let head = try #require(shipped.components(separatedBy: "\nplans:").first)
+        try (head + "\nplans: []\n").write(to: pricing.appendingPathComponent("azure.yaml"), atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        return try store().overlaying(catalogDirectory: dir)
+    }
+
     static func options(_ configure: (inout CostCommand.Options) -> Void) throws -> CostCommand.Options {
         var o = CostCommand.Options()
         o.store = try store()
