@@ -202,6 +202,8 @@ struct RenderBox {
                 id: app.id, name: oneLine(app.name), host: m.host, url: "https://\(m.host)",
                 image: app.image!.reference, port: app.port!, memLimit: RenderDefaults.memLimit(mb: mem),
                 webNetwork: Self.webNetwork(app.id), webAlias: "\(app.id)-web",
+                backendSubnet: RenderSubnets.sibling(of: m.webSubnet, offset: 1),
+                egressSubnet: RenderSubnets.sibling(of: m.webSubnet, offset: 2),
                 adminEmail: adminEmail ?? "admin@\(m.host)", publishedPorts: m.publishedPorts,
                 hasPublishedPorts: !m.publishedPorts.isEmpty),
             companion: companions, helperImage: defaults.backupImage)

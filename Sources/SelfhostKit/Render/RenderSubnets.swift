@@ -38,6 +38,16 @@ enum RenderSubnets {
         return out
     }
 
+    /// The subnet beside a web subnet for the app's other networks: the second number moved by
+    /// `offset` (10.231.4.0/24 → 10.232.4.0/24), down instead of up near 255. Unique in the box
+    /// because the web subnets are.
+    static func sibling(of web: String, offset: Int) -> String {
+        var parts = web.split(separator: ".").map(String.init)
+        guard parts.count == 4, let b = Int(parts[1]) else { return web }
+        parts[1] = String(b + offset <= 255 ? b + offset : b - offset)
+        return parts.joined(separator: ".")
+    }
+
     /// `A.B` with both numbers 0–255, normalised (no leading zeros).
     static func parsePrefix(_ s: String) -> String? {
         let parts = s.split(separator: ".", omittingEmptySubsequences: false)

@@ -19,6 +19,11 @@ struct ComposeView {
         var webNetwork: String
         /// The web service's name on that network, e.g. `umami-web` (what Caddy proxies to).
         var webAlias: String
+        /// Fixed subnets of the app's private networks, beside its web subnet (10.231.N.0/24 →
+        /// 10.232.N.0/24 backend, 10.233.N.0/24 egress): Docker's default address pools hold only
+        /// about 31 networks, fewer than a box of many apps creates.
+        var backendSubnet: String
+        var egressSubnet: String
         /// The ACME/admin contact (`--email`, else `admin@<host>`).
         var adminEmail: String
         /// Ports the catalog marks public (SSH for git, RTMP), with their host port.

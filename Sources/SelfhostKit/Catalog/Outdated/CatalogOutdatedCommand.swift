@@ -48,8 +48,9 @@ public enum CatalogOutdatedCommand {
             }
             apps = apps.filter { options.apps.contains($0.id) }
         }
-        var client = registry ?? RegistryClient()
-        client.timeout = options.timeout
+        var configured = registry ?? RegistryClient()
+        configured.timeout = options.timeout
+        let client = configured
         // One entry per image reference: companions are shared by many apps (postgres:17-alpine).
         struct Job { var app: App; var service: String; var ref: ImageReference }
         var jobs: [Job] = []
