@@ -58,9 +58,10 @@ def _check_restored(box, app, plan, token, backup_dir, engine):
     if p.returncode != 0:
         return False, f"README restore block exited {p.returncode}\n{p.stdout[-2000:]}\n{p.stderr[-3000:]}"
     try:
-        box.wait_healthy(timeout=HEALTH_TIMEOUT, apps=[app])
+        boxdata.wait_ready(box, apps=[app], timeout=HEALTH_TIMEOUT)
+        boxdata.wait_answer(box, app)
     except AssertionError as e:
-        return False, f"not healthy after the restore: {e}"[:4000]
+        return False, f"not up after the restore: {e}"[:4000]
     got = boxdata.read_back(box, plan)
     if got != want:
         return False, f"data after restore differs:\n want {want}\n got  {got}"
@@ -103,7 +104,7 @@ def restored(selfhost, engine, catalog_apps, out_dir, tmp_path_factory):
     try:
         t0 = time.monotonic()
         box.start()
-        box.wait_healthy(timeout=HEALTH_TIMEOUT)
+        boxdata.wait_ready(box, timeout=HEALTH_TIMEOUT)
         r.timings["box_a_healthy_s"] = round(time.monotonic() - t0)
 
         def same_box(app):
@@ -143,7 +144,7 @@ def restored(selfhost, engine, catalog_apps, out_dir, tmp_path_factory):
         try:
             t0 = time.monotonic()
             fresh.start()
-            fresh.wait_healthy(timeout=HEALTH_TIMEOUT)
+            boxdata.wait_ready(fresh, timeout=HEALTH_TIMEOUT)
             for a in apps:
                 assert fresh.env(a) != _env_file(r.backups[a]), f"{a}: the fresh box has the old secrets already"
             r.old_procedure = _old_procedure_fails(fresh, engine, r, tokens)
