@@ -18,7 +18,7 @@ import time
 import pytest
 
 import boxdata
-from conftest import DOCKER, _run
+from conftest import DOCKER, Box, _run
 
 HEALTH_TIMEOUT = int(os.environ.get("E2E_HEALTH_TIMEOUT", "1200"))
 FIRST = ["umami", "listmonk", "easy-appointments"]   # postgres and mariadb
