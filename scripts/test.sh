@@ -45,5 +45,6 @@ if [ "${SELFHOST_SKIP_E2E:-}" != 1 ]; then
     export SELFHOST="$(swift build --show-bin-path)/selfhost"
     scripts/e2e/engine.sh
     scripts/e2e/images.sh
-    python3 -m pytest e2e -q -rA -p no:cacheprovider
+    # Debian's interpreter, where engine.sh installed pytest and PyYAML (not a python3 earlier on PATH).
+    /usr/bin/python3 -m pytest e2e -q -rA -p no:cacheprovider
 fi

@@ -7,4 +7,4 @@ cd "$(dirname "$0")/../.."
 selfhost="${SELFHOST:-$(swift build --show-bin-path 2>/dev/null)/selfhost}"
 [ -x "$selfhost" ] || { echo "e2e images: error: no selfhost binary at $selfhost (run swift build, or set SELFHOST)" >&2; exit 1; }
 export DOCKER_BUILDKIT=0
-exec python3 e2e/images/build.py "$selfhost"
+exec /usr/bin/python3 e2e/images/build.py "$selfhost"
