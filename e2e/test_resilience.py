@@ -11,7 +11,6 @@
   would give) survives Caddy's `up --remove-orphans`.
 """
 import os
-import subprocess
 import threading
 import time
 
