@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import time
 
 import pytest
@@ -217,14 +218,17 @@ def _old_procedure_fails(fresh, engine, r, tokens):
     shutil.copy(os.path.join(b, ".env"), os.path.join(fresh.dir, app, ".env"))
     fresh.compose(app, "up", "-d", "--wait", d["service"], timeout=600)
     with open(os.path.join(b, d["file"]), "rb") as f:
-        fresh.compose(app, "exec", "-T", d["service"], "sh", "-c",
-                      'pg_restore -U "${POSTGRES_USER:-postgres}" --clean --if-exists -d "$1"', "sh", d["database"],
-                      input=f.read(), text=False, check=False)
+        subprocess.run([engine.docker, "compose", "exec", "-T", d["service"], "sh", "-c",
+                        'pg_restore -U "${POSTGRES_USER:-postgres}" --clean --if-exists -d "$1"', "sh", d["database"]],
+                       cwd=os.path.join(fresh.dir, app), stdin=f, capture_output=True, timeout=300)
     fresh.compose(app, "up", "-d")
     deadline = time.monotonic() + 150
     while time.monotonic() < deadline:
-        logs = "".join(_run([engine.docker, "logs", c["id"]], check=False).stdout + _run([engine.docker, "logs", c["id"]], check=False).stderr
-                       for c in fresh.containers(app) if c["service"] != d["service"])
+        logs = ""
+        for c in fresh.containers(app):
+            if c["service"] != d["service"]:
+                p = _run([engine.docker, "logs", c["id"]], check=False)
+                logs += p.stdout + p.stderr
         if "password authentication failed" in logs:
             return (True, f"{app}: with the old procedure its stand-in logs 'password authentication failed'")
         time.sleep(5)
