@@ -11,7 +11,10 @@ Stable API for other test modules (test_backup*.py, test_resilience*.py):
 - `box_factory`: `box_factory(apps, name="box")` renders apps into a fresh directory under the test's
   tmp dir and returns a `Box` (not started). Every box made is torn down after the test (containers,
   volumes, the networks its units create). Starting a box takes the machine-wide lock on host ports
-  80/443 (Caddy), so two test runs on one machine take turns.
+  80/443 (Caddy), so two test runs on one machine take turns. Anything else that starts a rendered
+  box on this engine must hold the same lock (/run/lock/selfhost-e2e-ports.lock, flock): rendered
+  boxes share fixed names (compose projects selfhost-<app>, networks selfhost_<app>_web and their
+  10.231.N.0/24 subnets), so two at once collide.
 - `Box`: `.dir`, `.apps`, `.render(*more_apps)`, `.units()`, `.start()` (runs the rendered units'
   ExecStartPre/ExecStart command lines in unit order: apps in parallel as systemd would, Caddy after
   them), `.stop()` (ExecStop), `.wait_healthy(timeout)`, `.containers(app=None)`, `.compose(app,
