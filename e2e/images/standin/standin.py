@@ -378,11 +378,10 @@ def health_from_state():
     except (OSError, ValueError):
         print("no health state yet", file=sys.stderr)
         return 1
-    if time.time() - state.get("at", 0) > 3 * RECHECK_SECONDS + 30:
-        # Nobody asked over HTTP lately: check now, in this process.
-        _, spec = load_spec()
-        entry = pick_service(spec, [])
-        failures = [f for f in (run_check(c) for c in entry.get("connect", []) or []) if f]
+    age = time.time() - state.get("at", 0)
+    if age > 6 * RECHECK_SECONDS:
+        # The stand-in refreshes the state every RECHECK_SECONDS while it runs.
+        failures = [f"health state is {age:.0f} s old: the stand-in is not running its checks"]
     else:
         failures = state.get("failures", [])
     for f in failures:
@@ -435,6 +434,12 @@ def main(argv):
         with open(shim, "w") as f:
             f.write(SHIM)
         os.chmod(shim, 0o755)
+    def refresh():
+        while True:
+            time.sleep(RECHECK_SECONDS)
+            health.current()
+
+    threading.Thread(target=refresh, daemon=True).start()
     ports = [int(p) for p in entry.get("listen", []) or []]
     handler = make_handler(app, service, health, auth)
     servers = [DualStackServer(p, handler) for p in ports]
@@ -446,9 +451,7 @@ def main(argv):
     if servers:
         servers[0].serve_forever()
     else:
-        while True:
-            time.sleep(RECHECK_SECONDS)
-            health.current()
+        threading.Event().wait()
 
 
 if __name__ == "__main__":
