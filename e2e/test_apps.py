@@ -112,6 +112,19 @@ def all_apps(session_box_factory, catalog_apps, out_dir, engine):
             if a not in r.healthy_after and mine and all(Box.container_ok(c) for c in mine):
                 r.healthy_after[a] = round(time.monotonic() - t0)
 
+    # Per-app "healthy after" is recorded from the first unit on, also while the units start
+    # (each `compose up -d` waits for its service_healthy dependencies).
+    poll_stop = threading.Event()
+
+    def poll():
+        while not poll_stop.wait(5):
+            try:
+                on_poll(box.containers())
+            except AssertionError:
+                pass
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
     errors = []
     try:
         box.start()
@@ -124,6 +137,8 @@ def all_apps(session_box_factory, catalog_apps, out_dir, engine):
         errors.append(str(e))
         r.states = box.containers()
     r.error = "\n\n".join(errors) or None
+    poll_stop.set()
+    poller.join(timeout=60)
     total_seconds = round(time.monotonic() - t0)
     time.sleep(10)  # one more stats sample with everything up
     sampler.stop_event.set()
