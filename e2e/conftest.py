@@ -156,7 +156,12 @@ class Unit:
         cwd = (self.get("Service", "WorkingDirectory") or [None])[0]
         env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}
         for argv, ignore in self.command_lines(key):
-            p = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+            try:
+                p = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+            except subprocess.TimeoutExpired as e:
+                # As systemd's TimeoutStartSec= (15min in the rendered units): the unit failed.
+                raise AssertionError(f"{self.name} {key}={shlex.join(argv)} still running after {timeout} s\n"
+                                     f"{(e.stdout or b'')[-3000:]!r}\n{(e.stderr or b'')[-3000:]!r}")
             if p.returncode != 0 and not ignore:
                 raise AssertionError(f"{self.name} {key}={shlex.join(argv)} exited {p.returncode}\n"
                                      f"{p.stdout[-3000:]}\n{p.stderr[-3000:]}")
