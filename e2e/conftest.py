@@ -11,7 +11,10 @@ Stable API for other test modules (test_backup*.py, test_resilience*.py):
 - `box_factory`: `box_factory(apps, name="box")` renders apps into a fresh directory under the test's
   tmp dir and returns a `Box` (not started). Every box made is torn down after the test (containers,
   volumes, the networks its units create). Starting a box takes the machine-wide lock on host ports
-  80/443 (Caddy), so two test runs on one machine take turns.
+  80/443 (Caddy), so two test runs on one machine take turns. Anything else that starts a rendered
+  box on this engine must hold the same lock (/run/lock/selfhost-e2e-ports.lock, flock): rendered
+  boxes share fixed names (compose projects selfhost-<app>, networks selfhost_<app>_web and their
+  10.231.N.0/24 subnets), so two at once collide.
 - `Box`: `.dir`, `.apps`, `.render(*more_apps)`, `.units()`, `.start()` (runs the rendered units'
   ExecStartPre/ExecStart command lines in unit order: apps in parallel as systemd would, Caddy after
   them), `.stop()` (ExecStop), `.wait_healthy(timeout)`, `.containers(app=None)`, `.compose(app,
@@ -153,7 +156,12 @@ class Unit:
         cwd = (self.get("Service", "WorkingDirectory") or [None])[0]
         env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}
         for argv, ignore in self.command_lines(key):
-            p = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+            try:
+                p = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+            except subprocess.TimeoutExpired as e:
+                # As systemd's TimeoutStartSec= (15min in the rendered units): the unit failed.
+                raise AssertionError(f"{self.name} {key}={shlex.join(argv)} still running after {timeout} s\n"
+                                     f"{(e.stdout or b'')[-3000:]!r}\n{(e.stderr or b'')[-3000:]!r}")
             if p.returncode != 0 and not ignore:
                 raise AssertionError(f"{self.name} {key}={shlex.join(argv)} exited {p.returncode}\n"
                                      f"{p.stdout[-3000:]}\n{p.stderr[-3000:]}")
@@ -168,8 +176,8 @@ class PortLock:
         self.fd = None
 
     def acquire(self, timeout=3600):
-        if self.fd is not None:
-            return
+        if self.fd is not None or os.environ.get("E2E_PORT_LOCK_HELD") == "1":
+            return  # E2E_PORT_LOCK_HELD=1: the caller holds it (e.g. `flock LOCK pytest …`)
         os.makedirs(os.path.dirname(LOCK_PATH), exist_ok=True)
         fd = os.open(LOCK_PATH, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + timeout

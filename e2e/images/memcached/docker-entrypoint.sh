@@ -1,9 +1,5 @@
 #!/bin/sh
-# As docker-library/memcached: options alone go to memcached; it runs as an unprivileged user.
+# As docker-library/memcached: options alone go to memcached (which runs as the image's memcache user).
 set -e
 case "$1" in -*) set -- memcached "$@" ;; esac
-if [ "$1" = memcached ]; then
-    shift
-    exec setpriv --reuid=memcache --regid=memcache --init-groups /usr/bin/memcached "$@"
-fi
 exec "$@"
