@@ -1,0 +1,34 @@
+/// One rule for line endings in every text format selfhost reads (compose and catalog YAML,
+/// Caddyfile, systemd units, `.env`): `\n`, `\r\n` and a lone `\r` each end a line, as in YAML 1.2
+/// (§5.4) and systemd's `read_line()`. Positions (`file:line:col`) count lines this way everywhere,
+/// and columns count characters, so a CRLF file reports the same positions as its LF twin.
+///
+/// Note that Swift's `Character` treats `"\r\n"` as ONE character, so `text.split(separator: "\n")`
+/// silently leaves a CRLF file as a single line: split with this instead.
+public enum TextLines {
+    /// The lines of `text` without their terminators (a text ending in a terminator ends with an
+    /// empty line, as `split(omittingEmptySubsequences: false)` gives).
+    public static func split(_ text: String) -> [Substring] {
+        var out: [Substring] = []
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex
+        var i = start
+        while i < scalars.endIndex {
+            let c = scalars[i]
+            if c == "\n" || c == "\r" {
+                out.append(Substring(scalars[start..<i]))
+                var next = scalars.index(after: i)
+                if c == "\r", next < scalars.endIndex, scalars[next] == "\n" { next = scalars.index(after: next) }
+                i = next
+                start = next
+                continue
+            }
+            i = scalars.index(after: i)
+        }
+        out.append(Substring(scalars[start..<scalars.endIndex]))
+        return out
+    }
+
+    /// Whether `text` has any `\r` (CRLF or lone CR) line ending.
+    public static func hasCarriageReturn(_ text: String) -> Bool { text.utf8.contains(13) }
+}

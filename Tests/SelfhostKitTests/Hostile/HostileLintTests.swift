@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+@testable import SelfhostKit
+
+/// Inputs found by fuzzing lint that took seconds and gigabytes, or gave wrong answers. Each
+/// input is generated here; the bound is checked by what the code does (nested levels read,
+/// lines kept, ranges never expanded), not by wall-clock time.
+@Suite("Hostile input: lint")
+struct HostileLintTests {
+    // MARK: Budgets
+
+    /// `${A:-${A:-…}}` nested 500 deep: 12 s before (time ~ depth³); now parsed once, and
+    /// nesting past the budget does not resolve.
+    @Test func deeplyNestedInterpolationIsBounded() throws {
+        func nested(_ depth: Int) -> String { String(repeating: "${A:-", count: depth) + "x" + String(repeating: "}", count: depth) }
+        let ok = nested(InputBudget.interpolationMaxDepth)
+        #expect(Interpolation.resolve(ok, env: [:]) == "x")
+        #expect(Interpolation.references(in: ok).count == InputBudget.interpolationMaxDepth)
+        #expect(!Interpolation.exceedsDepth(ok))
+        let deep = nested(500)
+        #expect(Interpolation.resolve(deep, env: [:]) == nil)
+        #expect(Interpolation.resolve(deep, env: ["A": "set"]) == nil)
+        #expect(Interpolation.exceedsDepth(deep))
+        // References are read down to the budget, no further.
+        #expect(Interpolation.references(in: deep).count == InputBudget.interpolationMaxDepth)
+        // In a compose file: linted, and the whole project still answers.
+        let compose = "services:\n  app:\n    image: nginx:1.27\n    environment:\n      X: \"\(deep)\"\n"
+        let p = try ScratchProject(["compose.yaml": compose])
+        _ = try p.lint()
+        // Semantics kept: the argument is only used when needed; $$ is a dollar; unterminated fails.
+        #expect(Interpolation.resolve("${A:-${B}}", env: ["A": "a"]) == "a")
+        #expect(Interpolation.resolve("${A:-${B}}", env: [:]) == "")
+        #expect(Interpolation.resolve("${A:+${B:-y}}", env: ["A": "1"]) == "y")
+        #expect(Interpolation.resolve("$$A-${A", env: ["A": "1"]) == nil)
+        #expect(Interpolation.resolve("$$A", env: ["A": "1"]) == "$A")
+        #expect(Interpolation.resolve("${:-x}", env: [:]) == nil)
+        #expect(Interpolation.references(in: "${A:-{x}}${B}").map(\.name) == ["A", "B"])
+        #expect(Interpolation.references(in: "${A:-{x}}${B}").first?.argument == "{x}")
+    }
+
+    /// 16 services publishing `"1-65535:1-65535"`: 18 s and 2 GB before (every port expanded).
+    @Test func portRangesAreNeverExpanded() throws {
+        let spec = try #require(PortSpec.parse(short: "1-65535:1-65535"))
+        #expect(spec.hostRange == 1...65535 && spec.containerRange == 1...65535)
+        #expect(spec.hostPorts.ranges.count == 1 && spec.hostPorts.count == 65535)
+        #expect(PortSpec.parse(short: "1-65536:80") == nil)
+        #expect(PortSpec.parse(short: "99999999999999999999:80") == nil)
+        #expect(PortSpec.parse(short: "9000-8000:80") == nil)
+        var services = ""
+        for i in 0..<16 { services += "  s\(i):\n    image: nginx:1.27\n    ports: [\"1-65535:1-65535\"]\n" }
+        let p = try ScratchProject(["compose.yaml": "services:\n" + services])
+        let report = try p.lint()
+        let dups = report.findings("compose.dup-host-port")
+        // One finding per later service, naming the overlapping range once.
+        #expect(dups.count == 15)
+        #expect(dups.first?.message.contains("host ports 1-65535/tcp are already published by service 's0'") == true, "\(dups.first?.message ?? "")")
+        let unbound = report.findings("compose.unbound-port")
+        #expect(unbound.count == 16)
+        #expect(unbound.first?.message.contains("port 1-65535/tcp") == true)
+        // A partial overlap names only the shared ports; a single port keeps the old wording.
+        let q = try ScratchProject(["compose.yaml": "services:\n  a:\n    image: nginx:1.27\n    ports: [\"127.0.0.1:8000-8010:80\"]\n  b:\n    image: nginx:1.27\n    ports: [\"127.0.0.1:8008-8020:80\", \"127.0.0.1:8010:81\"]\n"])
+        let messages = try q.lint().findings("compose.dup-host-port").map(\.message)
+        #expect(messages.contains("host ports 8008-8010/tcp are already published by service 'a'"), "\(messages)")
+        #expect(messages.contains("host port 8010/tcp is already published by service 'a'"), "\(messages)")
+    }
+
+    @Test func portSetKeepsRanges() {
+        var s = PortSet()
+        s.insert(10...20); s.insert(30...40); s.insert(21...29)
+        #expect(s.ranges == [10...40])
+        s.insert(50...50); s.insert(5...5)
+        #expect(s.description == "5, 10-40, 50")
+        #expect(s.contains(40) && !s.contains(41) && s.contains(5) && !s.contains(4))
+        #expect(s.contains(12...39) && !s.contains(12...45))
+    }
+
+    /// A 1,000,000-line `.env` (4 MB): 20 s and 1.4 GB before. Now the first 100,000 lines are
+    /// read, the rest is reported at its line, and the values are built once.
+    @Test func hugeDotEnvIsCutAtTheLineBudget() throws {
+        var text = ""
+        text.reserveCapacity(4_000_000)
+        for i in 0..<1_000_000 { text += "K\(i % 1000)=v\n" }
+        let source = LintSource(path: ".env", url: URL(fileURLWithPath: "/tmp/.env"), kind: .env, text: text)
+        let env = EnvFile(source: source)
+        #expect(env.entries.count == InputBudget.envMaxLines)
+        #expect(env.problems.count == 1)
+        #expect(env.problems.first?.line == InputBudget.envMaxLines + 1)
+        #expect(env.values.count == 1000)
+    }
+
+    @Test func longSystemdContinuationIsCut() {
+        let text = "[Service]\nExecStart=/bin/true \\\n" + String(repeating: "  a \\\n", count: 5000) + "  end\n"
+        let unit = UnitFile(source: LintSource(path: "x.service", url: URL(fileURLWithPath: "/tmp/x.service"), kind: .systemd, text: text))
+        #expect(unit.problems.contains { $0.message.contains("more than \(InputBudget.systemdMaxContinuationLines) lines") && $0.line == 2 })
+    }
+
+    // MARK: Line endings
+
+    /// The same files with LF, CRLF and lone-CR endings give the same findings at the same positions.
+    @Test(arguments: ["\r\n", "\r"])
+    func lineEndingsGiveTheSamePositions(_ eol: String) throws {
+        let unit = "# a comment first\n[Unit]\nDescription=x\n\n[Service]\nType=bogus\nExecStart=/bin/true\n"
+        let env = "# comment\nA=1\nB=2\n"
+        let compose = "services:\n  app:\n    image: nginx:latest\n    environment:\n      A: ${A}\n      B: ${B}\n    privileged: true\n"
+        let caddy = "# site\nexample.com {\n\treverse_proxy app:80\n\treverse_proxy app:80 {\n\t}\n}\n"
+        func lint(_ eol: String) throws -> [String] {
+            let conv = { (s: String) in s.replacingOccurrences(of: "\n", with: eol) }
+            let p = try ScratchProject([ExampleFile("app.service", conv(unit)), ExampleFile(".env", conv(env), mode: 0o600),
+                                        ExampleFile("compose.yaml", conv(compose)), ExampleFile("Caddyfile", conv(caddy))])
+            return try p.lint().findings.map { "\($0.ruleID ?? ""):\($0.location?.line ?? 0):\($0.location?.column ?? 0)" }.sorted()
+        }
+        let lf = try lint("\n")
+        #expect(lf.contains { $0.hasPrefix("systemd.") && $0.contains(":6:") }, "\(lf)")
+        #expect(!lf.contains { $0.hasPrefix("compose.undefined-variable") }, "\(lf)")
+        #expect(try lint(eol) == lf)
+    }
+
+    @Test func lineSplittingIsTheSameEverywhere() {
+        #expect(TextLines.split("a\r\nb\rc\nd").map(String.init) == ["a", "b", "c", "d"])
+        #expect(TextLines.split("a\r\n").map(String.init) == ["a", ""])
+        #expect(TextLines.split("\r\r\n\n").count == 4)
+        #expect(TextLines.split("").map(String.init) == [""])
+        let tokens = try? CaddyLexer.tokenize("a\rb\r\nc")
+        #expect(tokens?.map { "\($0.text)@\($0.line):\($0.column)" } == ["a@1:1", "b@2:1", "c@3:1"])
+    }
+
+    /// A plain scalar folded over two lines: the floating-tag finding stays on a real column.
+    @Test func positionsInsideMultiLineScalars() throws {
+        let compose = "services:\n  app:\n    image: registry.example.com/team/a-rather-long-image-name\n      :latest\n"
+        let p = try ScratchProject(["compose.yaml": compose])
+        let hit = try #require(try p.lint().findings("compose.image-tag").first)
+        let line = TextLines.split(compose)[(hit.location?.line ?? 1) - 1]
+        #expect((hit.location?.column ?? 0) <= line.count, "\(hit.location!) on a \(line.count)-column line")
+        #expect(hit.location?.line == 3 && hit.location?.column == 12)
+        // A single-line scalar still points at the tag.
+        let single = try ScratchProject(["compose.yaml": "services:\n  app:\n    image: nginx:latest\n"])
+        #expect(try single.lint().findings("compose.image-tag").first?.location?.column == 18)
+    }
+}
