@@ -125,7 +125,10 @@ public enum CostCommand {
         case let other?:
             throw SelfhostError.usage("unknown --aws-free-tier '\(other)'", remedy: "use current (100 GB a month, since December 2021) or legacy (1 GB per region, before)")
         }
-        guard options.assumeRAMMB > 0, options.assumeRAMMB <= InputBudget.maxRAMMB else {
+        guard options.assumeRAMMB > 0 else {
+            throw SelfhostError.usage("--assume-ram-mb must be positive", remedy: "e.g. --assume-ram-mb 1024")
+        }
+        guard options.assumeRAMMB <= InputBudget.maxRAMMB else {
             throw SelfhostError.usage("--assume-ram-mb must be a whole number from 1 to \(InputBudget.maxRAMMB) (100 TB), got \(options.assumeRAMMB)",
                                       remedy: "e.g. --assume-ram-mb 1024")
         }

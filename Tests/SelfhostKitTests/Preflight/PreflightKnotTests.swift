@@ -93,7 +93,9 @@ struct PreflightKnotTests {
             #expect(voids.status == .warning)
             #expect(voids.message.hasPrefix("1 void lookup"), "\(voids.message)")
             #expect(r.result("spf.all", "chain.test")?.status == .warning)
-            #expect(r.result("spf.syntax", "chain.test")?.message.contains("ptr") == true)
+            // s3 (with its ptr term) comes after the 11th lookup: receivers never read it, and
+            // neither does preflight now (before, spf.syntax warned about its ptr).
+            #expect(r.result("spf.syntax", "chain.test")?.message.contains("ptr") == false)
             #expect(r.result("dkim.flags", "testing._domainkey.chain.test")?.status == .warning)
             #expect(r.result("dkim.flags", "sha._domainkey.chain.test")?.status == .error)
             #expect(r.result("dkim.record", "revoked._domainkey.chain.test")?.message.contains("revoked") == true)
