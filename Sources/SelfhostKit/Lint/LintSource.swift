@@ -40,7 +40,7 @@ public struct LintSource: Sendable {
         self.text = text
         self.mode = mode
         // \n, \r\n and a lone \r each end a line, in every format (see TextLines).
-        self.lines = TextLines.split(text)
+        self.lines = TextLines.split(text, yaml: kind == .compose)
     }
 
     /// The directory holding the file.

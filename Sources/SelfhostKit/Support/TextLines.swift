@@ -8,14 +8,18 @@
 public enum TextLines {
     /// The lines of `text` without their terminators (a text ending in a terminator ends with an
     /// empty line, as `split(omittingEmptySubsequences: false)` gives).
-    public static func split(_ text: String) -> [Substring] {
+    ///
+    /// With `yaml`, NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029) end a
+    /// line too, as in YAML 1.1 §5.4 and libyaml, whose marks give the positions in YAML files
+    /// (found by fuzzing: a U+2028 put libyaml's line numbers past the end of the file).
+    public static func split(_ text: String, yaml: Bool = false) -> [Substring] {
         var out: [Substring] = []
         let scalars = text.unicodeScalars
         var start = scalars.startIndex
         var i = start
         while i < scalars.endIndex {
             let c = scalars[i]
-            if c == "\n" || c == "\r" {
+            if c == "\n" || c == "\r" || (yaml && (c == "\u{85}" || c == "\u{2028}" || c == "\u{2029}")) {
                 out.append(Substring(scalars[start..<i]))
                 var next = scalars.index(after: i)
                 if c == "\r", next < scalars.endIndex, scalars[next] == "\n" { next = scalars.index(after: next) }

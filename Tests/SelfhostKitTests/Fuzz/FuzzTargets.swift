@@ -17,7 +17,10 @@ enum FuzzTargets {
         var run: @Sendable ([UInt8]) -> [String]
     }
 
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
+    /// Tests/SelfhostKitTests/Fixtures (SELFHOST_FUZZ_FIXTURES when built into the libFuzzer
+    /// binary, where this file is reached through a symbolic link).
+    static let fixtures: URL = ProcessInfo.processInfo.environment["SELFHOST_FUZZ_FIXTURES"].map { URL(fileURLWithPath: $0) }
+        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
 
     static var all: [Target] { [compose, caddyfile, systemd, env, catalogYAML, records, dnsWire, cliNumbers] }
 

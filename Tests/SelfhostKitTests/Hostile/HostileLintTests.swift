@@ -136,4 +136,50 @@ struct HostileLintTests {
         let single = try ScratchProject(["compose.yaml": "services:\n  app:\n    image: nginx:latest\n"])
         #expect(try single.lint().findings("compose.image-tag").first?.location?.column == 18)
     }
+
+    // MARK: Structure that compose and Caddy refuse
+
+    @Test func structureCyclesAndMissingServicesAreReported() throws {
+        let p = try ScratchProject([
+            "a/compose.yaml": "volumes:\n  data:\n",
+            "b/compose.yaml": "services:\n  one:\n    extends: two\n  two:\n    extends:\n      service: three\n  three:\n    extends: one\n  solo:\n    extends: solo\n",
+            "c/compose.yaml": "include:\n  - ./compose.yaml\n  - path: [other.yaml]\nservices:\n  app:\n    image: nginx:1.27\n",
+            "d/Caddyfile": "(a) {\n\timport b\n}\n(b) {\n\timport a\n}\n(self) {\n\timport self\n}\nexample.com {\n\timport a\n\timport self\n\trespond ok\n}\n",
+        ])
+        let report = try p.lint()
+        let refs = report.findings("compose.undefined-ref").map { "\($0.location?.file ?? ""):\($0.location?.line ?? 0) \($0.message)" }
+        #expect(refs.contains { $0.hasPrefix("a/compose.yaml:1 ") && $0.contains("no `services:`") }, "\(refs)")
+        #expect(refs.contains { $0.hasPrefix("b/compose.yaml:") && $0.contains("extends cycle: ") && $0.contains("one") && $0.contains("three") }, "\(refs)")
+        #expect(refs.contains { $0.contains("extends cycle: solo → solo") }, "\(refs)")
+        #expect(refs.contains { $0.hasPrefix("c/compose.yaml:2 ") && $0.contains("includes itself") }, "\(refs)")
+        #expect(refs.filter { $0.contains("extends cycle") }.count == 2, "\(refs)")
+        let caddy = report.findings("caddy.syntax").map(\.message)
+        #expect(caddy.contains { $0.contains("snippet import cycle: (a) → (b) → (a)") }, "\(caddy)")
+        #expect(caddy.contains { $0.contains("snippet import cycle: (self) → (self)") }, "\(caddy)")
+    }
+
+    /// Snippets that import each other many times: expansion is bounded, not exponential.
+    @Test func snippetFanOutIsBounded() throws {
+        var text = "(s0) {\n\trespond ok\n}\n"
+        for i in 1...20 { text += "(s\(i)) {\n" + String(repeating: "\timport s\(i - 1)\n", count: 10) + "}\n" }
+        text += "example.com {\n\timport s20\n}\n"
+        let c = CaddyFile(source: LintSource(path: "Caddyfile", url: URL(fileURLWithPath: "/tmp/Caddyfile"), kind: .caddyfile, text: text))
+        let site = try #require(c.sites.first)
+        #expect(c.expanded(site.directives).count <= CaddyFile.maxExpandedDirectives)
+        #expect(c.importCycles.isEmpty)
+    }
+
+    /// Found by libFuzzer (scripts/fuzz.sh, compose target): libyaml counts U+2028 (and NEL,
+    /// U+2029) as line breaks, so compose.syntax was reported at line 5 of a 4-line file.
+    @Test func yamlLineSeparatorsCountAsLines() throws {
+        let text = "services:\n  app:\u{2028}    image: nginx:1.27\n  b c\n"
+        let p = try ScratchProject(["compose.yaml": text])
+        let hit = try #require(try p.lint().findings("compose.syntax").first)
+        let lines = TextLines.split(text, yaml: true)
+        #expect(lines.count == 5)
+        #expect((1...lines.count).contains(hit.location?.line ?? 0), "\(hit.compilerStyle)")
+        #expect(FuzzTargets.compose.run(Array(text.utf8)).isEmpty)
+        // Other formats keep the plain rule: U+2028 is text in a unit or a .env.
+        #expect(TextLines.split("a\u{2028}b").count == 1)
+    }
 }

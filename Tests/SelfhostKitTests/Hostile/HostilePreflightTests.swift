@@ -70,7 +70,7 @@ struct HostilePreflightTests {
 
     @Test func branchingIncludesStopAtTheLookupLimit() async throws {
         let dns = try BranchingSPFResolver()
-        let node = await SPFAnalyzer.analyze("bomb.test", dns: DNSClient(resolver: ResolverAddress(parsing: "127.0.0.1:\(dns.port)")!, timeout: .seconds(2)))
+        let node = await SPFAnalyzer.analyze("bomb.test", dns: DNSClient(resolver: ResolverAddress(parsing: "127.0.0.1:\(dns.port)")!, timeout: .seconds(10)))
         #expect(node.totalLookups == InputBudget.spfMaxLookups + 1)
         #expect(node.stopped?.contains("past the limit of 10") == true, "\(node.stopped ?? "nil")")
         // One TXT query per include followed (10) plus the root: nothing past the 11th term.
@@ -79,7 +79,7 @@ struct HostilePreflightTests {
 
     @Test func voidLookupsStopAtTheThird() async throws {
         let dns = try BranchingSPFResolver(voidsFirst: true)
-        let node = await SPFAnalyzer.analyze("bomb.test", dns: DNSClient(resolver: ResolverAddress(parsing: "127.0.0.1:\(dns.port)")!, timeout: .seconds(2)))
+        let node = await SPFAnalyzer.analyze("bomb.test", dns: DNSClient(resolver: ResolverAddress(parsing: "127.0.0.1:\(dns.port)")!, timeout: .seconds(10)))
         #expect(node.totalVoids.count == InputBudget.spfMaxVoidLookups + 1)
         #expect(node.stopped?.contains("void lookup past the limit of 2") == true, "\(node.stopped ?? "nil")")
         // Root TXT, then A and AAAA for each of three void terms.
@@ -105,7 +105,7 @@ struct HostilePreflightTests {
 
     @Test func queryBudgetIsEnforcedByTheClient() async throws {
         let dns = try BranchingSPFResolver()
-        let client = DNSClient(resolver: ResolverAddress(parsing: "127.0.0.1:\(dns.port)")!, timeout: .seconds(2), queryBudget: 3)
+        let client = DNSClient(resolver: ResolverAddress(parsing: "127.0.0.1:\(dns.port)")!, timeout: .seconds(10), queryBudget: 3)
         for i in 0..<3 { _ = await client.query("n\(i).test", .txt) }
         let refused = await client.query("n9.test", .txt)
         #expect(refused == .failure("not asked: the run's budget of 3 DNS queries is spent"))

@@ -57,14 +57,15 @@ public struct CaddyFile: Sendable {
     private func expanded(_ directives: [CaddyDirective], depth: Int, chain: [String], budget: inout Int) -> [CaddyDirective] {
         var out: [CaddyDirective] = []
         for d in directives {
+            // Every directive read counts, imports included (a skipped import is still a visit).
             guard budget > 0 else { break }
+            budget -= 1
             if d.name.text == "import", let target = d.args.first?.text, let snip = snippet(target) {
                 if depth < InputBudget.caddyMaxImportDepth, !chain.contains(target) {
                     out.append(contentsOf: expanded(snip.directives, depth: depth + 1, chain: chain + [target], budget: &budget))
                 }
                 continue
             }
-            budget -= 1
             var copy = d
             if let block = d.block { copy.block = expanded(block, depth: depth, chain: chain, budget: &budget) }
             out.append(copy)
