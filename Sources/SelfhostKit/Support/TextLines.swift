@@ -35,4 +35,13 @@ public enum TextLines {
 
     /// Whether `text` has any `\r` (CRLF or lone CR) line ending.
     public static func hasCarriageReturn(_ text: String) -> Bool { text.utf8.contains(13) }
+
+    /// A position inside `text`: libyaml reports the end of a file without a final line break
+    /// one line past it ("force new line" at the stream end), which would point at no line.
+    public static func clamp(line: Int, column: Int, in text: String, yaml: Bool = true) -> (line: Int, column: Int) {
+        let lines = split(text, yaml: yaml)
+        guard line > lines.count else { return (max(1, line), max(1, column)) }
+        let last = lines.count
+        return (last, lines[last - 1].unicodeScalars.count + 1)
+    }
 }

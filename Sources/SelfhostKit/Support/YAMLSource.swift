@@ -11,8 +11,17 @@ public enum YAMLSource {
         do {
             return try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw located(error, file: file)
+            throw clamped(located(error, file: file), text: text)
         }
+    }
+
+    /// The error's position kept inside the text (see TextLines.clamp).
+    static func clamped(_ e: SelfhostError, text: String) -> SelfhostError {
+        guard let loc = e.location, let line = loc.line else { return e }
+        var copy = e
+        let (l, c) = TextLines.clamp(line: line, column: loc.column ?? 1, in: text)
+        copy.location = SourceLocation(file: loc.file, line: l, column: c)
+        return copy
     }
 
     /// Decodes `text` as `T` (Codable), within the same budget; errors are located and plain.

@@ -182,4 +182,20 @@ struct HostileLintTests {
         // Other formats keep the plain rule: U+2028 is text in a unit or a .env.
         #expect(TextLines.split("a\u{2028}b").count == 1)
     }
+
+    /// Found by libFuzzer (scripts/fuzz.sh, compose target, 30 s): a file without a final line
+    /// break whose last line is a syntax error was reported one line past its end (libyaml forces
+    /// a new line at the end of the stream).
+    @Test func syntaxErrorAtTheEndStaysInsideTheFile() throws {
+        // The input libFuzzer saved (1.5 KB, a mutated render fixture), then two small ones.
+        let found = String(decoding: Data(base64Encoded: "IyBHaXRlYSBhdCBodHRwczovL2dpdGVhLmV4YW1wbGUuY29tLCB3cml0dGVuIGJ5IGBzZWxmaG9zdCByZW5kZXJgLiBWYWx1ZXMgaW4gJHsuLi59IGNvbWUgZnJvbSAuZW52LgpzZXJ2aWNlczoKICBhcHA6CiAgICBpbWFnZTogZG9ja2VyLmdpdGVhLmNvbS9naXRlYToyOC4xLjAKICAgIHJlc3RhcnQ6IHVubGVzcy1zdG9wcGVkCiAgICBzZWN1cml0eV9vcHQ6CiAgICAgIC0gbm8tbmV3LXByaXZpbGVnZXM6dHJ1ZQogICAgbG9nZ2luZzoKICAgICAgZHJpdmVyOiBqc29uLWZpbGUKICAgICAgb310aW9uczoKICAgICAgICBtYXgtc2l6ZTogIjIwbSIKICAgICAgICBtYXgtZmlsZTogIjMiCiAgICBtZW1fbGltaXQ6IDk3N20KICAgIGVudmlyb25tZW50OgogICAgICBVU0VSX1VJRDogIiR7VVNFUl9VSUR9IgogICAgICBVU0VSX0dJRDogIiR7VVNFUl9HSUR9IgogICAgICBHSVRFQV9fZGF0YWJhc2VfX0RCX1RZUEU6ICIke0dJVEVBX19kYXRhYmFzZV9fREJfVFlQRX0iCiAgICAgIEdJVEVBX19kYXRhYmFzZV9fSE9TVDogIiR7R0lURUFfX2RhdGFiYXNlX19IT1NUfSIKICAgICAgR0lURUFfX2RhdGFiYXNlX19OQU1FOiAiJHtHSVRFQV9fnJ6Ll2Jhc2VfX05BTUV9IgogICAgICBHSVRFQV9fZGF0YWJhc2VfX1VTRVI6ICIke0dJVEVBX19kYXRhYmFzZV9fVVNFUn0iCiAgICAgIEdJVEVBX19kYXRhYmFzZV9fUEFTU1dEOiAiJHtQT1NUR1JFU19QQVNTV09SRH0iCiAgICAgIEdJVEVBX19zZXL2ZXJfX1JPT1RfVVJMOiAiaHR0cHM6Ly9naXRlYS5leGFtcGxlLmNvbSIKICAgICAgR0lURUFfX3NlcnZlcl9fRE9NQUlOOiAiZ2l0ZWEuZXhhbXBsZS5jb20iCiAgICAgIEdJVEVBX19zZXJ2ZXJfX1NTSF9ET01BSU46ICJnaXRlYS5leGFtcGxlLmNvbSIKICAgICAgIyBUaGUgcG9ydCB0aGUgaG9zdCBwdWJsaXNoZXMgZm9yIFNTSCAoY2xvbmUgVVJMcyBzaG93IGl0KS4KICAgICAgR0lURUFfX3NlcnZlcl9fU1NIX1BPUlQ6ICIyMjIyIgogICAgICBHSVRFQV9fbWFpbGVyX19FTkFCTEVEOiAiJHtHSVRFQV9fbWFpbGVyX19FTkFCTEVEfSIKICAgIHZvbHVtZXM6CiAgICAgIC0gZ2l0ZWEtZGF0YTovZGF0YQogICAgZXhwb3NlOgogICAgICAtICIzMDAwIgogICAgcG9ydHM6CiAgICAgICMgR2l0IG92ZXIgU1NIIChjb250YWluZXIgcG9ydDsgcHVibGlzaCBvbiAyMiBvciBlLmcuIDIyMjIpCiAgICAgIC0gIjIyMjI6MjIvdGNwIgogICAgZGVwZW5kc19vbjoKICAgICAgZGI6CiAgICAgICAgY29uZGl0aW9uOiBzZXJ2aWNlX2hlYWx0aHkKICAgIG5ldHdvcmtzOgogICAgICBiYWNrZW5kOiB7fQogICAgICB3ZWI6CiAgICAgICAgYWxpYXNlczoKICAgICAgICAgIC0gZ2l0ZWEtd2ViCgogIGRiOgogICAgaW1hZ2U6IHBvc3RncmVzOjE3LWFscGluZQogICAgcmVzdGFydDogdW5sZXNzLXN0byMgR2l0ZWEgYXQgaHR0cHM6Ly9naXRlYS5leGFtcGxlLmNvbSwgd3JpdHRlbiBieSBgc2VsZmhvc3QgcmVuZGVyYC4gVmFsdWVzIGluICR7Li4ufSBjb21lIHBwZWQKICAgIHNlY3VyLmNvbSwgd3JpdHRlbiAgLSBuby1uZnJvbSAuZW5ldg==")!, as: UTF8.self)
+        for text in [found, "services:\n  db:\n    image: postgres:17\n    restart: unless-sto# x ${...} come pped\n    secur.com, written  - no-nfrom .enev",
+                     "services:\n  app: [a"] {
+            let p = try ScratchProject(["compose.yaml": text])
+            let hit = try #require(try p.lint().findings("compose.syntax").first)
+            let lines = TextLines.split(text, yaml: true)
+            #expect(hit.location?.line == lines.count, "\(hit.compilerStyle)")
+            #expect(FuzzTargets.compose.run(Array(text.utf8)).isEmpty)
+        }
+    }
 }

@@ -173,7 +173,9 @@ public enum LintYAMLLoader {
             // An empty resolver: every scalar stays a string and we classify it ourselves (YAML 1.2 rules).
             node = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
-            throw convert(error)
+            var e = convert(error)
+            (e.line, e.column) = TextLines.clamp(line: e.line, column: e.column, in: text)
+            throw e
         } catch {
             throw LintYAMLError(message: "\(error)", line: 1, column: 1)
         }
