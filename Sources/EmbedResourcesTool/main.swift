@@ -89,3 +89,11 @@ let data = Data(swift.utf8)
 if (try? Data(contentsOf: output)) != data {
     try data.write(to: output, options: .atomic)
 }
+
+#if SELFHOST_LIBFUZZER
+// scripts/fuzz.sh compiles every module with `-sanitize=fuzzer`, which links libFuzzer (and its
+// `main`) into this build tool too. The tool keeps its own `main` (the link allows the duplicate;
+// the first one wins) and this entry point, never called, satisfies libFuzzer's reference.
+@_cdecl("LLVMFuzzerTestOneInput")
+func unusedFuzzerEntry(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt { 0 }
+#endif

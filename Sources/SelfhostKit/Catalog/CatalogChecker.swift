@@ -89,6 +89,22 @@ struct CatalogChecker {
             for (i, mig) in app.migrations.enumerated() where !app.replaces.contains(mig.from) {
                 error("migration from '\(mig.from)', which is not in replaces", file, m?["migrations"]?.sequence?.item(i)?.mapping?["from"])
             }
+            do throws(SPDXExpression.Problem) {
+                _ = try SPDXExpression.parse(app.license)
+            } catch {
+                self.error("license '\(app.license)': \(error.message)", file, m?["license"],
+                           fix: "write an SPDX expression such as MIT, AGPL-3.0-only or (MIT OR Apache-2.0)")
+            }
+            if let image = app.image, let problem = ImageReference.problem(name: image.name, tag: image.tag) {
+                error("image '\(PlainText.visible(image.reference))': \(problem); render refuses it", file, m?["image"],
+                      fix: "write the image as registry/name and a released version tag")
+            }
+            for (i, c) in app.companions.enumerated() {
+                if let problem = ImageReference.problem(name: c.image, tag: c.tag) {
+                    error("companion '\(c.service)' image '\(PlainText.visible(c.reference))': \(problem); render refuses it", file,
+                          m?["companions"]?.sequence?.item(i), fix: "write the image as registry/name and a released version tag")
+                }
+            }
             let unknown = SPDXExpression.unknownIdentifiers(in: app.license, known: spdx)
             for id in unknown {
                 error("'\(id)' is not an SPDX license id" + hint(id, Array(spdx)), file, m?["license"],
@@ -105,6 +121,11 @@ struct CatalogChecker {
                 if app.port == nil { error("renderable app needs a `port`", file, m?["install"]) }
             } else if (app.install.instructions ?? "").isEmpty {
                 error("an app that is not renderable needs `install.instructions` saying how it installs", file, m?["install"])
+            }
+            for (key, figure) in [("ram_min_mb", app.resources.ramMinMB), ("ram_recommended_mb", app.resources.ramRecommendedMB)]
+            where figure.map({ !(1...InputBudget.maxRAMMB).contains($0) }) ?? false {
+                error("resources.\(key) \(figure!) is outside 1…\(InputBudget.maxRAMMB) MB", file, m?["resources"]?.mapping?[key],
+                      fix: "give the upstream figure in MB (10^6 bytes)")
             }
             if app.resources.ramMinMB == nil, app.resources.ramRecommendedMB == nil, (app.resources.notes ?? "").isEmpty {
                 error("no RAM figure and no `resources.notes` saying it is not published", file, m?["resources"],

@@ -63,6 +63,14 @@ public enum CatalogLoader {
                                      today: today.map(dayString), templates: templates)
         checker.run()
         diags += checker.diagnostics
+        // Each renderable entry against its template: what render would refuse, reported here too.
+        for (app, file, node) in apps where app.install.renderable {
+            for v in CatalogTemplateCheck.undeclaredVariables(app: app, store: store) {
+                let at = (node.mapping?["env"] ?? node).location(in: file.displayPath)
+                let e = CatalogTemplateCheck.error(app: app.id, variable: v, at: at)
+                diags.append(Diagnostic(.error, e.message, at: e.location, rule: "catalog.template", fix: e.remedy))
+            }
+        }
         // The other catalog directories have loaders of their own, strict and located.
         for (what, load) in [("pricing", { _ = try PricingCatalog.load(from: store) }),
                              ("email provider", { _ = try EmailProviders.load(store) })] as [(String, () throws -> Void)] {

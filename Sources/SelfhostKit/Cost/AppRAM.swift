@@ -71,6 +71,11 @@ enum AppBudgeting {
                 let hint = Suggestions.didYouMean(app, in: source.knownApps).map { $0 + "; " } ?? ""
                 throw SelfhostError.usage("unknown app '\(raw)': not in the catalog", remedy: "\(hint)pass --ram \(app)=MB to price it anyway, or see `selfhost catalog list`")
             }
+            // A user's catalog overlay may hold any integer: range-checked before it is summed.
+            for figure in [info.ramRecommendedMB, info.ramMinMB].compactMap({ $0 }) where !(1...InputBudget.maxRAMMB).contains(figure) {
+                throw SelfhostError.usage("the catalog gives \(app) a RAM figure of \(figure) MB, outside 1…\(InputBudget.maxRAMMB)",
+                                          remedy: "fix resources.ram_min_mb / ram_recommended_mb in catalog/apps/\(app).yaml (`selfhost catalog check` lists it), or pass --ram \(app)=MB")
+            }
             if let r = info.ramRecommendedMB { out.append(AppBudget(app: app, ramMB: r, basis: "recommended")) }
             else if let r = info.ramMinMB { out.append(AppBudget(app: app, ramMB: r, basis: "minimum")) }
             else { out.append(AppBudget(app: app, ramMB: assumeMB, basis: "assumed", note: info.notes)) }
@@ -87,8 +92,8 @@ enum AppBudgeting {
         var flags: [String: Int] = [:]
         for item in items {
             let p = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard p.count == 2, !p[0].isEmpty, p[1].allSatisfy({ $0.isASCII && $0.isNumber }), let mb = Int(p[1]), mb > 0, mb <= 100_000_000 else {
-                throw SelfhostError.usage("invalid --ram '\(item)'", remedy: "use APP=MB with a positive whole number of MB (10^6 bytes), e.g. --ram rocketchat=2048")
+            guard p.count == 2, !p[0].isEmpty, p[1].allSatisfy({ $0.isASCII && $0.isNumber }), let mb = Int(p[1]), mb > 0, mb <= InputBudget.maxRAMMB else {
+                throw SelfhostError.usage("invalid --ram '\(item)'", remedy: "use APP=MB with a whole number of MB (10^6 bytes) from 1 to \(InputBudget.maxRAMMB), e.g. --ram rocketchat=2048")
             }
             if flags[p[0].lowercased()] != nil {
                 throw SelfhostError.usage("--ram gives \(p[0]) twice", remedy: "give one --ram item per app")

@@ -109,6 +109,18 @@ public enum CostCommand {
         }
 
         // Inputs, each validated with its accepted forms; nothing given is silently ignored.
+        // First, no invisible or look-alike character anywhere (`10TB` + U+200B is not 10TB).
+        let plain: [(String, [String], String)] = [
+            ("--egress", options.egress.map { [$0] } ?? [], "10TB"), ("--chart-max", options.chartMax.map { [$0] } ?? [], "40TB"),
+            ("--servers", options.servers.map { [$0] } ?? [], "8x2vcpu-4gb"), ("--vps", options.vps.map { [$0] } ?? [], "4vcpu-8gb"),
+            ("--saas", options.saas, "slack=12seats"), ("--apps", options.apps, "listmonk"), ("--ram", options.ram, "rocketchat=2048"),
+            ("--providers", options.providers, "aws,hetzner"), ("--emails-per-month", options.emailsPerMonth.map { [$0] } ?? [], "200000"),
+            ("--admin-hours", options.adminHours.map { [$0] } ?? [], "4"), ("--hourly-rate", options.hourlyRate.map { [$0] } ?? [], "80"),
+            ("--currency", [options.currency], "EUR"), ("--aws-free-tier", options.awsFreeTier.map { [$0] } ?? [], "legacy"),
+        ]
+        for (flag, values, example) in plain {
+            for v in values { try PlainText.requireASCII(v, flag: flag, example: example) }
+        }
         for (flag, items, example) in [("--providers", options.providers, "aws,hetzner"), ("--saas", options.saas, "slack=12seats"),
                                        ("--apps", options.apps, "listmonk,rocketchat"), ("--ram", options.ram, "rocketchat=2048")]
         where items.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
@@ -162,6 +174,14 @@ public enum CostCommand {
         }
         guard options.assumeRAMMB > 0 else {
             throw SelfhostError.usage("--assume-ram-mb must be positive", remedy: "e.g. --assume-ram-mb 1024")
+        }
+        guard options.assumeRAMMB <= InputBudget.maxRAMMB else {
+            throw SelfhostError.usage("--assume-ram-mb must be a whole number from 1 to \(InputBudget.maxRAMMB) (100 TB), got \(options.assumeRAMMB)",
+                                      remedy: "e.g. --assume-ram-mb 1024")
+        }
+        for (flag, items) in [("--apps", options.apps), ("--saas", options.saas), ("--ram", options.ram), ("--providers", options.providers)]
+        where items.count > InputBudget.maxListItems {
+            throw SelfhostError.usage("\(flag) lists \(items.count) items, more than \(InputBudget.maxListItems)", remedy: "give at most \(InputBudget.maxListItems) items")
         }
 
         var providers = catalog.providers

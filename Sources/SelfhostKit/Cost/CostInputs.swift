@@ -21,14 +21,14 @@ public struct ServerSpec: Sendable, Hashable, CustomStringConvertible {
         var s = Substring(text.lowercased().trimmingCharacters(in: .whitespaces))
         var count = 1
         if let x = s.firstIndex(of: "x"), s[s.startIndex..<x].allSatisfy(\.isNumber), x > s.startIndex {
-            guard let c = Int(s[s.startIndex..<x]), c > 0, c <= 10_000 else { throw bad }
+            guard let c = Int(s[s.startIndex..<x]), c > 0, c <= InputBudget.maxServerCount else { throw bad }
             count = c
             s = s[s.index(after: x)...]
         }
         let parts = s.split(separator: "-")
         guard parts.count == 2, parts[0].hasSuffix("vcpu"), parts[1].hasSuffix("gb") else { throw bad }
-        guard let v = Int(parts[0].dropLast(4)), v > 0,
-              let r = Money.parse(String(parts[1].dropLast(2))), r > 0 else { throw bad }
+        guard let v = Int(parts[0].dropLast(4)), v > 0, v <= InputBudget.maxServerSize,
+              let r = Money.parse(String(parts[1].dropLast(2))), r > 0, r <= Decimal(InputBudget.maxServerSize) else { throw bad }
         self.init(count: count, vcpu: v, ramGB: r)
     }
 
@@ -55,6 +55,9 @@ public struct SaaSUsage: Sendable, Hashable {
     public var hasUsage: Bool = true
     public var original: String
 
+    /// Largest usage number or stated bill (before k/M/B): 10^12.
+    static let maxAmount: Decimal = 1_000_000_000_000
+
     public static let acceptedForms = "NAME=NUMBERunit[@monthly-bill] or NAME=@monthly-bill, e.g. mailchimp=50000contacts, plausible=1Mpageviews, slack=12seats, zendesk=@345 (k, M, B multiply by 10^3, 10^6, 10^9)"
 
     /// `saasCatalog` (the catalog's SaaS entries) resolves aliases as `recommend` does (`ga` is
@@ -70,7 +73,7 @@ public struct SaaSUsage: Sendable, Hashable {
         var stated: Decimal?
         if let at = rest.firstIndex(of: "@") {
             let billText = String(rest[rest.index(after: at)...]).replacingOccurrences(of: "$", with: "").replacingOccurrences(of: "€", with: "")
-            guard let b = Money.parse(billText), b >= 0 else {
+            guard let b = Money.parse(billText), b >= 0, b <= Self.maxAmount else {
                 throw SelfhostError.usage("invalid monthly bill in '\(text)'", remedy: "write it as a non-negative number after @, e.g. \(name)=@345 or \(name)=50000contacts@350")
             }
             stated = b
@@ -126,7 +129,11 @@ public struct SaaSUsage: Sendable, Hashable {
         let number = text.prefix { $0.isNumber || $0 == "." }
         var unit = String(text.dropFirst(number.count))
         guard var q = Money.parse(String(number)) else {
+            if number.count > 30 { throw SelfhostError.usage("usage in '\(original)' is too large", remedy: "use a number up to 10^12 (before k, M, B)") }
             throw SelfhostError.usage("missing number in '\(original)'", remedy: remedy)
+        }
+        guard q <= maxAmount else {
+            throw SelfhostError.usage("usage in '\(original)' is too large", remedy: "use a number up to 10^12 (before k, M, B)")
         }
         func matches(_ u: String) -> String? { accepted.first { $0.lowercased() == u.lowercased() } }
         if let m = matches(unit) {

@@ -14,7 +14,9 @@ public enum Money {
         guard !body.isEmpty, body.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
               body.filter({ $0 == "." }).count <= 1, body.first != ".", body.last != "."
         else { return nil }
-        return Decimal(string: t, locale: posix)
+        // 300 digits overflow Decimal to NaN, which compares false with everything: refuse it here.
+        guard let d = Decimal(string: t, locale: posix), !d.isNaN else { return nil }
+        return d
     }
 
     /// Rounds half away from zero to `scale` decimal places (cents by default).

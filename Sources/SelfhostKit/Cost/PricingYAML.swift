@@ -17,16 +17,11 @@ struct YNode {
     }
 
     static func parse(_ text: String, file: String) throws -> YNode {
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw SelfhostError.usage("\(file) is empty", at: SourceLocation(file: file), remedy: "see docs/COST.md for the pricing file format")
-            }
-            return YNode(node: node, file: file)
-        } catch let e as SelfhostError {
-            throw e
-        } catch let e as YamlError {
-            throw SelfhostError.usage("invalid YAML: \(e)", at: SourceLocation(file: file), remedy: "fix the YAML syntax")
+        // The shared reader: budgeted, and syntax errors located as file:line:col.
+        guard let node = try YAMLSource.compose(text, file: file) else {
+            throw SelfhostError.usage("\(file) is empty", at: SourceLocation(file: file), remedy: "see docs/COST.md for the pricing file format")
         }
+        return YNode(node: node, file: file)
     }
 
     var string: String? {
@@ -73,18 +68,7 @@ struct YNode {
         return d
     }
 
-    static func parseDay(_ s: String) -> Date? {
-        let parts = s.split(separator: "-")
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              (1...12).contains(m), (1...31).contains(d) else { return nil }
-        var c = DateComponents()
-        c.year = y; c.month = m; c.day = d
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "UTC")!
-        guard let date = cal.date(from: c), cal.component(.day, from: date) == d else { return nil }
-        return date
-    }
+    static func parseDay(_ s: String) -> Date? { CalendarDay.parse(s) }
 
     func list(_ what: String) throws -> [YNode] {
         guard let seq = node.sequence else { throw fail("\(what) must be a list") }

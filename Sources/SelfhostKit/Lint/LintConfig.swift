@@ -14,7 +14,7 @@ public struct LintConfig: Sendable {
     public var disabled: Set<String> = []
     public var severity: [String: Severity] = [:]
     public var env: [String] = []
-    public var publicPorts: Set<Int> = []
+    public var publicPorts = PortSet()
     public var exclude: [String] = []
     /// Where it was read from, for messages.
     public var path: String?
@@ -69,11 +69,10 @@ public struct LintConfig: Sendable {
             case "public_ports":
                 for item in p.value.items ?? [p.value] where !item.isNull {
                     // A port (25) or an inclusive range ("8000-8010").
-                    guard let text = item.text, let ports = PortSpec.range(text), let lo = ports.first, let hi = ports.last,
-                          lo >= 1, hi <= 65535 else {
+                    guard let text = item.text, let ports = PortSet.parseRange(text), ports.lowerBound >= 1 else {
                         throw SelfhostError.usage("expected a port number (1-65535) or a range like 8000-8010", at: loc(item))
                     }
-                    config.publicPorts.formUnion(ports)
+                    config.publicPorts.insert(ports)
                 }
             case "exclude":
                 config.exclude = (p.value.items ?? []).compactMap(\.string)

@@ -39,9 +39,8 @@ public struct LintSource: Sendable {
         self.kind = kind
         self.text = text
         self.mode = mode
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? $0.dropLast() : $0
-        }
+        // \n, \r\n and a lone \r each end a line, in every format (see TextLines).
+        self.lines = TextLines.split(text, yaml: kind == .compose)
     }
 
     /// The directory holding the file.

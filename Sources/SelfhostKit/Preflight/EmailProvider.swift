@@ -117,12 +117,9 @@ public enum EmailProviders {
     public static func load(_ store: ResourceStore) throws -> [EmailProvider] {
         var out: [EmailProvider] = []
         for file in store.files(under: "catalog/email-providers/") where file.path.hasSuffix(".yaml") || file.path.hasSuffix(".yml") {
-            do {
-                out.append(try YAMLDecoder().decode(EmailProvider.self, from: file.contents))
-            } catch {
-                throw SelfhostError.usage("cannot read ESP profile: \(error)", at: SourceLocation(file: file.displayPath),
-                                          remedy: "see docs/PREFLIGHT.md for the profile keys")
-            }
+            // Budgeted and located like every catalog file (a user's --catalog may hold anything).
+            out.append(try YAMLSource.decode(EmailProvider.self, from: file.contents, file: file.displayPath,
+                                             remedy: "see docs/PREFLIGHT.md for the profile keys"))
         }
         return out.sorted { $0.id < $1.id }
     }

@@ -156,8 +156,12 @@ public final class SPFNode: Sendable {
     /// MX terms resolving to more than 10 names.
     public let mxOverflow: [String]
 
+    /// On the root only: why the evaluation stopped before the end (a limit, or an inconclusive answer).
+    public let stopped: String?
+
     init(domain: String, state: State, children: [(String, SPFNode)] = [], ownLookups: Int = 0,
-         ownVoids: [String] = [], ownInconclusive: [DNSLookup] = [], mxOverflow: [String] = []) {
+         ownVoids: [String] = [], ownInconclusive: [DNSLookup] = [], mxOverflow: [String] = [], stopped: String? = nil) {
+        self.stopped = stopped
         self.domain = domain
         self.state = state
         self.children = children.map { (term: $0.0, node: $0.1) }
@@ -172,7 +176,7 @@ public final class SPFNode: Sendable {
         return nil
     }
 
-    /// DNS-querying terms of the whole tree (the RFC 7208 §4.6.4 limit is 10).
+    /// DNS-querying terms the evaluation counted (it stops at the 11th: the RFC 7208 §4.6.4 limit is 10).
     public var totalLookups: Int { ownLookups + children.reduce(0) { $0 + $1.node.totalLookups } }
     public var totalVoids: [String] { ownVoids + children.flatMap { $0.node.totalVoids } }
 
@@ -189,12 +193,31 @@ public final class SPFNode: Sendable {
 }
 
 public enum SPFAnalyzer {
-    /// Fetches the SPF record of `domain` and, concurrently, everything it includes.
-    public static func analyze(_ domain: String, dns: DNSClient, path: [String] = []) async -> SPFNode {
+    /// What one evaluation has spent, shared by every record it reaches (RFC 7208 §4.6.4).
+    public struct Budget: Sendable {
+        public var lookups = 0
+        public var voids = 0
+        /// Why evaluation stopped early: the term that went past a limit, or the first
+        /// inconclusive answer (a receiver returns permerror or temperror there and reads no further).
+        public var stopped: String?
+        public init() {}
+    }
+
+    /// Evaluates the SPF record of `domain` the way a receiver does: depth first, terms in order,
+    /// and STOPS at the RFC 7208 §4.6.4 limits (the 11th DNS-querying term, the 3rd void lookup)
+    /// or at the first inconclusive answer, so one evaluation sends at most about twenty queries
+    /// whatever the records say.
+    public static func analyze(_ domain: String, dns: DNSClient) async -> SPFNode {
+        var budget = Budget()
+        return await analyze(domain, dns: dns, path: [], budget: &budget)
+    }
+
+    static func analyze(_ domain: String, dns: DNSClient, path: [String], budget: inout Budget) async -> SPFNode {
         if path.contains(domain) { return SPFNode(domain: domain, state: .loop(path + [domain])) }
-        if path.count > 10 { return SPFNode(domain: domain, state: .tooDeep) }
+        if path.count > InputBudget.spfMaxLookups { return SPFNode(domain: domain, state: .tooDeep) }
         let lookup = await dns.lookup(domain, .txt)
         if lookup.isInconclusive {
+            budget.stopped = budget.stopped ?? "the TXT lookup of \(domain) (\(lookup.stateText))"
             return SPFNode(domain: domain, state: .inconclusive(lookup))
         }
         let texts = lookup.records.compactMap { r -> (text: String, strings: [String])? in
@@ -206,61 +229,64 @@ public enum SPFAnalyzer {
         if spf.count > 1 { return SPFNode(domain: domain, state: .multiple(spf.map(\.text))) }
         let record = SPFRecord(parsing: spf[0].text, strings: spf[0].strings)
         let here = path + [domain]
-        var follow: [(String, String)] = []  // (term, target)
-        var probes: [(SPFRecord.Mechanism, String)] = []
+        var children: [(String, SPFNode)] = []
         var lookups = 0
-        for m in record.mechanisms where m.queriesDNS {
-            lookups += 1
-            let t = record.target(of: m, current: domain)
-            if m.name == "include" { if !m.hasMacro { follow.append(("include:\(t)", t)) } } else if !m.hasMacro { probes.append((m, t)) }
-        }
-        // redirect is ignored when an `all` mechanism is present (RFC 7208 §6.1).
-        if let r = record.redirect, record.all == nil {
-            lookups += 1
-            if !r.contains("%") { follow.append(("redirect=\(r)", r)) }
-        }
-        async let kids: [(String, SPFNode)] = withTaskGroup(of: (Int, String, SPFNode).self) { group in
-            for (i, (term, target)) in follow.enumerated() {
-                group.addTask { (i, term, await analyze(target, dns: dns, path: here)) }
-            }
-            var out: [(Int, String, SPFNode)] = []
-            for await r in group { out.append(r) }
-            return out.sorted { $0.0 < $1.0 }.map { ($0.1, $0.2) }
-        }
-        async let probed: [(String, DNSLookup?, DNSLookup?, Int)] = withTaskGroup(of: (Int, String, DNSLookup?, DNSLookup?, Int).self) { group in
-            for (i, (m, t)) in probes.enumerated() {
-                group.addTask {
-                    let term = m.name + (m.value.map { ":" + $0 } ?? "")
-                    switch m.name {
-                    case "a":
-                        async let a4 = dns.lookup(t, .a)
-                        async let a6 = dns.lookup(t, .aaaa)
-                        return (i, term, await a4, await a6, 0)
-                    case "mx":
-                        let mx = await dns.lookup(t, .mx)
-                        return (i, term, mx, nil, mx.records.count)
-                    case "exists":
-                        return (i, term, await dns.lookup(t, .a), nil, 0)
-                    default:  // ptr: depends on the client IP, nothing to look up here
-                        return (i, term, nil, nil, 0)
-                    }
-                }
-            }
-            var out: [(Int, String, DNSLookup?, DNSLookup?, Int)] = []
-            for await r in group { out.append(r) }
-            return out.sorted { $0.0 < $1.0 }.map { ($0.1, $0.2, $0.3, $0.4) }
-        }
         var voids: [String] = []
         var inconclusive: [DNSLookup] = []
         var overflow: [String] = []
-        for (term, l1, l2, mxCount) in await probed {
-            let ls = [l1, l2].compactMap { $0 }
-            if let bad = ls.first(where: \.isInconclusive) { inconclusive.append(bad); continue }
-            if !ls.isEmpty, ls.allSatisfy({ $0.records.isEmpty }) { voids.append("\(term) in \(domain)") }
-            if mxCount > 10 { overflow.append("\(term) in \(domain) has \(mxCount) MX names (limit 10)") }
+        // Terms in order, then redirect (ignored when an `all` mechanism is present, §6.1).
+        var terms: [(name: String, target: String, term: String, macro: Bool)] = record.mechanisms.filter(\.queriesDNS).map { m in
+            (m.name, record.target(of: m, current: domain), m.name + (m.value.map { ":" + $0 } ?? ""), m.hasMacro)
         }
-        return SPFNode(domain: domain, state: .record(record), children: await kids, ownLookups: lookups,
-                       ownVoids: voids, ownInconclusive: inconclusive, mxOverflow: overflow)
+        if let r = record.redirect, record.all == nil { terms.append(("redirect", r, "redirect=\(r)", r.contains("%"))) }
+        for t in terms {
+            guard budget.stopped == nil else { break }
+            budget.lookups += 1
+            lookups += 1
+            if budget.lookups > InputBudget.spfMaxLookups {
+                budget.stopped = "\(t.term) in \(domain), the DNS lookup past the limit of \(InputBudget.spfMaxLookups)"
+                break
+            }
+            // A macro depends on the sender; nothing to look up here. ptr depends on the client IP.
+            if t.macro || t.name == "ptr" { continue }
+            switch t.name {
+            case "include", "redirect":
+                let child = await analyze(t.target, dns: dns, path: here, budget: &budget)
+                children.append(("\(t.name == "include" ? "include:" : "redirect=")\(t.target)", child))
+                continue
+            default:
+                break
+            }
+            let results: [DNSLookup]
+            switch t.name {
+            case "a":
+                async let a4 = dns.lookup(t.target, .a)
+                async let a6 = dns.lookup(t.target, .aaaa)
+                results = [await a4, await a6]
+            case "mx":
+                results = [await dns.lookup(t.target, .mx)]
+            default:  // exists
+                results = [await dns.lookup(t.target, .a)]
+            }
+            if let bad = results.first(where: \.isInconclusive) {
+                inconclusive.append(bad)
+                budget.stopped = "\(t.term) in \(domain) (\(bad.stateText))"
+                break
+            }
+            if results.allSatisfy({ $0.records.isEmpty }) {
+                voids.append("\(t.term) in \(domain)")
+                budget.voids += 1
+                if budget.voids > InputBudget.spfMaxVoidLookups {
+                    budget.stopped = "\(t.term) in \(domain), the void lookup past the limit of \(InputBudget.spfMaxVoidLookups)"
+                    break
+                }
+            }
+            if t.name == "mx", results[0].records.count > InputBudget.spfMaxMXNames {
+                overflow.append("\(t.term) in \(domain) has \(results[0].records.count) MX names (limit \(InputBudget.spfMaxMXNames))")
+            }
+        }
+        return SPFNode(domain: domain, state: .record(record), children: children, ownLookups: lookups,
+                       ownVoids: voids, ownInconclusive: inconclusive, mxOverflow: overflow, stopped: path.isEmpty ? budget.stopped : nil)
     }
 
     /// Starts the analyses of every SPF domain of the run at once.

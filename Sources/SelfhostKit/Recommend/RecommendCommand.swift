@@ -148,6 +148,14 @@ public enum RecommendCommand {
                                   remedy: "use " + kinds.joined(separator: ", ") + ", or an SPDX id such as MIT, Apache-2.0, AGPL-3.0-only")
     }
 
+    /// Whether the license expression names `id` (or an id it prefixes: `AGPL-3.0` covers
+    /// `AGPL-3.0-only`), read with the same parser as `catalog check`.
+    static func licenseMatches(_ expression: String, _ id: String) -> Bool {
+        let wanted = id.uppercased()
+        let ids = (try? SPDXExpression.parse(expression).identifiers) ?? []
+        return ids.contains { $0.uppercased() == wanted || $0.uppercased().hasPrefix(wanted + "-") }
+    }
+
     static func rejection(_ app: App, maxRAM: ByteSize?, license: LicenseFilter?) -> String? {
         if let maxRAM, let min = app.resources.ramMinMB ?? app.resources.ramRecommendedMB,
            Decimal(min) > maxRAM.megabytes {
@@ -156,7 +164,7 @@ public enum RecommendCommand {
         switch license {
         case .openness(let o)? where app.openness != o:
             return "openness is \(app.openness.rawValue), not \(o.rawValue)"
-        case .spdx(let id)? where !app.license.uppercased().contains(id.uppercased()):
+        case .spdx(let id)? where !Self.licenseMatches(app.license, id):
             return "license is \(app.license), not \(id)"
         default:
             return nil

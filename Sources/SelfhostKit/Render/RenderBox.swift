@@ -65,10 +65,13 @@ struct RenderBox {
                     "\(app.id) is marked renderable but has no template (templates/\(composeTemplate).mustache)",
                     remedy: "add the template, or set install.renderable: false in its catalog entry")
             }
-            for ref in [app.image!.reference] + app.companions.map(\.reference) where !Self.isPlainImageReference(ref) {
-                throw SelfhostError.usage(
-                    "catalog entry \(app.id) has the image '\(RenderInputValidation.quoted(ref))', which is not a plain image reference",
-                    remedy: "use registry/name:tag with letters, digits and . _ - / : @ only")
+            // The same check as `catalog check` (ImageReference), so the two never disagree.
+            for (name, tag) in [(app.image!.name, app.image!.tag)] + app.companions.map({ ($0.image, $0.tag) }) {
+                if let problem = ImageReference.problem(name: name, tag: tag) {
+                    throw SelfhostError.usage(
+                        "catalog entry \(app.id) has the image '\(RenderInputValidation.quoted(name + ":" + tag))': \(problem)",
+                        remedy: "use registry/name:tag (`selfhost catalog check` lists every such entry)")
+                }
             }
             let view = composeView(m)
             let compose = try templates.render(composeTemplate, view)
@@ -179,15 +182,6 @@ struct RenderBox {
 
     /// The Compose project of the box's Caddy (`caddy/.env`).
     static let caddyProject = "selfhost-caddy"
-
-
-    /// `registry/name:tag` as Docker spells it; anything else could change the YAML it lands in.
-    static func isPlainImageReference(_ ref: String) -> Bool {
-        guard let first = ref.unicodeScalars.first, first.properties.isLowercase || ("0"..."9").contains(first) else { return false }
-        return ref.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "._-/:@".unicodeScalars.contains($0)
-        } && ref.count <= 255
-    }
 
     func composeView(_ m: Member) -> ComposeView {
         let app = m.app
@@ -323,9 +317,9 @@ struct RenderBox {
                                            comment: "Compose project name: prefixes this app's containers, networks and volumes.")]
         for name in referenced where name != "COMPOSE_PROJECT_NAME" {
             guard let v = declared.first(where: { $0.name == name }) else {
-                throw SelfhostError.problem(
-                    "templates/\(template).mustache uses ${\(name)}, which the catalog entry for \(app.id) does not declare under env",
-                    remedy: "add it to catalog/apps/\(app.id).yaml env (or templates/apps/\(app.id)/env.yaml), or fix the variable name")
+                // A catalog error (exit 2), worded and located as `catalog check` reports it.
+                let file = store.file("catalog/apps/\(app.id).yaml")?.displayPath ?? "catalog/apps/\(app.id).yaml"
+                throw CatalogTemplateCheck.error(app: app.id, variable: name, at: SourceLocation(file: file))
             }
             var comment = v.description.map(oneLine)
             let value: String

@@ -278,7 +278,7 @@ public enum RenderCommand {
         }
         let directories = Set(planned.map { ($0.path as NSString).deletingLastPathComponent } + [(RenderManifest.relativePath as NSString).deletingLastPathComponent])
         try RenderOutputCheck.check(out: out, flag: "--out", directories: directories.filter { !$0.isEmpty }.sorted(),
-                                    probe: !options.dryRun)
+                                    files: planned.map(\.path) + [RenderManifest.relativePath], probe: !options.dryRun)
         if !options.dryRun {
             try writeConcurrently(writes)
             if newManifest != manifest {

@@ -11,10 +11,11 @@ enum RenderOutputCheck {
     /// Room kept below PATH_MAX for the box's own paths (`<app>/.compose.yaml.tmp-<pid>-<n>`).
     static let pathMax = 4096 - 200
 
-    /// `out` is absolute; `directories` are relative to it (`umami`, `systemd`, `.selfhost`).
+    /// `out` is absolute; `directories` and `files` are relative to it (`umami`, `systemd`,
+    /// `.selfhost`; `umami/compose.yaml`).
     /// With `probe`, creates and removes a directory in each existing place the render writes
     /// into, which is the only test that tells a read-only mount or a full inode table apart.
-    static func check(out: String, flag: String, directories: [String], probe: Bool) throws {
+    static func check(out: String, flag: String, directories: [String], files: [String] = [], probe: Bool) throws {
         func fail(_ why: String, remedy: String = "pass --out a directory you can write to (it is created if missing)") -> SelfhostError {
             .usage("\(flag) \(out) is not a writable directory: \(why)", remedy: remedy)
         }
@@ -50,6 +51,17 @@ enum RenderOutputCheck {
                                remedy: "move \(p) out of the way, or render into another --out")
                 }
                 break
+            }
+        }
+        // Files the render writes: each must be absent or a regular file, so that exit 2 is
+        // reached before the first write, never half-way through the box.
+        for rel in files {
+            let p = "\(out)/\(rel)"
+            switch kind(p) {
+            case nil, "a regular file"?: continue
+            case let k?:
+                throw fail("\(p) is \(k), where the render writes a file",
+                           remedy: "move \(p) out of the way, or render into another --out")
             }
         }
         guard probe else { return }

@@ -92,6 +92,10 @@ public struct ResourceStore: Sendable {
     }
 
     private mutating func add(url: URL, as key: String) throws {
+        if let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int, size > InputBudget.maxFileBytes {
+            throw SelfhostError.usage("\(url.path) is \(size) bytes, more than the \(InputBudget.maxFileBytes / 1024 / 1024) MiB a catalog file may have",
+                                      at: SourceLocation(file: url.path), remedy: "no catalog entry needs this much; check that it is the right file")
+        }
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw SelfhostError.usage("cannot read \(url.path)", remedy: "check its permissions")
         }

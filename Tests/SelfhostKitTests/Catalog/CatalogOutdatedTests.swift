@@ -16,11 +16,11 @@ struct CatalogOutdatedTests {
     }
 
     @Test func references() {
-        let pg = ImageReference(name: "postgres", tag: "17-alpine")
+        let pg = RegistryImage(name: "postgres", tag: "17-alpine")
         #expect(pg.registry == "registry-1.docker.io" && pg.repository == "library/postgres" && pg.display == "postgres")
-        let ghcr = ImageReference(name: "ghcr.io/umami-software/umami", tag: "3.4.0")
+        let ghcr = RegistryImage(name: "ghcr.io/umami-software/umami", tag: "3.4.0")
         #expect(ghcr.registry == "ghcr.io" && ghcr.repository == "umami-software/umami")
-        let hub = ImageReference(name: "louislam/uptime-kuma", tag: "2")
+        let hub = RegistryImage(name: "louislam/uptime-kuma", tag: "2")
         #expect(hub.registry == "registry-1.docker.io" && hub.repository == "louislam/uptime-kuma")
     }
 
@@ -31,30 +31,30 @@ struct CatalogOutdatedTests {
 
     @Test func tokenDanceAndPages() throws {
         let server = try LoopbackHTTPServer(script: "registry.py")
-        let result = try client(server).tags(ImageReference(name: "postgres", tag: "17-alpine")).get()
+        let result = try client(server).tags(RegistryImage(name: "postgres", tag: "17-alpine")).get()
         #expect(result.complete)
         #expect(result.tags.contains("18-alpine"), "the second page was read")
-        let cut = try client(server, maxPages: 1).tags(ImageReference(name: "postgres", tag: "17-alpine")).get()
+        let cut = try client(server, maxPages: 1).tags(RegistryImage(name: "postgres", tag: "17-alpine")).get()
         #expect(!cut.complete && !cut.tags.contains("18-alpine"))
     }
 
     @Test func failuresAreAnswers() throws {
         let server = try LoopbackHTTPServer(script: "registry.py")
         let c = client(server, timeout: 0.5)
-        #expect(c.tags(ImageReference(name: "example.test/limited/app", tag: "1")).failure == .rateLimited(retryAfter: "30"))
-        #expect(c.tags(ImageReference(name: "example.test/missing/app", tag: "1")).failure == .notFound)
-        #expect(c.tags(ImageReference(name: "example.test/slow/app", tag: "1")).failure == .transport(.timedOut(seconds: 0.5)))
-        guard case .malformed = c.tags(ImageReference(name: "example.test/broken/app", tag: "1")).failure else {
+        #expect(c.tags(RegistryImage(name: "example.test/limited/app", tag: "1")).failure == .rateLimited(retryAfter: "30"))
+        #expect(c.tags(RegistryImage(name: "example.test/missing/app", tag: "1")).failure == .notFound)
+        #expect(c.tags(RegistryImage(name: "example.test/slow/app", tag: "1")).failure == .transport(.timedOut(seconds: 0.5)))
+        guard case .malformed = c.tags(RegistryImage(name: "example.test/broken/app", tag: "1")).failure else {
             Issue.record("a body that isn't JSON is malformed")
             return
         }
-        guard case .unauthorized = c.tags(ImageReference(name: "example.test/notoken/app", tag: "1")).failure else {
+        guard case .unauthorized = c.tags(RegistryImage(name: "example.test/notoken/app", tag: "1")).failure else {
             Issue.record("a token service that refuses is unauthorized")
             return
         }
         // Nothing listens: an answer too, within the timeout.
         let dead = RegistryClient(timeout: 1, endpoints: ["example.test": "http://127.0.0.1:1"])
-        guard case .transport(.cannotConnect) = dead.tags(ImageReference(name: "example.test/x/y", tag: "1")).failure else {
+        guard case .transport(.cannotConnect) = dead.tags(RegistryImage(name: "example.test/x/y", tag: "1")).failure else {
             Issue.record("refused connection")
             return
         }

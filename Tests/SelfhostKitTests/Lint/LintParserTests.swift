@@ -13,7 +13,7 @@ struct LintParserTests {
         #expect(app["image"]?.line == 3 && app["image"]?.column == 12)
         let port = try #require(app["ports"]?.items?.first)
         #expect(port.line == 4 && port.column == 13)
-        #expect(port.column(atOffset: 5) == 19)  // inside the quotes
+        #expect(port.column(atOffset: 5, sourceLine: "    ports: [\"8080:80\"]") == 19)  // inside the quotes
     }
 
     @Test("merge keys bring in anchored defaults; explicit keys win")

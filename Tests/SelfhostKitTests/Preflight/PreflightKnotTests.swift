@@ -84,13 +84,18 @@ struct PreflightKnotTests {
             #expect(status == .problems)
             let lookups = try #require(r.result("spf.lookups", "chain.test"))
             #expect(lookups.status == .error)
-            #expect(lookups.message.hasPrefix("15 DNS lookups, limit 10"))
+            // Evaluation stops at the 11th lookup, as receivers do (RFC 7208 §4.6.4): a:gone2 in s2
+            // is never asked, so one void lookup (gone1) was seen before the stop.
+            #expect(lookups.message.hasPrefix("more than 10 DNS lookups, limit 10"), "\(lookups.message)")
+            #expect(lookups.message.contains("evaluation stops at a:gone2.chain.test in s2.chain.test"), "\(lookups.message)")
             #expect(lookups.message.contains("include:s1.chain.test costs 8"))
             let voids = try #require(r.result("spf.void-lookups", "chain.test"))
-            #expect(voids.status == .error)
-            #expect(voids.message.hasPrefix("3 void lookups"))
+            #expect(voids.status == .warning)
+            #expect(voids.message.hasPrefix("1 void lookup"), "\(voids.message)")
             #expect(r.result("spf.all", "chain.test")?.status == .warning)
-            #expect(r.result("spf.syntax", "chain.test")?.message.contains("ptr") == true)
+            // s3 (with its ptr term) comes after the 11th lookup: receivers never read it, and
+            // neither does preflight now (before, spf.syntax warned about its ptr).
+            #expect(r.result("spf.syntax", "chain.test")?.message.contains("ptr") == false)
             #expect(r.result("dkim.flags", "testing._domainkey.chain.test")?.status == .warning)
             #expect(r.result("dkim.flags", "sha._domainkey.chain.test")?.status == .error)
             #expect(r.result("dkim.record", "revoked._domainkey.chain.test")?.message.contains("revoked") == true)

@@ -52,11 +52,11 @@ public enum CatalogOutdatedCommand {
         configured.timeout = options.timeout
         let client = configured
         // One entry per image reference: companions are shared by many apps (postgres:17-alpine).
-        struct Job { var app: App; var service: String; var ref: ImageReference }
+        struct Job { var app: App; var service: String; var ref: RegistryImage }
         var jobs: [Job] = []
         for app in apps {
-            if let image = app.image { jobs.append(Job(app: app, service: "app", ref: ImageReference(name: image.name, tag: image.tag))) }
-            for c in app.companions { jobs.append(Job(app: app, service: c.service, ref: ImageReference(name: c.image, tag: c.tag))) }
+            if let image = app.image { jobs.append(Job(app: app, service: "app", ref: RegistryImage(name: image.name, tag: image.tag))) }
+            for c in app.companions { jobs.append(Job(app: app, service: c.service, ref: RegistryImage(name: c.image, tag: c.tag))) }
         }
         let unique = Array(Set(jobs.map { "\($0.ref.registry)/\($0.ref.repository)" })).sorted()
         let byRepo = Slots<Result<(tags: [String], complete: Bool), RegistryClient.Failure>>(count: unique.count)

@@ -43,7 +43,7 @@ public struct RegistryClient: Sendable {
     private struct TagList: Decodable { var tags: [String]? }
     private struct Token: Decodable { var token: String?; var access_token: String? }
 
-    public func tags(_ image: ImageReference) -> Result<(tags: [String], complete: Bool), Failure> {
+    public func tags(_ image: RegistryImage) -> Result<(tags: [String], complete: Bool), Failure> {
         let base = endpoints[image.registry] ?? "https://\(image.registry)"
         var next: String? = "\(base)/v2/\(image.repository)/tags/list?n=1000"
         var token: String?

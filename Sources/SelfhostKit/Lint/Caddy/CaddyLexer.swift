@@ -56,31 +56,35 @@ public enum CaddyLexer {
             }
             current = ""
         }
+        // \n, \r\n and a lone \r each end a line (TextLines); the \r of \r\n is plain whitespace.
+        func isBreak(_ k: Int) -> Bool {
+            chars[k] == "\n" || (chars[k] == "\r" && (k + 1 == chars.count || chars[k + 1] != "\n"))
+        }
         func advance() {
-            if chars[i] == "\n" { line += 1; column = 1 } else { column += 1 }
+            if isBreak(i) { line += 1; column = 1 } else { column += 1 }
             i += 1
         }
 
         while i < chars.count {
             let c = chars[i]
-            if c == "\n" {
+            if isBreak(i) {
                 flush(); advance(); logical += 1; continue
             }
             if c == " " || c == "\t" || c == "\r" {
                 flush(); advance(); continue
             }
-            if c == "\\", i + 1 < chars.count, chars[i + 1] == "\n" || (chars[i + 1] == "\r" && i + 2 < chars.count && chars[i + 2] == "\n") {
+            if c == "\\", i + 1 < chars.count, chars[i + 1] == "\n" || chars[i + 1] == "\r" {
                 // Line continuation: the next physical line belongs to this logical line.
                 flush()
                 advance()
-                if chars[i] == "\r" { advance() }
+                if chars[i] == "\r", !isBreak(i) { advance() }
                 advance()
                 continue
             }
             if current.isEmpty {
                 start = (line, column, logical)
                 if c == "#" {
-                    while i < chars.count, chars[i] != "\n" { advance() }
+                    while i < chars.count, !isBreak(i) { advance() }
                     continue
                 }
                 if c == "\"" || c == "`" {
@@ -115,7 +119,7 @@ public enum CaddyLexer {
                     if j < chars.count, chars[j] == "\n" || chars[j] == "\r" {
                         let openLine = line, openColumn = column
                         while i < j { advance() }
-                        while i < chars.count, chars[i] != "\n" { advance() }
+                        while i < chars.count, !isBreak(i) { advance() }
                         if i < chars.count { advance() }
                         var body: [String] = []
                         var closed = false
@@ -135,7 +139,8 @@ public enum CaddyLexer {
                                 break
                             }
                             var text = lead
-                            while i < chars.count, chars[i] != "\n" { text.unicodeScalars.append(chars[i]); advance() }
+                            while i < chars.count, !isBreak(i) { text.unicodeScalars.append(chars[i]); advance() }
+                            if text.unicodeScalars.last == "\r" { text.unicodeScalars.removeLast() }
                             if i < chars.count { advance() }
                             body.append(text)
                         }

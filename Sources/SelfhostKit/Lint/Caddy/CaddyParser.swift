@@ -43,18 +43,63 @@ public struct CaddyFile: Sendable {
     }
 
     /// A site's directives with `import snippet` lines replaced by the snippet's directives (one level of
-    /// nesting per import, cycles cut), so rules see what Caddy would.
-    public func expanded(_ directives: [CaddyDirective], depth: Int = 0) -> [CaddyDirective] {
+    /// nesting per import, cycles cut), so rules see what Caddy would. Bounded: at most
+    /// `InputBudget.caddyMaxImportDepth` imports deep and `maxExpandedDirectives` directives in all,
+    /// so snippets importing each other several times never grow exponentially.
+    public func expanded(_ directives: [CaddyDirective]) -> [CaddyDirective] {
+        var budget = Self.maxExpandedDirectives
+        return expanded(directives, depth: 0, chain: [], budget: &budget)
+    }
+
+    /// Directives one site may expand to through imports.
+    public static let maxExpandedDirectives = 100_000
+
+    private func expanded(_ directives: [CaddyDirective], depth: Int, chain: [String], budget: inout Int) -> [CaddyDirective] {
         var out: [CaddyDirective] = []
         for d in directives {
-            if d.name.text == "import", let target = d.args.first?.text, let snip = snippet(target), depth < 10 {
-                out.append(contentsOf: expanded(snip.directives, depth: depth + 1))
+            // Every directive read counts, imports included (a skipped import is still a visit).
+            guard budget > 0 else { break }
+            budget -= 1
+            if d.name.text == "import", let target = d.args.first?.text, let snip = snippet(target) {
+                if depth < InputBudget.caddyMaxImportDepth, !chain.contains(target) {
+                    out.append(contentsOf: expanded(snip.directives, depth: depth + 1, chain: chain + [target], budget: &budget))
+                }
                 continue
             }
             var copy = d
-            if let block = d.block { copy.block = expanded(block, depth: depth) }
+            if let block = d.block { copy.block = expanded(block, depth: depth, chain: chain, budget: &budget) }
             out.append(copy)
         }
+        return out
+    }
+
+    /// Snippets that import themselves, directly or through others: each cycle once, at the
+    /// import that closes it (`(a) { import a }`, or a → b → a). Caddy refuses these.
+    public var importCycles: [(path: [String], at: CaddyToken)] {
+        var out: [(path: [String], at: CaddyToken)] = []
+        var reported = Set<String>()
+        func imports(_ directives: [CaddyDirective]) -> [(String, CaddyToken)] {
+            directives.flatMap { d -> [(String, CaddyToken)] in
+                var here: [(String, CaddyToken)] = []
+                if d.name.text == "import", let t = d.args.first, snippet(t.text) != nil { here.append((t.text, t)) }
+                return here + imports(d.block ?? [])
+            }
+        }
+        // Depth-first with colours: each snippet is explored once, so time is linear in the imports.
+        var done = Set<String>()
+        func visit(_ name: String, _ path: [String]) {
+            guard !done.contains(name), let snip = snippet(name) else { return }
+            for (target, token) in imports(snip.directives) {
+                if let i = path.firstIndex(of: target) {
+                    let cycle = Array(path[i...]) + [target]
+                    if reported.insert(Set(cycle).sorted().joined(separator: ",")).inserted { out.append((cycle, token)) }
+                } else {
+                    visit(target, path + [target])
+                }
+            }
+            done.insert(name)
+        }
+        for b in blocks { if case .snippet(let name) = b.kind, !done.contains(name) { visit(name, [name]) } }
         return out
     }
 
@@ -67,7 +112,7 @@ struct CaddyParser {
     var index = 0
     var depth = 0
     /// Blocks nested deeper than this are refused (real Caddyfiles nest three or four levels).
-    static let maxDepth = 64
+    static let maxDepth = InputBudget.caddyMaxNesting
 
     init(tokens: [CaddyToken]) { self.tokens = tokens }
 

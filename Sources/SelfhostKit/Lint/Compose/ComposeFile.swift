@@ -133,12 +133,12 @@ public struct ComposeService: Sendable {
     }
 
     /// Container ports listed under `expose:`.
-    public func exposedPorts(env: [String: String]) -> Set<Int> {
-        var out = Set<Int>()
+    public func exposedPorts(env: [String: String]) -> PortSet {
+        var out = PortSet()
         for e in node["expose"]?.items ?? [] {
             if let s = e.text.flatMap({ Interpolation.resolve($0, env: env) }) {
                 let bare = s.split(separator: "/").first.map(String.init) ?? s
-                out.formUnion(PortSpec.range(bare) ?? [])
+                if let r = PortSet.parseRange(bare) { out.insert(r) }
             }
         }
         return out
@@ -146,14 +146,14 @@ public struct ComposeService: Sendable {
 
     /// Ports the container listens on as far as the file says: `expose`, `ports` targets,
     /// healthcheck URLs and `PORT`-style environment variables.
-    public func declaredPorts(env: [String: String]) -> Set<Int> {
+    public func declaredPorts(env: [String: String]) -> PortSet {
         var out = exposedPorts(env: env)
-        for p in ports(env: env) { out.formUnion(p.containerPorts) }
+        for p in ports(env: env) { out.insert(p.containerRange) }
         for (k, v, _) in node["environment"]?.keyValueEntries ?? [] {
             let key = k.uppercased()
             guard key == "PORT" || key.hasSuffix("_PORT") && (key.contains("HTTP") || key.contains("APP") || key.contains("SERVER") || key.contains("LISTEN") || key.contains("WEB")),
-                  let v, let r = Interpolation.resolve(v, env: env), let n = Int(r) else { continue }
-            out.insert(n)
+                  let v, let r = Interpolation.resolve(v, env: env), let n = Int(r), PortSet.valid.contains(n) else { continue }
+            out.insert(n...n)
         }
         return out
     }

@@ -122,13 +122,22 @@ public struct LintNode: Sendable {
         return []
     }
 
-    /// The position of `offset` characters into a single-line scalar, accounting for its opening quote.
-    public func column(atOffset offset: Int) -> Int {
+    /// The position of `offset` characters into a scalar, accounting for its opening quote, when
+    /// `sourceLine` (the node's line in the file) shows the text up to there as written: a scalar
+    /// folded over several lines, or with escapes before the offset, keeps its start column.
+    public func column(atOffset offset: Int, sourceLine: Substring) -> Int {
+        let start: Int
         switch style {
-        case .plain?: column + offset
-        case .singleQuoted?, .doubleQuoted?: column + 1 + offset
-        default: column
+        case .plain?: start = column
+        case .singleQuoted?, .doubleQuoted?: start = column + 1
+        default: return column
         }
+        guard let text = string, offset >= 0 else { return column }
+        let written = Array(sourceLine.unicodeScalars)
+        let wanted = Array(text.unicodeScalars.prefix(offset + 1))
+        guard wanted.count == offset + 1, start - 1 + wanted.count <= written.count,
+              Array(written[(start - 1)..<(start - 1 + wanted.count)]) == wanted else { return column }
+        return start + offset
     }
 }
 
@@ -148,11 +157,10 @@ public struct LintYAMLError: Error, Sendable {
 /// Loads YAML documents into `LintNode` trees with limits.
 public enum LintYAMLLoader {
     /// Nesting deeper than this is refused (libyaml counts it while parsing, before any recursion).
-    public static let maxDepth = 256
+    public static let maxDepth = InputBudget.yamlMaxDepth
 
-    /// How many nodes a document may expand to through aliases: generous for real files
-    /// (every node needs at least two bytes of source), tiny next to a billion laughs.
-    public static func nodeBudget(forByteCount n: Int) -> Int { 200_000 + n / 2 }
+    /// How many nodes a document may expand to through aliases (see `InputBudget`).
+    public static func nodeBudget(forByteCount n: Int) -> Int { InputBudget.yamlNodeBudget(forByteCount: n) }
 
     /// Parses the first document. Nil for an empty file.
     public static func load(_ text: String) throws(LintYAMLError) -> LintNode? {
@@ -165,7 +173,9 @@ public enum LintYAMLLoader {
             // An empty resolver: every scalar stays a string and we classify it ourselves (YAML 1.2 rules).
             node = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
-            throw convert(error)
+            var e = convert(error)
+            (e.line, e.column) = TextLines.clamp(line: e.line, column: e.column, in: text)
+            throw e
         } catch {
             throw LintYAMLError(message: "\(error)", line: 1, column: 1)
         }
@@ -240,71 +250,8 @@ public enum LintYAMLLoader {
         }
     }
 
-    /// Streams libyaml events once: refuses nesting deeper than `maxDepth` and documents whose
-    /// aliases expand past `budget` nodes, counting each anchor's expanded size as it closes.
+    /// The shared budget check (depth and expanded size), located for lint.
     static func precheck(_ text: String, budget: Int) throws(LintYAMLError) {
-        var parser = yaml_parser_t()
-        guard yaml_parser_initialize(&parser) == 1 else { return }
-        defer { yaml_parser_delete(&parser) }
-        var bytes = Array(text.utf8)
-        var failure: LintYAMLError?
-        bytes.withUnsafeMutableBufferPointer { buf in
-            yaml_parser_set_input_string(&parser, buf.baseAddress, buf.count)
-            var sizes: [String: Int] = [:]
-            // One frame per open collection: its anchor, start mark and expanded size so far.
-            var stack: [(anchor: String?, size: Int, line: Int, column: Int)] = [(nil, 0, 1, 1)]
-            var total = 0
-            func add(_ n: Int, line: Int, column: Int) -> Bool {
-                total += n
-                stack[stack.count - 1].size += n
-                if total > budget {
-                    failure = LintYAMLError(
-                        message: "document expands to more than \(budget) nodes through aliases (an alias bomb?)",
-                        line: line, column: column)
-                    return false
-                }
-                return true
-            }
-            while true {
-                var event = yaml_event_t()
-                guard yaml_parser_parse(&parser, &event) == 1 else {
-                    // Syntax errors are reported by the composer with the same mark.
-                    return
-                }
-                defer { yaml_event_delete(&event) }
-                let line = Int(event.start_mark.line) + 1, column = Int(event.start_mark.column) + 1
-                func anchorName(_ p: UnsafeMutablePointer<yaml_char_t>?) -> String? {
-                    p.map { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
-                }
-                switch event.type {
-                case YAML_STREAM_END_EVENT:
-                    return
-                case YAML_SCALAR_EVENT:
-                    guard add(1, line: line, column: column) else { return }
-                    if let a = anchorName(event.data.scalar.anchor) { sizes[a] = 1 }
-                case YAML_ALIAS_EVENT:
-                    let size = anchorName(event.data.alias.anchor).flatMap { sizes[$0] } ?? 1
-                    guard add(size, line: line, column: column) else { return }
-                case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
-                    let anchor = event.type == YAML_SEQUENCE_START_EVENT
-                        ? anchorName(event.data.sequence_start.anchor) : anchorName(event.data.mapping_start.anchor)
-                    if stack.count > maxDepth {
-                        failure = LintYAMLError(message: "nesting deeper than \(maxDepth) levels", line: line, column: column)
-                        return
-                    }
-                    stack.append((anchor, 1, line, column))
-                    guard add(0, line: line, column: column) else { return }
-                case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-                    guard stack.count > 1 else { return }
-                    let frame = stack.removeLast()
-                    if let a = frame.anchor { sizes[a] = frame.size }
-                    stack[stack.count - 1].size += frame.size
-                    total += 1
-                default:
-                    break
-                }
-            }
-        }
-        if let failure { throw failure }
+        if let f = YAMLBudget.precheck(text, budget: budget) { throw LintYAMLError(message: f.message, line: f.line, column: f.column) }
     }
 }

@@ -4,9 +4,10 @@ import Foundation
 public struct PortSpec: Sendable, Hashable {
     /// The host address it binds, nil for all addresses (0.0.0.0 and ::).
     public var hostIP: String?
-    /// Host ports; empty when Docker picks one at random.
-    public var hostPorts: [Int]
-    public var containerPorts: [Int]
+    /// Host ports (one port or a range); nil when Docker picks one at random.
+    public var hostRange: ClosedRange<Int>?
+    /// Container ports (one port or a range).
+    public var containerRange: ClosedRange<Int>
     public var proto: String
     public var line: Int
     public var column: Int
@@ -26,11 +27,11 @@ public struct PortSpec: Sendable, Hashable {
     public static func parse(_ node: LintNode, env: [String: String]) -> PortSpec? {
         if node.isMapping {
             func str(_ k: String) -> String? { node[k]?.text.flatMap { Interpolation.resolve($0, env: env) } }
-            guard let target = str("target"), let containerPorts = range(target) else { return nil }
+            guard let target = str("target"), let container = PortSet.parseRange(target) else { return nil }
             let published = str("published")
-            let hostPorts = published.flatMap(range) ?? []
-            if published != nil && hostPorts.isEmpty { return nil }
-            return PortSpec(hostIP: str("host_ip"), hostPorts: hostPorts, containerPorts: containerPorts,
+            let host = published.flatMap(PortSet.parseRange)
+            if published != nil && host == nil { return nil }
+            return PortSpec(hostIP: str("host_ip"), hostRange: host, containerRange: container,
                             proto: str("protocol") ?? "tcp", line: node.line, column: node.column)
         }
         guard let raw = node.text, let s = Interpolation.resolve(raw, env: env) else { return nil }
@@ -60,25 +61,19 @@ public struct PortSpec: Sendable, Hashable {
         }
         switch parts.count {
         case 1:
-            guard let c = range(parts[0]) else { return nil }
-            return PortSpec(hostIP: hostIP, hostPorts: [], containerPorts: c, proto: proto, line: line, column: column)
+            guard let c = PortSet.parseRange(parts[0]) else { return nil }
+            return PortSpec(hostIP: hostIP, hostRange: nil, containerRange: c, proto: proto, line: line, column: column)
         case 2:
-            guard let c = range(parts[1]) else { return nil }
-            let h: [Int]
-            if parts[0].isEmpty { h = [] } else { guard let r = range(parts[0]) else { return nil }; h = r }
-            return PortSpec(hostIP: hostIP, hostPorts: h, containerPorts: c, proto: proto, line: line, column: column)
+            guard let c = PortSet.parseRange(parts[1]) else { return nil }
+            let h: ClosedRange<Int>?
+            if parts[0].isEmpty { h = nil } else { guard let r = PortSet.parseRange(parts[0]) else { return nil }; h = r }
+            return PortSpec(hostIP: hostIP, hostRange: h, containerRange: c, proto: proto, line: line, column: column)
         default:
             return nil
         }
     }
 
-    /// `8080` or `8000-8005`; nil when not numeric.
-    static func range(_ s: String) -> [Int]? {
-        let t = s.trimmingCharacters(in: .whitespaces)
-        if let n = Int(t) { return [n] }
-        let ends = t.split(separator: "-")
-        guard ends.count == 2, let a = Int(ends[0]), let b = Int(ends[1]), a <= b, b - a < 65536 else { return nil }
-        return Array(a...b)
-    }
+    /// The host ports as a set (empty for a random port).
+    public var hostPorts: PortSet { hostRange.map { PortSet([$0]) } ?? PortSet() }
+    public var containerPorts: PortSet { PortSet([containerRange]) }
 }
-

@@ -25,9 +25,18 @@ public struct EnvFile: Sendable {
     public var entries: [Entry] = []
     public var problems: [Problem] = []
 
+    /// Every key's value, last one winning as in compose: built once, since every rule asks.
+    public private(set) var values: [String: String] = [:]
+
     public init(source: LintSource) {
         self.source = source
-        let lines = source.lines
+        var lines = source.lines[...]
+        if lines.count > InputBudget.envMaxLines {
+            problems.append(Problem(message: "more than \(InputBudget.envMaxLines) lines; the rest of the file is not read",
+                                    line: InputBudget.envMaxLines + 1, column: 1))
+            lines = lines.prefix(InputBudget.envMaxLines)
+        }
+        defer { for e in entries { values[e.key] = e.value } }
         var i = 0
         while i < lines.count {
             let lineNo = i + 1
@@ -96,10 +105,4 @@ public struct EnvFile: Sendable {
         return nil
     }
 
-    /// Last value wins, as in compose.
-    public var values: [String: String] {
-        var out: [String: String] = [:]
-        for e in entries { out[e.key] = e.value }
-        return out
-    }
 }

@@ -60,7 +60,14 @@ public struct UnitFile: Sendable {
             var valuePart = String(trimmed[trimmed.index(after: eq)...])
             let valueColumn = indent + trimmed.distance(from: trimmed.startIndex, to: eq) + 2
             // Continuation: a trailing backslash joins the next line; comment lines inside are skipped.
+            var joined = 0
             while valuePart.hasSuffix("\\"), i < lines.count {
+                joined += 1
+                if joined > InputBudget.systemdMaxContinuationLines {
+                    problems.append(Problem(message: "'\(key)=' continues over more than \(InputBudget.systemdMaxContinuationLines) lines; the rest is not joined",
+                                            line: lineNo, column: indent + 1))
+                    break
+                }
                 valuePart.removeLast()
                 while i < lines.count {
                     let next = lines[i].drop { $0 == " " || $0 == "\t" }

@@ -2,7 +2,8 @@
 /// (RFC 7208 §4.6.4, §5.2).
 ///
 /// Examples:
-///   include chain costing 12 lookups          → error: permerror at receivers, with a per-include count
+///   include chain costing 12 lookups          → error: permerror at receivers, evaluation stopped at
+///                                               the 11th lookup (as receivers do), with a per-include count
 ///   include:a.test → include:b.test → include:a.test → error: include loop
 ///   an include answered with SERVFAIL/timeout → timeout/error, never "missing"
 public enum SPFLookupsCheck {
@@ -30,7 +31,8 @@ public enum SPFLookupsCheck {
             let breakdown = node.breakdown.map { "\($0.0) costs \($0.1)" }.joined(separator: ", ")
             if total > 10 || all.contains(where: { if case .tooDeep = $0.node.state { return true } else { return false } }) {
                 return [definition.result(.error, domain,
-                                             "\(total) DNS lookups, limit 10: receivers return permerror and SPF fails" + (breakdown.isEmpty ? "" : " (\(breakdown))"),
+                                             (total > 10 ? "more than 10 DNS lookups" : "includes nested deeper than 10") + ", limit 10: receivers return permerror and SPF fails"
+                                                + (node.stopped.map { "; evaluation stops at \($0)" } ?? "") + (breakdown.isEmpty ? "" : " (counted so far: \(breakdown))"),
                                              fix: "; drop unused includes or replace them with ip4:/ip6: ranges in the record now published:\n"
                                                 + ZoneLine.txt(domain, SPFCorrection(node)?.record ?? node.record!.text))]
             } else if !overflow.isEmpty {

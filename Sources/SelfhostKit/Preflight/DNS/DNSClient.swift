@@ -89,10 +89,14 @@ public final class DNSClient: Sendable {
     public let deadline: ContinuousClock.Instant
     /// CNAME hops followed before giving up.
     public let maxCNAMEHops = 8
+    /// Queries this client sends at most (InputBudget.dnsQueriesPerRun unless a test sets it).
+    public let queryBudget: Int
 
     private let state = Mutex()
 
-    public init(resolver: ResolverAddress, timeout: Duration, deadline: ContinuousClock.Instant? = nil) {
+    public init(resolver: ResolverAddress, timeout: Duration, deadline: ContinuousClock.Instant? = nil,
+                queryBudget: Int = InputBudget.dnsQueriesPerRun) {
+        self.queryBudget = queryBudget
         self.resolver = resolver
         self.timeout = timeout
         self.deadline = deadline ?? ContinuousClock.now.advanced(by: timeout * 2)
@@ -105,13 +109,17 @@ public final class DNSClient: Sendable {
     /// and answers are remembered for the rest of the run.
     public func query(_ name: String, _ type: DNSRecordType) async -> DNSOutcome {
         let key = "\(name)|\(type.rawValue)"
-        let task: Task<DNSOutcome, Never> = state.withLock { s in
+        let task: Task<DNSOutcome, Never>? = state.withLock { s in
             if let t = s.inflight[key] { return t }
+            // The run's query budget: past it nothing more goes on the wire, whatever the answers
+            // asked for (an SPF tree that keeps branching, a CNAME maze).
+            guard s.sent < queryBudget else { return nil }
             s.sent += 1
             let t = Task(executorPreference: PreflightExecutor.shared) { await self.send(name, type) }
             s.inflight[key] = t
             return t
         }
+        guard let task else { return .failure("not asked: the run's budget of \(queryBudget) DNS queries is spent") }
         return await task.value
     }
 

@@ -37,7 +37,7 @@ struct UpstreamPortRule: LintRule {
                 guard !u.host.contains("."), let match = project.services(answering: u.host).first else { continue }
                 let f = match.0, s = match.1
                 let declared = s.declaredPorts(env: f.env)
-                let known: Set<Int> = KnownImagePorts.ports(of: s) ?? []
+                let known = PortSet(Array(KnownImagePorts.ports(of: s) ?? []))
                 if let finding = Self.mismatch(u, file: f, service: s, declared: declared, known: known, at: c.location(u.token)) {
                     out.append(finding)
                 }
@@ -50,7 +50,7 @@ struct UpstreamPortRule: LintRule {
     /// port explains; nil when it matches or nothing is known. (Kept out of `check`'s loop:
     /// Swift 6.3's optimizer crashed on the inlined form.) Always a warning: `ports:`/`expose:` list
     /// what is published, not everything a service listens on (mattermost publishes 8443, serves 8065).
-    static func mismatch(_ u: CaddyUpstream, file f: ComposeFile, service s: ComposeService, declared: Set<Int>, known: Set<Int>, at location: SourceLocation) -> Diagnostic? {
+    static func mismatch(_ u: CaddyUpstream, file f: ComposeFile, service s: ComposeService, declared: PortSet, known: PortSet, at location: SourceLocation) -> Diagnostic? {
         let ports = declared.union(known)
         if ports.isEmpty || ports.contains(u.port) { return nil }
         let what = u.portWritten ? "port \(u.port)" : "port \(u.port) (Caddy's default; none written)"
@@ -63,10 +63,10 @@ struct UpstreamPortRule: LintRule {
 
     /// Suggests another port only when it is unambiguous: the image's usual port when nothing is declared,
     /// or the single `expose:` port.
-    static func fix(_ u: CaddyUpstream, service s: ComposeService, file f: ComposeFile, declared: Set<Int>, known: Set<Int>) -> String {
+    static func fix(_ u: CaddyUpstream, service s: ComposeService, file f: ComposeFile, declared: PortSet, known: PortSet) -> String {
         let declare = "declare the port with expose: [\"\(u.port)\"] if the service does listen on it"
         let exposed = s.exposedPorts(env: f.env)
-        let suggested: Int? = declared.isEmpty ? (known.count == 1 ? known.first : nil) : (exposed.count == 1 ? exposed.first : nil)
+        let suggested: Int? = declared.isEmpty ? known.single : exposed.single
         guard let suggested else { return "check which port the service listens on; " + declare }
         return "write \(u.directive) \(u.host):\(suggested), or \(declare)"
     }
@@ -74,11 +74,11 @@ struct UpstreamPortRule: LintRule {
     /// A host Caddy's `localhost:PORT` that no linted compose service publishes. Only a warning:
     /// a host Caddy also fronts native services (a systemd unit, a package) that no compose file shows.
     static func unpublished(_ u: CaddyUpstream, project: LintProject, at location: SourceLocation) -> Diagnostic? {
-        let published = project.services.contains { f, s in s.ports(env: f.env).contains { $0.hostPorts.contains(u.port) } }
+        let published = project.services.contains { f, s in s.ports(env: f.env).contains { $0.hostRange?.contains(u.port) == true } }
         if published { return nil }
         return info.finding("no linted compose service publishes host port \(u.port) for \(u.token.text); it may be a native service on the host, else nothing answers there",
                             at: location, fix: "if a container serves it, publish it with ports: [\"127.0.0.1:\(u.port):<container port>\"] or correct the port; if a native service listens there, ignore this", severity: .warning)
     }
 
-    static func list(_ ports: Set<Int>) -> String { ports.sorted().map(String.init).joined(separator: ", ") }
+    static func list(_ ports: PortSet) -> String { ports.description }
 }

@@ -18,33 +18,49 @@ struct DuplicateHostPortRule: LintRule {
         ])
 
     func check(_ project: LintProject) -> [Diagnostic] {
-        struct Use { var service: String; var file: String; var ip: String?; var location: SourceLocation }
-        var byPort: [String: [Use]] = [:]
-        for (f, s) in project.services {
-            for p in s.ports(env: f.env) {
-                for port in p.hostPorts {
-                    let ip = p.hostIP.map { $0 == "[::]" ? "::" : $0 }.flatMap { $0.isEmpty ? nil : $0 }
-                    byPort["\(port)/\(p.proto)", default: []].append(Use(service: s.name, file: f.source.path, ip: ip, location: f.source.location(p.line, p.column)))
-                }
-            }
-        }
+        // Ranges are compared as ranges: `1-65535` is one use, never 65,535 entries.
+        struct Use { var ports: ClosedRange<Int>; var service: String; var file: String; var ip: String?; var location: SourceLocation }
+        var byProto: [String: [Use]] = [:]
         // Caddy on the host (no compose service runs the linted Caddyfile) holds 80 and 443.
         for c in project.caddyFiles where project.caddyContainer(for: c) == nil && !project.composeFiles.isEmpty {
-            for port in ["80/tcp", "443/tcp", "443/udp"] {
-                byPort[port, default: []].insert(Use(service: "caddy (on the host)", file: c.source.path, ip: nil, location: c.source.location(1, 1)), at: 0)
+            for (port, proto) in [(80, "tcp"), (443, "tcp"), (443, "udp")] {
+                byProto[proto, default: []].append(Use(ports: port...port, service: "caddy (on the host)", file: c.source.path, ip: nil, location: c.source.location(1, 1)))
+            }
+        }
+        for (f, s) in project.services {
+            for p in s.ports(env: f.env) {
+                guard let range = p.hostRange else { continue }
+                let ip = p.hostIP.map { $0 == "[::]" ? "::" : $0 }.flatMap { $0.isEmpty ? nil : $0 }
+                byProto[p.proto, default: []].append(Use(ports: range, service: s.name, file: f.source.path, ip: ip, location: f.source.location(p.line, p.column)))
             }
         }
         var out: [Diagnostic] = []
-        for (port, uses) in byPort.sorted(by: { $0.key < $1.key }) where uses.count > 1 {
-            for (i, use) in uses.enumerated() where i > 0 {
-                guard let first = uses[..<i].first(where: { Self.clash($0.ip, use.ip, sameService: $0.service == use.service && $0.file == use.file) }) else { continue }
-                if use.service.hasPrefix("caddy (") { continue }
+        var comparisons = 0
+        for (proto, uses) in byProto.sorted(by: { $0.key < $1.key }) {
+            for (i, use) in uses.enumerated() where i > 0 && !use.service.hasPrefix("caddy (") {
+                // The first earlier use that overlaps and clashes; a bounded number of comparisons
+                // per run (real projects need a few hundred).
+                var first: Use?
+                for earlier in uses[..<i] {
+                    comparisons += 1
+                    if comparisons > Self.maxComparisons { break }
+                    if earlier.ports.overlaps(use.ports),
+                       Self.clash(earlier.ip, use.ip, sameService: earlier.service == use.service && earlier.file == use.file) {
+                        first = earlier; break
+                    }
+                }
+                guard let first else { continue }
                 let other = first.file == use.file ? "service '\(first.service)'" : "service '\(first.service)' in \(first.file)"
-                out.append(Self.info.finding("host port \(port) is already published by \(other)", at: use.location))
+                let shared = first.ports.clamped(to: use.ports)
+                let what = shared.count == 1 ? "host port \(shared.lowerBound)/\(proto) is" : "host ports \(shared.portText)/\(proto) are"
+                out.append(Self.info.finding("\(what) already published by \(other)", at: use.location))
             }
         }
         return out
     }
+
+    /// Pairs of port entries compared in one run, at most (see docs/LIMITS.md).
+    static let maxComparisons = 5_000_000
 
     /// Whether two binds of one host port clash. Two different specific addresses do not; a wildcard
     /// (nil = every address, `0.0.0.0`, `::`) clashes with anything, except that one service binding

@@ -36,7 +36,7 @@ struct ImageTagRule: LintRule {
                 // A tag without a single digit names no version (`alpine`, `stable-slim`, `prod`): it moves.
                 // Same words as `selfhost catalog check` (ImageTag), so the catalog and the linter agree.
                 if Self.floating.contains(tag.lowercased()) || ImageTag.isFloating(tag) || !tag.contains(where: \.isNumber) {
-                    out.append(Self.info.finding("image '\(image)' uses the floating tag '\(tag)'", at: raw == image ? f.location(node).offset(by: image.distance(from: image.startIndex, to: image.lastIndex(of: ":")!) + 1, node: node) : f.location(node)))
+                    out.append(Self.info.finding("image '\(image)' uses the floating tag '\(tag)'", at: raw == image ? f.location(node).offset(by: image.unicodeScalars.distance(from: image.unicodeScalars.startIndex, to: image.lastIndex(of: ":")!.samePosition(in: image.unicodeScalars)!) + 1, node: node, sourceLine: f.source.line(node.line)) : f.location(node)))
                 }
             }
         }
@@ -45,10 +45,10 @@ struct ImageTagRule: LintRule {
 }
 
 extension SourceLocation {
-    /// The location `offset` characters into a single-line scalar.
-    func offset(by offset: Int, node: LintNode) -> SourceLocation {
+    /// The location `offset` Unicode scalars into a scalar, when its line shows it as written.
+    func offset(by offset: Int, node: LintNode, sourceLine: Substring) -> SourceLocation {
         var l = self
-        l.column = node.column(atOffset: offset)
+        l.column = node.column(atOffset: offset, sourceLine: sourceLine)
         return l
     }
 }

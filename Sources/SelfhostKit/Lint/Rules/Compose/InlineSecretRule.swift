@@ -50,7 +50,7 @@ struct InlineSecretRule: LintRule {
                                                  fix: "write `\(key): ${\(key)}` and put the value in the .env next to the compose file (chmod 600)"))
                 } else if let r = Self.urlPassword(value) {
                     let offset = node.isScalar && node.string?.contains(value) == true ? (node.string!.range(of: value).map { node.string!.distance(from: node.string!.startIndex, to: $0.lowerBound) } ?? 0) + value.distance(from: value.startIndex, to: r.lowerBound) : 0
-                    out.append(Self.info.finding("'\(key)' embeds a literal password in a URL in service '\(s.name)'", at: f.location(node).offset(by: offset, node: node)))
+                    out.append(Self.info.finding("'\(key)' embeds a literal password in a URL in service '\(s.name)'", at: f.location(node).offset(by: offset, node: node, sourceLine: f.source.line(node.line))))
                 }
             }
         }

@@ -36,7 +36,7 @@ struct PublishedInternalRule: LintRule {
             let byName = (proxied[s.name] ?? []).union(s["container_name"]?.text.flatMap { proxied[$0] } ?? [])
             for p in s.ports(env: f.env) where !p.isLoopback {
                 // Only the published ports that lead to what Caddy proxies; other ports (a Calls/TURN port) are the app's own.
-                let isProxied = p.containerPorts.contains(where: byName.contains) || p.hostPorts.contains(where: proxiedPorts.contains)
+                let isProxied = byName.contains(where: p.containerRange.contains) || p.hostRange.map { h in proxiedPorts.contains(where: h.contains) } == true
                 guard isDatabase || isProxied else { continue }
                 out.append(Self.finding(p, service: s, file: f, database: isDatabase))
             }
@@ -47,9 +47,9 @@ struct PublishedInternalRule: LintRule {
     /// The finding for one published port, with a fix quoting that port's own loopback form.
     static func finding(_ p: PortSpec, service s: ComposeService, file f: ComposeFile, database: Bool) -> Diagnostic {
         let what = database ? "database service '\(s.name)' (\(s.imageBaseName ?? ""))" : "service '\(s.name)', which Caddy proxies to,"
-        let port = p.hostPorts.first.map(String.init) ?? "a random port"
-        let container = p.containerPorts.first.map(String.init) ?? port
-        let loopback = "127.0.0.1:\(p.hostPorts.first.map(String.init) ?? container):\(container)"
+        let port = p.hostRange?.portText ?? "a random port"
+        let container = p.containerRange.portText
+        let loopback = "127.0.0.1:\(p.hostRange?.portText ?? container):\(container)"
         let fix = database
             ? "remove this `ports:` entry and let other containers reach it over a compose network (`expose: [\"\(container)\"]` documents the port); if you need it from the host, bind loopback: `\(loopback)`"
             : "remove this `ports:` entry: Caddy reaches '\(s.name)' on \(container) over a compose network; if a Caddy on the host proxies to it, bind loopback: `\(loopback)`"

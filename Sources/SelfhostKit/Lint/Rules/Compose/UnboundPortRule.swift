@@ -25,13 +25,14 @@ struct UnboundPortRule: LintRule {
         for (f, s) in project.services {
             let isProxy = s.imageBaseName.map { ComposeRuleSupport.proxyImages.contains($0) } ?? false
             for p in s.ports(env: f.env) where p.bindsAllAddresses {
-                if p.hostPorts.isEmpty { continue }  // random host port: still public, but reported by compose.published-internal when it matters
-                let allowed = p.hostPorts.allSatisfy { project.config.publicPorts.contains($0) || (isProxy && ($0 == 80 || $0 == 443)) }
-                if allowed { continue }
-                let ports = p.hostPorts.count == 1 ? "\(p.hostPorts[0])" : "\(p.hostPorts.first!)-\(p.hostPorts.last!)"
+                guard let host = p.hostRange else { continue }  // random host port: still public, but reported by compose.published-internal when it matters
+                var allowed = project.config.publicPorts
+                if isProxy { allowed.insert(80...80); allowed.insert(443...443) }
+                if allowed.contains(host) { continue }
+                let ports = host.portText
                 out.append(Self.info.finding("service '\(s.name)' publishes port \(ports)/\(p.proto) on every address, past the host firewall",
                                              at: f.source.location(p.line, p.column),
-                                             fix: "bind it to loopback: \"127.0.0.1:\(ports):\(p.containerPorts.first ?? 0)\""))
+                                             fix: "bind it to loopback: \"127.0.0.1:\(ports):\(p.containerRange.portText)\""))
             }
         }
         return out

@@ -3,13 +3,16 @@ struct UndefinedReferenceRule: LintRule {
     static let info = RuleInfo(
         id: "compose.undefined-ref", severity: .error,
         summary: "A service refers to a network, volume, secret, config or service the file does not define (or breaks another consistency check compose makes).",
-        why: "Compose stops with 'service refers to undefined network/volume/secret' or 'depends on undefined service' at deploy time; it also rejects `network_mode` together with `networks`, and a healthcheck `test` list not starting with CMD, CMD-SHELL or NONE; a service with neither `image` nor `build` cannot start at all.",
+        why: "Compose stops with 'service refers to undefined network/volume/secret' or 'depends on undefined service' at deploy time; it also rejects `network_mode` together with `networks`, a file without `services:`, an `extends` chain that loops, an `include` of the file itself, and a healthcheck `test` list not starting with CMD, CMD-SHELL or NONE; a service with neither `image` nor `build` cannot start at all.",
         fix: "Define the name under the matching top-level section (or fix the typo), or remove the reference.",
         examples: [
             .bad("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("app", "networks: [frontend]"))),
             .bad("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("app", "depends_on: [db]"))),
             .bad("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("app", "volumes: [\"data:/var/lib/app\"]"))),
             .bad("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("app", "healthcheck:", "  test: [\"curl\", \"-f\", \"http://localhost\"]"))),
+            .bad("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("a", "extends: b"), ComposeRuleSupport.service("b", "extends: a"))),
+            .bad("compose.yaml", "include:\n  - compose.yaml\n" + ComposeRuleSupport.file(ComposeRuleSupport.service("app"))),
+            .bad("compose.yaml", "volumes:\n  data:\n"),
             .good("compose.yaml", ComposeRuleSupport.file(
                 ComposeRuleSupport.service("app", "networks: [frontend]", "depends_on: [db]", "volumes: [\"data:/var/lib/app\", \"./conf:/conf:ro\"]"),
                 ComposeRuleSupport.service("db", image: "postgres:16.4", "networks: [frontend]"))
@@ -75,6 +78,51 @@ struct UndefinedReferenceRule: LintRule {
                 if !f.isOverride, s["image"] == nil, s["build"] == nil, s["extends"] == nil {
                     out.append(Self.info.finding("service '\(s.name)' has neither `image` nor `build`", at: f.location(s.key), fix: "add `image: name:version` (or a `build:` section)"))
                 }
+            }
+            out += Self.structure(f)
+        }
+        return out
+    }
+
+    /// What compose refuses about the file as a whole: no `services:` at all, a service that
+    /// `extends` itself through a chain in the same file, an `include` of the file itself.
+    static func structure(_ f: ComposeFile) -> [Diagnostic] {
+        guard let root = f.root, root.isMapping else { return [] }
+        var out: [Diagnostic] = []
+        if !f.isOverride, root["services"] == nil, root["include"] == nil {
+            out.append(info.finding("the file has no `services:` (and no `include:`), so there is nothing to run", at: f.source.location(root.line, root.column),
+                                    fix: "add a top-level `services:` section, or lint the file that has it"))
+        }
+        // extends within the file: `extends: other` or `extends: {service: other}` without `file:`.
+        var extends: [String: (String, LintNode)] = [:]
+        for s in f.services {
+            guard let e = s["extends"] else { continue }
+            if let name = e.text { extends[s.name] = (name, e) }
+            else if e["file"] == nil, let node = e["service"], let name = node.text { extends[s.name] = (name, node) }
+        }
+        var reported = Set<String>()
+        for start in f.services.map(\.name) where extends[start] != nil {
+            var path = [start]
+            var current = start
+            while let (next, node) = extends[current], path.count <= extends.count {
+                if let i = path.firstIndex(of: next) {
+                    let cycle = Array(path[i...]) + [next]
+                    if reported.insert(Set(cycle).sorted().joined(separator: ",")).inserted {
+                        out.append(info.finding("extends cycle: " + cycle.joined(separator: " → "), at: f.location(node),
+                                                fix: "break the chain: a service cannot extend itself, directly or through others"))
+                    }
+                    break
+                }
+                path.append(next)
+                current = next
+            }
+        }
+        // include of the file itself (compose would include it again and again).
+        let me = f.source.url.standardizedFileURL.path
+        for item in root["include"]?.items ?? [] {
+            let paths = item.text.map { [($0, item)] } ?? (item["path"]?.stringList ?? [])
+            for (p, node) in paths where f.source.directory.appendingPathComponent(p).standardizedFileURL.path == me {
+                out.append(info.finding("the file includes itself ('\(p)')", at: f.location(node), fix: "remove this `include` entry"))
             }
         }
         return out

@@ -27,7 +27,7 @@ struct UndefinedVariableRule: LintRule {
                         let key = "\(ref.name)@\(node.line)"
                         guard reported.insert(key).inserted else { continue }
                         let why = f.dotEnv == nil ? "there is no .env next to \(f.source.url.lastPathComponent)" : "\(f.dotEnv!.source.path) does not define it"
-                        let loc = s.contains("\n") ? f.location(node) : f.location(node).offset(by: ref.offset, node: node)
+                        let loc = s.contains("\n") ? f.location(node) : f.location(node).offset(by: ref.offset, node: node, sourceLine: f.source.line(node.line))
                         out.append(Self.info.finding("${\(ref.name)} has no default and \(why)", at: loc,
                                                      fix: "add \(ref.name)=… to the .env beside the compose file, or write ${\(ref.name):-default}"))
                     }

@@ -1,6 +1,6 @@
 /// An image reference as the catalog pins it (`postgres:17-alpine`, `ghcr.io/org/app:1.2.3`),
 /// split the way a registry needs it: registry host, repository path, tag.
-public struct ImageReference: Sendable, Hashable {
+public struct RegistryImage: Sendable, Hashable {
     public var registry: String
     public var repository: String
     public var tag: String

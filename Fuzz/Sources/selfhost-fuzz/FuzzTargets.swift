@@ -1,0 +1,1 @@
+../../../Tests/SelfhostKitTests/Fuzz/FuzzTargets.swift
