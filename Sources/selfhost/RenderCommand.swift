@@ -17,7 +17,7 @@ struct Render: ParsableCommand {
             Exit status: 0 rendered; 1 some files skipped because edited by hand (see --force); 2 bad input (unknown app, app not renderable, invalid host name), nothing written.
             """)
 
-    @Argument(help: "Catalog app ids (e.g. umami listmonk).")
+    @Argument(help: "Catalog app ids (e.g. umami listmonk).", completion: .custom(CompletionIDs.apps))
     var apps: [String]
 
     @Option(help: ArgumentHelp("Serve each app at <app>.<domain>.", valueName: "domain"))

@@ -46,7 +46,7 @@ public enum CostCommand {
         case .json:
             context.stdout.write(JSONOutput.encode(report))
         case .text:
-            context.stdout.write(CostText.render(report, options: options, style: context.style))
+            context.stdout.write(context.fitted(CostText.render(report, options: options, style: context.style, width: context.width)))
         }
         return .success
     }

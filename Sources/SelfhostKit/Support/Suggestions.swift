@@ -1,3 +1,5 @@
+import Foundation
+
 /// "Did you mean …?" support: edit distance and nearest candidates.
 public enum Suggestions {
     /// Optimal string alignment distance (Levenshtein plus adjacent transpositions), case-insensitive.
@@ -23,8 +25,10 @@ public enum Suggestions {
     /// Candidates close to `input`, best first: within a distance that grows with length,
     /// or sharing a prefix of at least four characters.
     public static func nearest(to input: String, in candidates: [String], limit: Int = 3) -> [String] {
-        let needle = input.lowercased()
-        let threshold = max(2, needle.count / 3)
+        let needle = input.lowercased().trimmingCharacters(in: .whitespaces)
+        // Nothing is near an empty name; a short name allows one edit ("gmail" is not "mail chimp").
+        guard !needle.isEmpty else { return [] }
+        let threshold = needle.count <= 5 ? 1 : max(2, needle.count / 3)
         var scored: [(String, Int)] = []
         for c in Set(candidates) {
             let lc = c.lowercased()
