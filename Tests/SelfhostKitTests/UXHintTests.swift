@@ -93,12 +93,12 @@ struct UXHintTests {
         let bash = try TestSupport.run(["--generate-completion-script", "bash"])
         #expect(bash.status == 0)
         #expect(bash.stdout.contains("---completion"), "custom completions call back into the binary")
-        // Ask the binary the way the scripts do: the word being completed comes last.
-        let apps = try TestSupport.run(["---completion", "render", "--", "positional@0", "0", "umam"])
+        // Ask the binary the way the scripts do: argument, word index, cursor index, the command line.
+        let apps = try TestSupport.run(["---completion", "render", "--", "positional@0", "2", "4", "selfhost", "render", "umam"])
         #expect(apps.stdout.split(separator: "\n").contains("umami"), "\(apps.stdout.prefix(200)) \(apps.stderr.prefix(200))")
-        let saas = try TestSupport.run(["---completion", "recommend", "--", "positional@0", "0", "mailc"])
+        let saas = try TestSupport.run(["---completion", "recommend", "--", "positional@0", "2", "5", "selfhost", "recommend", "mailc"])
         #expect(saas.stdout.split(separator: "\n").contains("mailchimp"), "\(saas.stdout.prefix(200))")
-        let rules = try TestSupport.run(["---completion", "lint", "--", "--explain", "0", "compose.rest"])
+        let rules = try TestSupport.run(["---completion", "lint", "--", "--explain", "3", "12", "selfhost", "lint", "--explain", "compose.rest"])
         #expect(rules.stdout.split(separator: "\n").contains("compose.restart-value"), "\(rules.stdout.prefix(200))")
     }
 }

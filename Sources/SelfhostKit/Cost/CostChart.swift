@@ -90,7 +90,7 @@ enum CostText {
             if hasHidden { headers.append("extra") }
             headers += ["total", "×cheapest", "egress billed as"]
             // On a narrow terminal: billing details, kind and ratio go first, then names and plans are cut.
-            let keep: [String: Int] = ["egress billed as": 1, "kind": 2, "×cheapest": 3, "extra": 4, "compute": 5]
+            let keep: [String: Int] = ["egress billed as": 1, "kind": 2, "×cheapest": 3, "extra": 4]
             var t = FittedTable(columns: headers.map { h in
                 .init(h, keep: keep[h] ?? 0, right: ["compute", "egress", "extra", "total", "×cheapest"].contains(h),
                       minWidth: ["provider", "plan"].contains(h) ? 12 : h == "egress billed as" ? 16 : nil)
