@@ -3,7 +3,7 @@ struct RestartValueRule: LintRule {
     static let info = RuleInfo(
         id: "compose.restart-value", severity: .error,
         summary: "A service's `restart:` is not one of `no`, `always`, `on-failure[:N]`, `unless-stopped`.",
-        why: "`docker compose up` refuses the whole file ('invalid restart policy'), so a typo such as `allways` stops every service of the stack from starting, and only on the server.",
+        why: "`docker compose config` accepts any string here (the Compose schema lists no values), but the Docker Engine refuses to create the container ('invalid restart policy'), so the typo only shows when `docker compose up` runs on the server, and the service does not start.",
         fix: "Use `unless-stopped` (or `always`, `on-failure`, `on-failure:5`, `\"no\"`).",
         examples: [
             .bad("compose.yaml", "services:\n  app:\n    image: nginx:1.27\n    restart: allways\n"),
