@@ -55,6 +55,7 @@ struct Render: ParsableCommand {
         let options = RenderCommand.Options(
             apps: apps, domain: domain, hosts: hosts, email: email, out: out, docker: docker,
             backupDir: backupDir, keep: keep, dryRun: dryRun, force: force, format: output.format)
-        try CLI.finish(RenderCommand.run(options, store: catalogOption.store(context), context: context))
+        // Render loads the catalog strictly itself, after checking its flags.
+        try CLI.finish(RenderCommand.run(options, store: catalogOption.store(context, check: false), context: context))
     }
 }
