@@ -49,10 +49,9 @@ struct CatalogOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Add or override catalog entries from a directory of YAML files (also SELFHOST_CATALOG).", valueName: "dir"), completion: .directory)
     var catalog: String?
 
-    /// The shipped catalog plus the user's directory, if any.
-    func store(_ context: Context) throws -> ResourceStore {
-        let dir = catalog ?? context.environment["SELFHOST_CATALOG"].flatMap { $0.isEmpty ? nil : $0 }
-        guard let dir else { return ResourceStore.embedded }
-        return try ResourceStore.embedded.overlaying(catalogDirectory: context.url(for: dir))
+    /// The shipped catalog plus the user's directory, if any, checked the same way for every
+    /// command (`check: false` only for `catalog check`, which lists every problem).
+    func store(_ context: Context, check: Bool = true) throws -> ResourceStore {
+        try CatalogSource.store(directory: catalog, context: context, check: check)
     }
 }

@@ -24,21 +24,21 @@ struct CatalogCommand: ParsableCommand {
 
         func run() throws {
             let context = Context.live()
-            let catalog = try CatalogLoader.load(catalogOption.store(context))
+            let catalog = try CatalogLoader.load(catalogOption.store(context, check: false))
             try CLI.finish(CatalogListCommand.run(.init(category: category, format: output.format), catalog: catalog, context: context))
         }
     }
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one app or SaaS entry in full.")
-        @Argument(help: "An app or SaaS id (or SaaS alias).")
+        @Argument(help: "An app or SaaS id (or SaaS alias).", completion: .custom(CompletionIDs.entries))
         var id: String
         @OptionGroup var output: FormatOption
         @OptionGroup var catalogOption: CatalogOption
 
         func run() throws {
             let context = Context.live()
-            let catalog = try CatalogLoader.load(catalogOption.store(context))
+            let catalog = try CatalogLoader.load(catalogOption.store(context, check: false))
             try CLI.finish(CatalogShowCommand.run(.init(id: id, format: output.format), catalog: catalog, context: context))
         }
     }
@@ -52,7 +52,7 @@ struct CatalogCommand: ParsableCommand {
 
         func run() throws {
             let context = Context.live()
-            let catalog = try CatalogLoader.load(catalogOption.store(context))
+            let catalog = try CatalogLoader.load(catalogOption.store(context, check: false))
             try CLI.finish(CatalogSearchCommand.run(.init(words: words, format: output.format), catalog: catalog, context: context))
         }
     }
@@ -68,7 +68,7 @@ struct CatalogCommand: ParsableCommand {
 
         func run() throws {
             let context = Context.live()
-            var store = try catalogOption.store(context)
+            var store = try catalogOption.store(context, check: false)
             if let directory { store = try store.overlaying(catalogDirectory: context.url(for: directory)) }
             try CLI.finish(CatalogCheckCommand.run(.init(format: output.format), store: store, context: context))
         }

@@ -17,6 +17,7 @@ struct LintCLI: ParsableCommand {
               selfhost lint --with-external deploy/
               selfhost lint --list-rules
               selfhost lint --explain compose.unbound-port
+              selfhost lint --profile third-party --baseline lint-baseline.json vendor/
 
             Silence a rule on one line: # selfhost-lint disable=RULE
             Project settings: .selfhost-lint.yaml (disable, severity, env,
@@ -39,11 +40,17 @@ struct LintCLI: ParsableCommand {
     @Flag(name: .customLong("list-rules"), help: "List every rule with its severity.")
     var listRules = false
 
-    @Option(name: .long, help: ArgumentHelp("Explain one rule: why it matters, how to fix it, examples.", valueName: "rule-id"))
+    @Option(name: .long, help: ArgumentHelp("Explain one rule: why it matters, how to fix it, examples.", valueName: "rule-id"), completion: .custom(CompletionIDs.rules))
     var explain: String?
 
     @Flag(name: .customLong("with-external"), help: "Also run caddy validate, systemd-analyze verify and docker compose config when on PATH (skipped otherwise).")
     var withExternal = false
+
+    @Option(name: .long, help: "Severity preset: box (default, a stack as selfhost render writes it) or third-party (mem-limit, log-rotation and no-new-privileges become info).")
+    var profile: LintProfile = .box
+
+    @Option(name: .long, help: ArgumentHelp("Record today's findings in FILE the first time; afterwards report only findings not in it.", valueName: "file"), completion: .file())
+    var baseline: String?
 
     @Option(name: .long, help: ArgumentHelp("Settings file (default: .selfhost-lint.yaml in the working directory).", valueName: "file"), completion: .file())
     var config: String?
@@ -51,6 +58,8 @@ struct LintCLI: ParsableCommand {
     func run() throws {
         var options = LintCommand.Options()
         options.paths = paths.isEmpty ? ["."] : paths
+        options.profile = profile
+        options.baseline = baseline
         options.format = format
         options.failOn = failOn
         options.listRules = listRules
@@ -63,4 +72,5 @@ struct LintCLI: ParsableCommand {
 }
 
 extension LintFormat: ExpressibleByArgument {}
+extension LintProfile: ExpressibleByArgument {}
 extension Severity: ExpressibleByArgument {}

@@ -11,15 +11,22 @@ struct Recommend: ParsableCommand {
               selfhost recommend mailchimp
               selfhost recommend "google analytics" --license osi
               selfhost recommend heroku --max-ram 2GB --format json
+              selfhost recommend mailchimp slack        (one combined plan)
+
+            --max-ram keeps apps that publish no RAM figure (marked "not published"); add --strict to drop them.
 
             Exit status: 0 alternatives found, 1 unknown SaaS or none left after filters, 2 bad input.
             """)
 
-    @Argument(help: "The SaaS product: id, name or alias (e.g. mailchimp, ga, \"google analytics\").")
-    var saas: String
+    @Argument(help: "The SaaS products: id, name or alias (e.g. mailchimp, ga, \"google analytics\"); several give one combined plan.",
+              completion: .custom(CompletionIDs.saas))
+    var saas: [String] = []
 
     @Option(name: .customLong("max-ram"), help: ArgumentHelp("Keep only apps whose stated minimum RAM fits, e.g. 2GB or 512MB.", valueName: "size"))
     var maxRAM: String?
+
+    @Flag(help: "With --max-ram, also drop apps whose RAM is not published (by default an unknown figure passes).")
+    var strict = false
 
     @Option(help: ArgumentHelp("Keep only apps of this openness (osi, open-core, fair-code, source-available) or SPDX license id.", valueName: "kind"))
     var license: String?
@@ -30,9 +37,9 @@ struct Recommend: ParsableCommand {
     func run() throws {
         let context = Context.live()
         let maxRAM = try self.maxRAM.map { try ByteSize(parsing: $0, what: "--max-ram") }
-        let catalog = try CatalogLoader.load(catalogOption.store(context))
+        let catalog = try CatalogLoader.load(catalogOption.store(context, check: false))
         let status = try RecommendCommand.run(
-            .init(query: saas, maxRAM: maxRAM, license: license, format: output.format), catalog: catalog, context: context)
+            .init(queries: saas.isEmpty ? [""] : saas, maxRAM: maxRAM, strict: strict, license: license, format: output.format), catalog: catalog, context: context)
         try CLI.finish(status)
     }
 }

@@ -17,7 +17,7 @@ struct Render: ParsableCommand {
             Exit status: 0 rendered; 1 some files skipped because edited by hand (see --force); 2 bad input (unknown app, app not renderable, invalid host name), nothing written.
             """)
 
-    @Argument(help: "Catalog app ids (e.g. umami listmonk).")
+    @Argument(help: "Catalog app ids (e.g. umami listmonk).", completion: .custom(CompletionIDs.apps))
     var apps: [String]
 
     @Option(help: ArgumentHelp("Serve each app at <app>.<domain>.", valueName: "domain"))
@@ -55,6 +55,7 @@ struct Render: ParsableCommand {
         let options = RenderCommand.Options(
             apps: apps, domain: domain, hosts: hosts, email: email, out: out, docker: docker,
             backupDir: backupDir, keep: keep, dryRun: dryRun, force: force, format: output.format)
-        try CLI.finish(RenderCommand.run(options, store: catalogOption.store(context), context: context))
+        // Render loads the catalog strictly itself, after checking its flags.
+        try CLI.finish(RenderCommand.run(options, store: catalogOption.store(context, check: false), context: context))
     }
 }

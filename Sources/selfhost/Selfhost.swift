@@ -27,14 +27,17 @@ struct Selfhost: AsyncParsableCommand {
     /// Runs the command and maps every failure to the documented exit codes:
     /// usage and input errors exit 2 (ArgumentParser's default would be 64).
     static func main() async {
+        let args = Array(CommandLine.arguments.dropFirst())
         do {
-            var command = try parseAsRoot(Status.preprocessIfStatus(Array(CommandLine.arguments.dropFirst())))
+            try ArgumentHints.checkCommand(args)
+            var command = try parseAsRoot(Status.preprocessIfStatus(args))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
-        } catch let error as SelfhostError {
+        } catch var error as SelfhostError {
+            error.message = ArgumentHints.shorten(error.message, args: args)
             CLI.report(error)
             if CLI.wantsJSON { CLI.reportJSON(error) }
             Foundation.exit(error.status.rawValue)
@@ -42,8 +45,11 @@ struct Selfhost: AsyncParsableCommand {
             Foundation.exit(code.rawValue)
         } catch {
             if exitCode(for: error) == .validationFailure {
-                CLI.stderr.write(fullMessage(for: error) + "\n")
-                if CLI.wantsJSON { CLI.reportJSON(SelfhostError.usage(message(for: error))) }
+                var text = ArgumentHints.shorten(fullMessage(for: error), args: args)
+                let hint = ArgumentHints.splitSize(args)
+                if let hint { text += "\n  hint: " + hint }
+                CLI.stderr.write(text + "\n")
+                if CLI.wantsJSON { CLI.reportJSON(SelfhostError.usage(ArgumentHints.shorten(message(for: error), args: args), remedy: hint)) }
                 Foundation.exit(ExitStatus.usage.rawValue)
             }
             exit(withError: error)  // --help, --version, completions

@@ -61,7 +61,7 @@ public enum CostChart {
 
 /// The text (table + footnotes) form of the report.
 enum CostText {
-    static func render(_ r: CostReport, options: CostCommand.Options, style: Style) -> String {
+    static func render(_ r: CostReport, options: CostCommand.Options, style: Style, width: Int? = nil) -> String {
         var out = ""
         let cur = r.currency
         let perUnit: Decimal = (cur == "EUR") ? (r.exchangeRate?.usdPerEur ?? 1) : 1
@@ -91,7 +91,12 @@ enum CostText {
             var headers = ["", "provider", "kind", "plan", "compute", "egress"]
             if hasHidden { headers.append("extra") }
             headers += ["total", "×cheapest", "egress billed as"]
-            var t = TextTable(headers: headers, alignments: headers.map { ["compute", "egress", "extra", "total", "×cheapest"].contains($0) ? .right : .left })
+            // On a narrow terminal: billing details, kind and ratio go first, then names and plans are cut.
+            let keep: [String: Int] = ["egress billed as": 1, "kind": 2, "×cheapest": 3, "extra": 4]
+            var t = FittedTable(columns: headers.map { h in
+                .init(h, keep: keep[h] ?? 0, right: ["compute", "egress", "extra", "total", "×cheapest"].contains(h),
+                      minWidth: ["provider", "plan"].contains(h) ? 12 : h == "egress billed as" ? 16 : nil)
+            })
             for o in compute {
                 let mark = o.cheapest ? style.green("▶") : " "
                 // Columns add up to the total shown (the JSON `total`): cents allocated by largest remainder.
@@ -108,7 +113,7 @@ enum CostText {
                 row.append(billed)
                 t.add(row)
             }
-            out += t.render(headerStyle: style.bold)
+            out += t.text(width: width, headerStyle: style.bold)
             if compute.contains(where: { $0.cheapest }) { out += "  ▶ cheapest fully priced option; ×cheapest = total ÷ that total; ≥ = lower bound" + (compute.contains { $0.computeUsd == nil } ? "; — = no sourced price" : "") + "\n" }
             else if !r.unmatched.isEmpty { out += "  no ▶: no fully priced plan of the size asked for (see below)\n" }
             else if compute.contains(where: { $0.lowerBound }) { out += "  no ▶: every row is a lower bound (≥): a part is not priced, or the price is known to be below today's (see notes)\n" }
@@ -171,11 +176,20 @@ enum CostText {
             out += style.bold("Monthly cost against egress") + "\n"
             out += CostChart.render(chart, currency: cur, usdPerUnit: perUnit, style: style) + "\n"
         }
-        var noteBlocks: [String] = []
+        // One block per provider: a provider that is both the fleet and the box is listed once,
+        // with both roles, each note once.
+        var noteKeys: [(provider: String, notes: [String], roles: [String])] = []
         for o in r.options where !o.notes.isEmpty {
-            var block = "  - \(o.providerName)\(o.role.map { " (\($0))" } ?? ""):\n"
-            for n in o.notes { block += "      · " + n.trimmingCharacters(in: CharacterSet(charactersIn: ". ")) + "\n" }
-            if !noteBlocks.contains(block) { noteBlocks.append(block) }
+            if let i = noteKeys.firstIndex(where: { $0.provider == o.providerName }) {
+                if let role = o.role, !noteKeys[i].roles.contains(role) { noteKeys[i].roles.append(role) }
+                for n in o.notes where !noteKeys[i].notes.contains(n) { noteKeys[i].notes.append(n) }
+            } else {
+                noteKeys.append((o.providerName, o.notes, o.role.map { [$0] } ?? []))
+            }
+        }
+        let noteBlocks = noteKeys.map { k in
+            "  - \(k.provider)\(k.roles.isEmpty ? "" : " (\(k.roles.joined(separator: ", ")))"):\n"
+                + k.notes.map { "      · " + $0.trimmingCharacters(in: CharacterSet(charactersIn: ". ")) + "\n" }.joined()
         }
         if !noteBlocks.isEmpty {
             out += style.bold("Notes") + "\n" + noteBlocks.joined() + "\n"

@@ -78,7 +78,7 @@ public enum CostCommand {
         case .json:
             context.stdout.write(JSONOutput.encode(report))
         case .text:
-            context.stdout.write(CostText.render(report, options: options, style: context.style))
+            context.stdout.write(context.fitted(CostText.render(report, options: options, style: context.style, width: context.width)))
         }
         if !report.answered {
             for u in report.unanswered { context.stderr.write("error: \(u)\n") }

@@ -103,6 +103,10 @@ public enum LintCommand {
         public var explain: String?
         public var withExternal = false
         public var configPath: String?
+        /// Severity preset (`third-party` lowers the box-only rules to info).
+        public var profile: LintProfile = .box
+        /// Record today's findings here the first time; afterwards report only new ones.
+        public var baseline: String?
 
         public init() {}
     }
@@ -120,9 +124,31 @@ public enum LintCommand {
             context.stdout.write(options.format == .json ? JSONOutput.encode(RuleDocs.JSONRule(info)) : RuleDocs.explain(info, style: context.style))
             return .success
         }
-        let report = try LintEngine.lint(paths: options.paths, context: context, configPath: options.configPath, withExternal: options.withExternal)
+        if options.paths.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            // An unset $DIR in CI must not lint whatever the working directory happens to be.
+            throw SelfhostError.usage("an empty path was given (an unset variable?)",
+                                      remedy: "name the files or directories to lint, e.g. `selfhost lint deploy/`; no path lints the current directory")
+        }
+        if options.paths.contains("-") {
+            throw SelfhostError.usage("lint reads files, not standard input ('-')",
+                                      remedy: "the file name decides how it is read (compose.yaml, Caddyfile, *.service, .env): save it first, e.g. `cat > /tmp/x/compose.yaml`, then `selfhost lint /tmp/x`")
+        }
+        var report = try LintEngine.lint(paths: options.paths, context: context, configPath: options.configPath, withExternal: options.withExternal)
+        options.profile.apply(&report)
+        if let path = options.baseline {
+            let url = context.url(for: path)
+            if let baseline = try LintBaseline.load(url, shownAs: path) {
+                let before = report.findings.count
+                report.findings = baseline.new(report.findings)
+                context.stderr.write("baseline \(path): \(before - report.findings.count) known finding(s) hidden, \(report.findings.count) new\n")
+            } else {
+                try LintBaseline(findings: report.findings.map(LintBaseline.entry)).save(url)
+                context.stderr.write("baseline \(path): recorded \(report.findings.count) finding(s); later runs report only new ones\n")
+                report.findings = []
+            }
+        }
         switch options.format {
-        case .text: context.stdout.write(TextFormatter.format(report, style: context.style))
+        case .text: context.stdout.write(context.fitted(TextFormatter.format(report, style: context.style)))
         case .json: context.stdout.write(JSONFormatter.format(report))
         case .sarif: context.stdout.write(SARIFFormatter.format(report))
         case .github: context.stdout.write(GitHubFormatter.format(report))

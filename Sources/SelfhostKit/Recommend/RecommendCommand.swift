@@ -4,19 +4,30 @@ import Foundation
 /// with what each needs and the command to run next.
 public enum RecommendCommand {
     public struct Options: Sendable {
-        public var query: String
-        /// Keep only apps whose stated minimum RAM fits (apps with no published figure are kept and marked).
+        /// One SaaS, or several for one combined plan (`recommend mailchimp slack`).
+        public var queries: [String]
+        /// Keep only apps whose stated minimum RAM fits (apps with no published figure are kept and marked,
+        /// unless `strict`).
         public var maxRAM: ByteSize?
+        /// With `maxRAM`: also drop apps whose RAM is not published.
+        public var strict: Bool
         /// `osi`, `open-core`, `fair-code`, `source-available`, or an SPDX id such as `MIT`.
         public var license: String?
         public var format: OutputFormat
 
-        public init(query: String, maxRAM: ByteSize? = nil, license: String? = nil, format: OutputFormat = .text) {
-            self.query = query
+        public init(query: String, maxRAM: ByteSize? = nil, strict: Bool = false, license: String? = nil, format: OutputFormat = .text) {
+            self.init(queries: [query], maxRAM: maxRAM, strict: strict, license: license, format: format)
+        }
+
+        public init(queries: [String], maxRAM: ByteSize? = nil, strict: Bool = false, license: String? = nil, format: OutputFormat = .text) {
+            self.queries = queries
             self.maxRAM = maxRAM
+            self.strict = strict
             self.license = license
             self.format = format
         }
+
+        public var query: String { queries.first ?? "" }
     }
 
     /// JSON shape (documented in docs/JSON.md).
@@ -64,7 +75,7 @@ public enum RecommendCommand {
             var id: String
             var reason: String
         }
-        struct Practice: Encodable {
+        struct Practice: Encodable, Sendable {
             var title: String
             var steps: [String]
             var docs: [String]
@@ -72,7 +83,7 @@ public enum RecommendCommand {
         var saas: SaaSInfo
         var alternatives: [Alternative]
         var filteredOut: [Filtered]
-        var practice: Practice?
+        var practice: Nullable<Practice>
     }
 
     struct NotFound: Encodable {
@@ -82,52 +93,84 @@ public enum RecommendCommand {
     }
 
     public static func run(_ options: Options, catalog: Catalog, context: Context) throws -> ExitStatus {
-        guard !options.query.allSatisfy(\.isWhitespace) else {
+        let queries = options.queries.filter { !$0.allSatisfy(\.isWhitespace) }
+        guard !queries.isEmpty, queries.count == options.queries.count else {
             throw SelfhostError.usage("no SaaS name given", remedy: "name one, e.g. `selfhost recommend mailchimp`; `selfhost catalog list` shows them all")
         }
         let licenseFilter = try options.license.map { try parseLicenseFilter($0, known: catalog.licenseIDs) }
-        guard let saas = catalog.findSaaS(options.query) else {
-            // Nearest names, reported once per SaaS by its id ("ga4" and "google analytics" are one entry).
-            var suggestions: [String] = []
-            for name in Suggestions.nearest(to: options.query, in: catalog.saasNamesForSuggestions, limit: 6) {
-                if let id = catalog.findSaaS(name)?.id, !suggestions.contains(id) { suggestions.append(id) }
+        var found: [SaaS] = []
+        for query in queries {
+            guard let saas = catalog.findSaaS(query) else { return notFound(query, options: options, catalog: catalog, context: context) }
+            if !found.contains(where: { $0.id == saas.id }) { found.append(saas) }
+        }
+        let reports = found.map { makeReport(for: $0, options: options, license: licenseFilter, catalog: catalog) }
+        if reports.count > 1 {
+            let plan = CombinedPlan.make(reports, catalog: catalog)
+            switch options.format {
+            case .json: context.stdout.write(JSONOutput.encode(CombinedPlan.Document(recommendations: reports, plan: plan)))
+            case .text: context.stdout.write(context.fitted(CombinedPlan.text(plan, reports: reports, style: context.style, width: context.width)))
             }
-            suggestions = Array(suggestions.prefix(3))
-            if options.format == .json {
-                context.stdout.write(JSONOutput.encode(NotFound(query: options.query, suggestions: suggestions)))
+            let empty = reports.filter { $0.alternatives.isEmpty && $0.practice.value == nil }
+            if !empty.isEmpty {
+                context.stderr.write("error: no alternative to \(empty.map(\.saas.name).joined(separator: ", ")) passes the filters; run `selfhost recommend \(empty[0].saas.id)` with the same filters to see why\n")
+                return .problems
             }
-            let hint = suggestions.isEmpty
-                ? "run `selfhost catalog list` to see every SaaS in the catalog"
-                : "did you mean " + suggestions.map { "'\($0)'" }.joined(separator: " or ") + "?"
-            context.stderr.write("error: no SaaS named '\(options.query)' in the catalog; \(hint)\n")
+            return .success
+        }
+        let report = reports[0]
+        switch options.format {
+        case .json: context.stdout.write(JSONOutput.encode(report))
+        case .text: context.stdout.write(context.fitted(text(report, catalog: catalog, style: context.style, width: context.width, maxRAM: options.maxRAM)))
+        }
+        if report.alternatives.isEmpty, report.practice.value == nil {
+            context.stderr.write("error: no alternative to \(report.saas.name) passes the filters; see 'Filtered out' for why\n")
             return .problems
         }
+        return .success
+    }
 
+    /// An unknown SaaS: the nearest names, else a pointer to `catalog search` (exit 1).
+    static func notFound(_ query: String, options: Options, catalog: Catalog, context: Context) -> ExitStatus {
+        // Nearest names, reported once per SaaS by its id ("ga4" and "google analytics" are one entry).
+        var suggestions: [String] = []
+        for name in Suggestions.nearest(to: query, in: catalog.saasNamesForSuggestions, limit: 6) {
+            if let id = catalog.findSaaS(name)?.id, !suggestions.contains(id) { suggestions.append(id) }
+        }
+        suggestions = Array(suggestions.prefix(3))
+        let shown = TextFit.quoted(query)
+        if options.format == .json {
+            context.stdout.write(JSONOutput.encode(NotFound(query: shown, suggestions: suggestions)))
+        }
+        let words = query.split(whereSeparator: \.isWhitespace).prefix(4).joined(separator: " ")
+        let search = words.count > 40 || words.isEmpty ? "`selfhost catalog search WORD`" : "`selfhost catalog search \(words.contains(" ") ? "\"\(words)\"" : words)`"
+        var hint = suggestions.isEmpty ? "" : "did you mean " + suggestions.map { "'\($0)'" }.joined(separator: " or ") + "?\n  hint: "
+        // An app's own name ("mattermost") is not a SaaS: say so and point at the catalog entry.
+        if let app = catalog.app(query.lowercased()) {
+            hint += "'\(app.id)' is a self-hosted app, not a SaaS: `selfhost catalog show \(app.id)`; it replaces " +
+                (app.replaces.isEmpty ? "no listed SaaS" : app.replaces.joined(separator: ", "))
+        } else {
+            hint += "\(search) looks through every app and SaaS by name and summary; `selfhost catalog list` shows them all"
+        }
+        context.stderr.write("error: no SaaS named '\(shown)' in the catalog\n  hint: \(hint)\n")
+        return .problems
+    }
+
+    static func makeReport(for saas: SaaS, options: Options, license: LicenseFilter?, catalog: Catalog) -> Report {
         var alternatives: [Report.Alternative] = []
         var filtered: [Report.Filtered] = []
         for (i, alt) in saas.alternatives.enumerated() {
             guard let app = catalog.app(alt.app) else { continue }
-            if let reason = rejection(app, maxRAM: options.maxRAM, license: licenseFilter) {
+            if let reason = rejection(app, maxRAM: options.maxRAM, strict: options.strict, license: license) {
                 filtered.append(.init(id: app.id, reason: reason))
                 continue
             }
             alternatives.append(alternative(app, rank: i + 1, parity: alt.parity, from: saas.id))
         }
-        let report = Report(
+        return Report(
             saas: .init(id: saas.id, name: saas.name, category: saas.category, summary: saas.summary,
                         export: .init(formats: saas.export.formats ?? [], how: saas.export.how, docs: saas.export.docs, notes: saas.export.notes)),
             alternatives: alternatives, filteredOut: filtered,
-            practice: saas.practice.map { .init(title: $0.title, steps: $0.steps, docs: $0.docs ?? []) })
-
-        switch options.format {
-        case .json: context.stdout.write(JSONOutput.encode(report))
-        case .text: context.stdout.write(text(report, catalog: catalog, style: context.style))
-        }
-        if alternatives.isEmpty, report.practice == nil {
-            context.stderr.write("error: no alternative to \(saas.name) passes the filters; see 'Filtered out' for why\n")
-            return .problems
-        }
-        return .success
+            practice: Nullable(saas.practice.map { .init(title: $0.title, steps: $0.steps, docs: $0.docs ?? []) }))
     }
 
     enum LicenseFilter {
@@ -156,10 +199,13 @@ public enum RecommendCommand {
         return ids.contains { $0.uppercased() == wanted || $0.uppercased().hasPrefix(wanted + "-") }
     }
 
-    static func rejection(_ app: App, maxRAM: ByteSize?, license: LicenseFilter?) -> String? {
+    static func rejection(_ app: App, maxRAM: ByteSize?, strict: Bool = false, license: LicenseFilter?) -> String? {
         if let maxRAM, let min = app.resources.ramMinMB ?? app.resources.ramRecommendedMB,
            Decimal(min) > maxRAM.megabytes {
             return "needs \(formatMB(min)) RAM, more than --max-ram \(maxRAM)"
+        }
+        if maxRAM != nil, strict, app.resources.ramMinMB == nil, app.resources.ramRecommendedMB == nil {
+            return "RAM not published upstream; --strict drops apps without a figure"
         }
         switch license {
         case .openness(let o)? where app.openness != o:
@@ -224,25 +270,35 @@ public enum RecommendCommand {
         return tenths % 10 == 0 ? "\(tenths / 10) GB" : "\(tenths / 10).\(tenths % 10) GB"
     }
 
-    static func text(_ r: Report, catalog: Catalog, style: Style) -> String {
+    static func text(_ r: Report, catalog: Catalog, style: Style, width: Int? = nil, maxRAM: ByteSize? = nil) -> String {
+        func wrap(_ text: String, indent: String, hanging: String? = nil) -> String {
+            TextFit.wrap(text, indent: indent, hanging: hanging, width: width)
+        }
         var out = style.bold("\(r.saas.name)") + style.dim(" · \(catalog.category(r.saas.category)?.name ?? r.saas.category)") + "\n"
-        out += r.saas.summary + "\n"
+        out += wrap(r.saas.summary, indent: "")
         if !r.alternatives.isEmpty { out += "\n" }
         if !r.alternatives.isEmpty {
-            var table = TextTable(headers: ["#", "APP", "LICENSE", "OPENNESS", "RAM", "COMPANIONS", "SMTP", "DEPLOY"],
-                                  alignments: [.right, .left, .left, .left, .left, .left, .left, .left])
+            // On a narrow terminal the least useful columns go first: deploy, openness, SMTP, license.
+            var table = FittedTable(columns: [
+                .init("#", right: true), .init("APP", minWidth: 8), .init("LICENSE", keep: 4, minWidth: 8), .init("OPENNESS", keep: 2),
+                .init("RAM", minWidth: 9), .init("COMPANIONS", keep: 5, minWidth: 10), .init("SMTP", keep: 3), .init("DEPLOY", keep: 1),
+            ])
             for a in r.alternatives {
                 // Say up front which apps `selfhost render` can deploy and which install another way.
                 let deploy = a.renderable ? "render" : (catalog.app(a.id).map { installLabel($0.install.method) } ?? "manual")
                 table.add(["\(a.rank)", a.name, a.license, a.openness, ramText(a), companionSummary(a.companions), a.smtpNeeded, deploy])
             }
-            out += table.render(headerStyle: style.bold)
+            out += table.text(width: width, headerStyle: style.bold)
         }
         for a in r.alternatives {
             out += "\n" + style.bold("\(a.rank). \(a.name)") + "  " + style.dim(a.website) + "\n"
             out += wrap(a.parity, indent: "   ")
             if !a.cpuFlags.isEmpty { out += "   CPU: needs " + a.cpuFlags.joined(separator: ", ") + "\n" }
-            if let notes = a.ramNotes.value { out += style.dim("   RAM: \(notes)") + "\n" }
+            if let notes = a.ramNotes.value {
+                // Say what the RAM filter did with an app that publishes no figure.
+                let kept = maxRAM.map { " Kept by --max-ram \($0): an unknown figure passes the filter (--strict drops it)." } ?? ""
+                out += style.dim(wrap("RAM: \(notes)\(kept)", indent: "   ", hanging: "        "))
+            }
             if !a.migration.isEmpty {
                 out += "   Move your data:\n"
                 for (i, step) in a.migration.enumerated() { out += wrap("\(i + 1). \(step)", indent: "     ", hanging: "        ") }
@@ -251,16 +307,16 @@ public enum RecommendCommand {
                 out += "   Next: " + style.cyan(cmd) + "\n"
             } else if let how = a.installInstructions.value {
                 out += "   Installs outside compose (selfhost render can't deploy it):\n"
-                out += how.split(separator: "\n").map { "     \($0)" }.joined(separator: "\n") + "\n"
+                for line in how.split(separator: "\n") { out += wrap(String(line), indent: "     ") }
             }
         }
-        if let p = r.practice {
+        if let p = r.practice.value {
             out += "\n" + style.bold(p.title) + "\n"
             for (i, step) in p.steps.enumerated() { out += wrap("\(i + 1). \(step)", indent: "   ", hanging: "      ") }
             for d in p.docs { out += style.dim("   \(d)") + "\n" }
         }
         if !r.filteredOut.isEmpty {
-            out += "\n" + style.dim("Filtered out: " + r.filteredOut.map { "\($0.id) (\($0.reason))" }.joined(separator: "; ")) + "\n"
+            out += "\n" + style.dim(wrap("Filtered out: " + r.filteredOut.map { "\($0.id) (\($0.reason))" }.joined(separator: "; "), indent: "", hanging: "  "))
         }
         let formats = r.saas.export.formats.joined(separator: ", ")
         out += "\n" + style.bold("Export from \(r.saas.name)") + (formats.isEmpty ? "" : ": \(formats)") + "\n"
@@ -272,35 +328,6 @@ public enum RecommendCommand {
             }
         }
         if let docs = r.saas.export.docs { out += style.dim("   \(docs)") + "\n" }
-        return out
-    }
-
-    /// Wraps prose at 96 columns. (Plain string code: Foundation's CharacterSet costs more
-    /// here than loading the whole catalog.)
-    static func wrap(_ text: String, indent: String, hanging: String? = nil, width: Int = 96) -> String {
-        var out = ""
-        var line = indent
-        var column = indent.count  // kept by hand: String.count walks the whole string
-        var empty = true
-        let next = hanging ?? indent
-        for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
-            let length = word.count
-            if !empty, column + length + 1 > width {
-                out += line + "\n"
-                line = next
-                column = next.count
-                empty = true
-            }
-            if empty {
-                line += word
-                column += length
-            } else {
-                line += " " + word
-                column += length + 1
-            }
-            empty = false
-        }
-        if !empty { out += line + "\n" }
         return out
     }
 }

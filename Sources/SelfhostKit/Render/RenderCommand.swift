@@ -153,8 +153,15 @@ public enum RenderCommand {
             let id = raw.lowercased()
             guard let app = catalog.app(id) else {
                 let hint = Suggestions.didYouMean(raw, in: catalog.apps.map(\.id))
-                throw SelfhostError.usage("unknown app '\(raw)'" + (hint.map { "; \($0)" } ?? ""),
-                                          remedy: "run `selfhost catalog list` to see the app ids")
+                // A SaaS name ("mailchimp") is not an app: point to what replaces it.
+                if let saas = catalog.findSaaS(raw) {
+                    let apps = saas.alternatives.map(\.app).filter { catalog.app($0)?.isRenderable == true }
+                    throw SelfhostError.usage("'\(TextFit.quoted(raw))' is a SaaS (\(saas.name)), not a self-hosted app",
+                                              remedy: "`selfhost recommend \(saas.id)` shows what replaces it" +
+                                                (apps.isEmpty ? "" : "; e.g. `selfhost render \(apps[0])`"))
+                }
+                throw SelfhostError.usage("unknown app '\(TextFit.quoted(raw))'" + (hint.map { "; \($0)" } ?? ""),
+                                          remedy: "run `selfhost catalog list` to see the app ids, or `selfhost recommend SAAS` for what replaces a SaaS")
             }
             guard app.isRenderable else {
                 let how = app.install.instructions.map { "\n\($0.trimmingCharacters(in: .whitespacesAndNewlines))" } ?? ""
@@ -355,9 +362,9 @@ public enum RenderCommand {
             let changed = report.files.filter { $0.action != "unchanged" }
             let unchanged = report.files.count - changed.count
             if !changed.isEmpty {
-                var table = TextTable(headers: ["file", report.dryRun ? "would be" : "result", "note"])
+                var table = FittedTable(columns: [.init("file", minWidth: 24), .init(report.dryRun ? "would be" : "result"), .init("note", keep: 1, minWidth: 12)])
                 for f in changed { table.add([f.path, f.action, f.reason ?? ""]) }
-                text += table.render(headerStyle: s.bold)
+                text += table.text(width: context.width, headerStyle: s.bold)
             }
             if unchanged > 0 {
                 text += "\(changed.isEmpty ? "All \(unchanged)" : "\(unchanged) more") file\(unchanged == 1 ? "" : "s") unchanged"
@@ -372,7 +379,7 @@ public enum RenderCommand {
                 text += "\n\(skipped) \(skipped == 1 ? "file was left as it is" : "files were left as they are"): \(report.dryRun ? "would be " : "")skipped because edited by hand. Compare, then render again with --force to overwrite (secrets in .env are never overwritten).\n"
             }
             if !report.dryRun { text += "\nNext: read \(report.out)/README.md (DNS records, install and start commands, backups).\n" }
-            context.stdout.write(text)
+            context.stdout.write(context.fitted(text))
         }
     }
 }

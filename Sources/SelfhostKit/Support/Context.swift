@@ -44,12 +44,15 @@ public struct Context: Sendable {
     public var environment: [String: String]
     public var workingDirectory: URL
     public var now: @Sendable () -> Date
+    /// Whether stdout is a terminal (its width is then the fallback when `COLUMNS` is unset).
+    public var isTerminal: Bool
 
     public init(
         stdout: any OutputSink, stderr: any OutputSink, color: Bool = false,
         environment: [String: String] = [:], workingDirectory: URL,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() }, isTerminal: Bool = false
     ) {
+        self.isTerminal = isTerminal
         self.stdout = stdout
         self.stderr = stderr
         self.color = color
@@ -66,7 +69,8 @@ public struct Context: Sendable {
             stdout: FileDescriptorSink(fd: 1), stderr: FileDescriptorSink(fd: 2),
             color: isatty(1) == 1 && !noColor,
             environment: env,
-            workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+            isTerminal: isatty(1) == 1
         )
     }
 
@@ -75,6 +79,13 @@ public struct Context: Sendable {
         if path.hasPrefix("/") { return URL(fileURLWithPath: path).standardizedFileURL }
         return workingDirectory.appendingPathComponent(path).standardizedFileURL
     }
+
+    /// The width text output must fit: `COLUMNS`, else the terminal's, else nil (a pipe: tables
+    /// keep every column, prose wraps at `TextFit.defaultWidth`).
+    public var width: Int? { TerminalControl.width(environment: environment, isTTY: isTerminal) }
+
+    /// Text for people, fitted to `width` (see `TextFit.fit`).
+    public func fitted(_ text: String) -> String { TextFit.fit(text, width: width) }
 
     /// A styler for stdout, honouring `color`.
     public var style: Style { Style(enabled: color) }

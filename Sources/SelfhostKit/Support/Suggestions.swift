@@ -1,3 +1,5 @@
+import Foundation
+
 /// "Did you mean …?" support: edit distance and nearest candidates.
 public enum Suggestions {
     /// Optimal string alignment distance (Levenshtein plus adjacent transpositions), case-insensitive.
@@ -23,11 +25,16 @@ public enum Suggestions {
     /// Candidates close to `input`, best first: within a distance that grows with length,
     /// or sharing a prefix of at least four characters.
     public static func nearest(to input: String, in candidates: [String], limit: Int = 3) -> [String] {
-        let needle = input.lowercased()
-        let threshold = max(2, needle.count / 3)
+        let needle = input.lowercased().trimmingCharacters(in: .whitespaces)
+        // Nothing is near an empty name; a short name allows one edit ("gmail" is not "mail chimp").
+        guard !needle.isEmpty, needle.utf8.count <= 256 else { return [] }
+        let threshold = needle.count <= 5 ? 1 : max(2, needle.count / 3)
         var scored: [(String, Int)] = []
         for c in Set(candidates) {
             let lc = c.lowercased()
+            // Every string compared below is at most lc's length, and an edit distance is at least
+            // the difference in length: a far longer input (a 100 KB argument) is skipped at once.
+            if needle.count - lc.count > threshold { continue }
             var score = distance(needle, lc)
             if needle.count >= 4, lc.hasPrefix(needle) || needle.hasPrefix(lc) { score = min(score, 1) }
             // "googel" should find "google analytics": compare with each word and with a

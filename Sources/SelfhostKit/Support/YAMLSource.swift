@@ -67,10 +67,10 @@ public enum YAMLSource {
     /// The location and plain message of a Yams error.
     public static func located(_ error: YamlError, file: String) -> SelfhostError {
         switch error {
-        case let .scanner(context, problem, mark, _),
-             let .parser(context, problem, mark, _),
-             let .composer(context, problem, mark, _):
-            var message = "invalid YAML: \(problem)"
+        case let .scanner(context, problem, mark, yaml),
+             let .parser(context, problem, mark, yaml),
+             let .composer(context, problem, mark, yaml):
+            var message = "invalid YAML: \(problem)" + YAMLTabHint.note(at: mark, in: yaml)
             if let context { message += " (\(context.text))" }
             return .usage(message, at: SourceLocation(file: file, line: mark.line, column: mark.column),
                           remedy: "fix the YAML syntax at that position (indentation, quotes, a missing ':')")

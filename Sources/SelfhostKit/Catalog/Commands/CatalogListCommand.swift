@@ -47,15 +47,18 @@ public enum CatalogListCommand {
         }
         let style = context.style
         var out = style.bold("SaaS (\(saas.count))") + "\n"
-        var t1 = TextTable(headers: ["ID", "NAME", "CATEGORY", "ALTERNATIVES"])
+        // On a narrow terminal the name goes first (the id says it), then long cells are cut.
+        var t1 = FittedTable(columns: [.init("ID"), .init("NAME", keep: 2, minWidth: 10), .init("CATEGORY", keep: 3, minWidth: 12),
+                                       .init("ALTERNATIVES", minWidth: 16)])
         for s in report.saas { t1.add([s.id, s.name, s.category, s.alternatives.isEmpty ? "(practice)" : s.alternatives.joined(separator: ", ")]) }
-        out += t1.render(headerStyle: style.dim)
+        out += t1.text(width: context.width, headerStyle: style.dim)
         out += "\n" + style.bold("Apps (\(apps.count))") + "\n"
-        var t2 = TextTable(headers: ["ID", "NAME", "CATEGORIES", "LICENSE", "OPENNESS", "RENDER"])
+        var t2 = FittedTable(columns: [.init("ID"), .init("NAME", keep: 1, minWidth: 10), .init("CATEGORIES", keep: 4, minWidth: 12),
+                                       .init("LICENSE", keep: 3, minWidth: 10), .init("OPENNESS", keep: 2), .init("RENDER")])
         for a in report.apps {
             t2.add([a.id, a.name, a.categories.joined(separator: ", "), a.license, a.openness, a.renderable ? "yes" : "no"])
         }
-        out += t2.render(headerStyle: style.dim)
+        out += t2.text(width: context.width, headerStyle: style.dim)
         context.stdout.write(out)
         return .success
     }

@@ -39,12 +39,12 @@ public enum CatalogSearchCommand {
         if options.format == .json {
             context.stdout.write(JSONOutput.encode(Report(query: words, results: hits)))
         } else if !hits.isEmpty {
-            var table = TextTable(headers: ["KIND", "ID", "NAME", "SUMMARY"])
+            var table = FittedTable(columns: [.init("KIND"), .init("ID"), .init("NAME", keep: 1, minWidth: 10), .init("SUMMARY", minWidth: 20)])
             for h in hits { table.add([h.kind, h.id, h.name, h.summary]) }
-            context.stdout.write(table.render(headerStyle: context.style.dim))
+            context.stdout.write(table.text(width: context.width, headerStyle: context.style.dim))
         }
         if hits.isEmpty {
-            context.stderr.write("error: nothing in the catalog matches '\(words.joined(separator: " "))'\n")
+            context.stderr.write("error: nothing in the catalog matches '\(TextFit.quoted(words.joined(separator: " ")))'\n")
             return .problems
         }
         return .success

@@ -10,6 +10,10 @@ public enum CatalogShowCommand {
     }
 
     public static func run(_ options: Options, catalog: Catalog, context: Context) throws -> ExitStatus {
+        guard !options.id.allSatisfy(\.isWhitespace) else {
+            throw SelfhostError.usage("no id given: `catalog show` needs an app or SaaS id",
+                                      remedy: "e.g. `selfhost catalog show umami`; `selfhost catalog list` shows every id")
+        }
         if let app = catalog.app(options.id) {
             if options.format == .json {
                 context.stdout.write(JSONOutput.encode(AppJSON(app, catalog: catalog)))
@@ -23,9 +27,9 @@ public enum CatalogShowCommand {
         }
         let names = catalog.apps.map(\.id) + catalog.saasNamesForSuggestions
         // No match is a finding (exit 1), like an unknown name in `recommend`.
-        throw SelfhostError.problem("no app or SaaS '\(options.id)' in the catalog"
+        throw SelfhostError.problem("no app or SaaS '\(TextFit.quoted(options.id))' in the catalog"
                                   + (Suggestions.didYouMean(options.id, in: names).map { "; \($0)" } ?? ""),
-                                  remedy: "run `selfhost catalog list` to see every id")
+                                  remedy: "`selfhost catalog search \(TextFit.quoted(options.id, limit: 30))` looks through names and summaries; `selfhost catalog list` shows every id")
     }
 
     /// The app entry as JSON, keys as in the YAML (snake_case).

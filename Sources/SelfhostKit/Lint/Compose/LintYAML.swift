@@ -230,9 +230,9 @@ public enum LintYAMLLoader {
 
     private static func convert(_ error: YamlError) -> LintYAMLError {
         switch error {
-        case let .scanner(context, problem, mark, _):
+        case let .scanner(context, problem, mark, yaml):
             let ctx = context.map { " \($0.text)" } ?? ""
-            return LintYAMLError(message: "YAML syntax: \(problem)\(ctx)", line: mark.line, column: mark.column)
+            return LintYAMLError(message: "YAML syntax: \(problem)\(YAMLTabHint.note(at: mark, in: yaml))\(ctx)", line: mark.line, column: mark.column)
         case let .parser(context, problem, mark, _):
             let ctx = context.map { " \($0.text)" } ?? ""
             return LintYAMLError(message: "YAML syntax: \(problem)\(ctx)", line: mark.line, column: mark.column)

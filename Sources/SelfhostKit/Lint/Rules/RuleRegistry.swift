@@ -6,7 +6,7 @@ public enum RuleRegistry {
         ComposeSyntaxRule(), ComposeSchemaRule(), ComposeTypeRule(), UndefinedReferenceRule(), DependencyCycleRule(),
         ImageTagRule(), PrivilegedRule(), DockerSocketRule(), HostNamespaceRule(), CapabilityRule(), HostDeviceRule(), UnconfinedRule(), NoNewPrivilegesRule(),
         PublishedInternalRule(), UnboundPortRule(), DuplicateHostPortRule(), DuplicateContainerNameRule(),
-        HealthyWithoutHealthcheckRule(), RestartPolicyRule(), LogRotationRule(), MemoryLimitRule(), InlineSecretRule(),
+        HealthyWithoutHealthcheckRule(), RestartPolicyRule(), RestartValueRule(), LogRotationRule(), MemoryLimitRule(), InlineSecretRule(),
         SensitiveMountRule(), UndefinedVariableRule(),
         // Caddyfile
         CaddySyntaxRule(), UnknownDirectiveRule(), DuplicateSiteRule(), EmptyAddressRule(), UndefinedEnvRule(),

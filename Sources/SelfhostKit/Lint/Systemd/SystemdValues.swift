@@ -37,6 +37,7 @@ enum SystemdValues {
             let hint = LintSuggest.didYouMean(v, in: choices).map { "; \($0)" } ?? ""
             return "invalid \(key)=\(v): expected one of \(choices.joined(separator: ", "))\(hint)"
         }
+        if key == "OnCalendar", let problem = calendarProblem(v) { return "invalid \(key)=\(v): \(problem)" }
         switch type {
         case "BOOLEAN":
             if booleans.contains(v.lowercased()) { return nil }
@@ -59,6 +60,23 @@ enum SystemdValues {
         default:
             return nil
         }
+    }
+
+    /// systemd.time's shorthands for calendar events.
+    static let calendarWords = ["minutely", "hourly", "daily", "monthly", "weekly", "yearly", "annually", "quarterly", "semiannually"]
+    static let weekdays: Set<String> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+    /// Why an `OnCalendar=` value is no calendar event, for the mistakes we can tell without
+    /// systemd's full grammar: a bare word that is neither a shorthand nor a weekday (`dialy`).
+    static func calendarProblem(_ v: String) -> String? {
+        let words = v.split(separator: " ").map(String.init)
+        guard let first = words.first else { return nil }
+        let letters = first.allSatisfy(\.isLetter)
+        guard letters, !calendarWords.contains(first.lowercased()) else { return nil }
+        // "Mon,Fri", "Sat 02:00": weekdays start a full event.
+        if first.split(separator: ",").allSatisfy({ weekdays.contains($0.lowercased()) }) { return nil }
+        let hint = LintSuggest.didYouMean(first.lowercased(), in: calendarWords).map { "; \($0)" } ?? ""
+        return "'\(first)' is not a calendar event (expected \(calendarWords.prefix(4).joined(separator: ", ")), … or e.g. *-*-* 03:00:00)\(hint)"
     }
 
     /// systemd time spans: `90`, `5min 20s`, `1h30m`, `infinity`.
