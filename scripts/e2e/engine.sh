@@ -92,14 +92,12 @@ if ! $sudo "$docker" info >/dev/null 2>&1; then
         say "starting dockerd (log: $log_dir/dockerd.log)"
         # setsid: the daemon outlives this script and the test run (it is machine state, like a
         # service); its log is its own.
-        # Docker's default address pools hold 31 networks (172.17-31.0.0/16, 192.168.0.0/16 in /20s);
-        # a box with every renderable app needs more (each app's backend, some an egress network), so
-        # this engine hands out /24s from 10.232.0.0/16 instead (256 networks; outside the boxes'
-        # 10.231.N.0/24 web networks). A server running such a box needs the same in daemon.json
-        # ("default-address-pools"); see docs/E2E.md.
+        # Stock address pools, as on a user's server: render gives every network of a box a fixed
+        # subnet of its own (10.231-233.N.0/24), so a box of every app doesn't exhaust Docker's
+        # ~31 default networks. Every descriptor past stderr is closed: the daemon must not keep a
+        # caller's lock (the e2e port lock, this script's own) open for ever.
         $sudo setsid "$(command -v dockerd || echo /usr/sbin/dockerd)" \
-            --default-address-pool base=10.232.0.0/16,size=24 \
-            >>"$log_dir/dockerd.log" 2>&1 < /dev/null 9>&- &
+            >>"$log_dir/dockerd.log" 2>&1 < /dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
     }
     for _ in $(seq 1 60); do
         $sudo "$docker" info >/dev/null 2>&1 && break
