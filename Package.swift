@@ -28,6 +28,7 @@ let package = Package(
             name: "SelfhostKit",
             dependencies: [
                 "CResolv",
+                "CCurl",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -38,6 +39,12 @@ let package = Package(
         .target(
             name: "CResolv",
             linkerSettings: [.linkedLibrary("resolv")]
+        ),
+        // libcurl (libcurl4-openssl-dev): the HTTP layer, TCP and Unix sockets (the Docker Engine API).
+        // Typed wrappers because curl_easy_setopt is variadic. Linked dynamically: see README.
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
         ),
         // Build-time tool: turns catalog/ and templates/ into Swift string literals,
         // so the binary carries its data and works when copied anywhere.

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(knot knot-dnsutils caddy docker-compose systemd python3 python3-jsonschema openssl)
+packages=(knot knot-dnsutils caddy docker-compose systemd python3 python3-jsonschema openssl libcurl4-openssl-dev)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -6,7 +6,6 @@
 #include <pthread.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -189,44 +188,4 @@ int cresolv_tcp_probe(const char *ip, int port, int timeout_ms, int *err) {
     int r = connect_deadline(fd, (struct sockaddr *)&ss, salen, now_ms() + timeout_ms, err);
     close(fd);
     return r;
-}
-
-int cresolv_unix_request(const char *path, const char *request,
-                         char *reply, int replylen, int timeout_ms, int *err) {
-    *err = 0;
-    struct sockaddr_un sun;
-    memset(&sun, 0, sizeof sun);
-    sun.sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof sun.sun_path) { *err = ENAMETOOLONG; return -2; }
-    strcpy(sun.sun_path, path);
-    long long deadline = now_ms() + timeout_ms;
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) { *err = errno; return -2; }
-    int c = connect_deadline(fd, (struct sockaddr *)&sun, sizeof sun, deadline, err);
-    if (c != 0) { close(fd); return c == 2 ? -1 : -2; }
-    size_t len = strlen(request), sent = 0;
-    while (sent < len) {
-        if (wait_fd(fd, POLLOUT, deadline) <= 0) { close(fd); return -1; }
-        ssize_t s = send(fd, request + sent, len - sent, MSG_NOSIGNAL);
-        if (s < 0) {
-            if (errno == EINTR || errno == EAGAIN) continue;
-            *err = errno; close(fd); return -2;
-        }
-        sent += (size_t)s;
-    }
-    int got = 0;
-    while (got < replylen) {
-        int w = wait_fd(fd, POLLIN, deadline);
-        if (w == 0) { close(fd); return got > 0 ? got : -1; }
-        if (w < 0) { *err = errno; close(fd); return -2; }
-        ssize_t r = recv(fd, reply + got, (size_t)(replylen - got), 0);
-        if (r == 0) break;
-        if (r < 0) {
-            if (errno == EINTR || errno == EAGAIN) continue;
-            *err = errno; close(fd); return -2;
-        }
-        got += (int)r;
-    }
-    close(fd);
-    return got;
 }

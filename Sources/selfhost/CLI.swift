@@ -17,6 +17,19 @@ enum CLI {
         stderr.write(s)
     }
 
+    /// Whether the command line asked for `--format json`: errors then also go to stdout as JSON,
+    /// so a script reading stdout always gets a document.
+    static var wantsJSON: Bool {
+        let args = Array(CommandLine.arguments.dropFirst())
+        if args.contains("--format=json") { return true }
+        return zip(args, args.dropFirst()).contains { $0 == "--format" && $1 == "json" }
+    }
+
+    /// `{"error": {...}}` on stdout (keys in docs/JSON.md).
+    static func reportJSON(_ error: SelfhostError) {
+        FileDescriptorSink(fd: 1).write(JSONOutput.encode(ErrorReport(error)))
+    }
+
     /// Ends a subcommand with the library's status (0 returns normally).
     static func finish(_ status: ExitStatus) throws {
         if status != .success { throw ExitCode(status.rawValue) }

@@ -9,5 +9,6 @@ enum CommandRegistry {
         Preflight.self,
         CostCLI.self,
         LintCLI.self,
+        Status.self,
     ]
 }

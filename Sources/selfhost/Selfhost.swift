@@ -15,6 +15,7 @@ struct Selfhost: AsyncParsableCommand {
               selfhost preflight --domain example.com --server-ip 127.0.0.10 --apps umami
               selfhost cost --egress 10TB
               selfhost lint deploy/
+              selfhost status --watch
 
             Exit status: 0 success, 1 problems found, 2 usage or input error.
             Shell completions: selfhost --generate-completion-script bash|zsh|fish
@@ -27,7 +28,7 @@ struct Selfhost: AsyncParsableCommand {
     /// usage and input errors exit 2 (ArgumentParser's default would be 64).
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(Status.preprocessIfStatus(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -35,12 +36,14 @@ struct Selfhost: AsyncParsableCommand {
             }
         } catch let error as SelfhostError {
             CLI.report(error)
+            if CLI.wantsJSON { CLI.reportJSON(error) }
             Foundation.exit(error.status.rawValue)
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
         } catch {
             if exitCode(for: error) == .validationFailure {
                 CLI.stderr.write(fullMessage(for: error) + "\n")
+                if CLI.wantsJSON { CLI.reportJSON(SelfhostError.usage(message(for: error))) }
                 Foundation.exit(ExitStatus.usage.rawValue)
             }
             exit(withError: error)  // --help, --version, completions

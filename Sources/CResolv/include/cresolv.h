@@ -2,7 +2,7 @@
 #define CRESOLV_H
 // glibc's stub resolver (libresolv), exposed to Swift for DNS queries to a chosen server,
 // plus the few socket helpers preflight needs (deadline-bounded DNS exchange over UDP with
-// TCP fallback, TCP connect probes, a tiny HTTP request over a Unix socket).
+// TCP fallback, TCP connect probes). HTTP, Unix sockets included, goes through CCurl.
 #include <netinet/in.h>
 #include <arpa/nameser.h>
 #include <resolv.h>
@@ -31,8 +31,4 @@ int cresolv_exchange(const char *server_ip, int port,
 /// (errno in *err), -3 bad address.
 int cresolv_tcp_probe(const char *ip, int port, int timeout_ms, int *err);
 
-/// Sends `request` over the Unix stream socket at `path` and reads the reply until EOF or the
-/// deadline. Returns bytes read (>= 0), -1 timeout, -2 connect/IO error (errno in *err).
-int cresolv_unix_request(const char *path, const char *request,
-                         char *reply, int replylen, int timeout_ms, int *err);
 #endif

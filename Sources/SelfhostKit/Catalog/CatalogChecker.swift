@@ -217,9 +217,17 @@ struct CatalogChecker {
                       fix: "list the env names render sets, or use closed_by: gate")
             }
             let envNames = Set(app.env.map(\.name))
-            for (i, name) in fs.preseed.enumerated() where !envNames.contains(name) {
-                error("preseed variable '\(name)' is not under env, so render does not set it", file, fm?["preseed"]?.sequence?.item(i),
-                      fix: "add it to env (a typed secret for passwords) and to the template")
+            let template = templates[app.id]
+            let templateKeys = Set((template.map(Self.environmentKeys(in:)) ?? []).map(\.0))
+            for (i, name) in fs.preseed.enumerated() {
+                let at = fm?["preseed"]?.sequence?.item(i)
+                if !envNames.contains(name) {
+                    error("preseed variable '\(name)' is not under env, so render does not set it", file, at,
+                          fix: "add it to env (a typed secret for passwords) and to the template")
+                } else if let template, !templateKeys.contains(name), !template.contents.contains("${\(name)}") {
+                    error("preseed variable '\(name)' is not set by \(template.displayPath)", file, at,
+                          fix: "pass it to the service that reads it, e.g. \(name): \"${\(name)}\"")
+                }
             }
         }
     }

@@ -169,28 +169,12 @@ public enum ExternalValidators {
 
     /// Runs a tool with stdout and stderr combined, killed after `timeout`.
     static func execute(_ exe: URL, _ args: [String], cwd: URL?, env: [String: String], input: String? = nil) -> Result {
-        let p = Process()
-        p.executableURL = exe
-        p.arguments = args
-        if let cwd { p.currentDirectoryURL = cwd }
         var environment = env
         environment["NO_COLOR"] = "1"
-        p.environment = environment
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        let stdin = Pipe()
-        p.standardInput = input == nil ? FileHandle.nullDevice : stdin
-        do { try p.run() } catch { return Result(status: 127, output: "\(error)") }
-        if let input {
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try? stdin.fileHandleForWriting.close()
-        }
-        let killer = DispatchWorkItem { if p.isRunning { p.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        killer.cancel()
-        return Result(status: p.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        let result = ProcessRunner.run(ProcessRequest(
+            exe.path, args, environment: environment, workingDirectory: cwd,
+            input: input.map { Data($0.utf8) }, timeout: timeout, output: .merged))
+        if let failure = result.launchFailure { return Result(status: 127, output: failure) }
+        return Result(status: result.status, output: result.stdoutText)
     }
 }

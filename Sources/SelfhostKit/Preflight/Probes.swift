@@ -75,11 +75,7 @@ public struct LiveHostProbe: HostProbe {
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         procRoot = "/proc"
-        if let host = environment["DOCKER_HOST"], host.hasPrefix("unix://") {
-            dockerSocket = String(host.dropFirst("unix://".count))
-        } else {
-            dockerSocket = "/var/run/docker.sock"
-        }
+        dockerSocket = DockerEngine.socketPath(environment: environment)
         var dirs: [String] = []
         if let cfg = environment["DOCKER_CONFIG"] { dirs.append(cfg + "/cli-plugins") }
         if let home = environment["HOME"] { dirs.append(home + "/.docker/cli-plugins") }
@@ -90,32 +86,15 @@ public struct LiveHostProbe: HostProbe {
     }
 
     public func dockerEngine(timeout: Duration) async -> DockerEngineInfo {
-        let path = dockerSocket
-        let ms = Int32(max(1, timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
-        let reply: (Int, String, Int32) = await DNSClient.onThread {
-            var buf = [CChar](repeating: 0, count: 16384)
-            var err: Int32 = 0
-            let n = cresolv_unix_request(path, "GET /version HTTP/1.0\r\nHost: docker\r\n\r\n", &buf, Int32(buf.count - 1), ms, &err)
-            let text = n > 0 ? String(decoding: buf[0..<Int(n)].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
-            return (Int(n), text, err)
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        let engine = DockerEngine(socket: dockerSocket, timeout: max(0.001, seconds))
+        let result = await DNSClient.onThread { engine.version() }
+        switch result {
+        case .success(let v):
+            return DockerEngineInfo(reachable: true, version: v.version)
+        case .failure(let failure):
+            return DockerEngineInfo(reachable: false, problem: engine.explain(failure).message)
         }
-        if reply.0 == -1 { return DockerEngineInfo(reachable: false, problem: "no answer on \(path) before the timeout") }
-        if reply.0 < 0 {
-            return DockerEngineInfo(reachable: false, problem: "cannot connect to \(path): \(String(cString: strerror(reply.2)))")
-        }
-        let text = reply.1
-        guard text.hasPrefix("HTTP/1.") else { return DockerEngineInfo(reachable: false, problem: "\(path) did not answer HTTP") }
-        let statusLine = text.prefix { $0 != "\r" && $0 != "\n" }
-        guard statusLine.contains(" 200") else {
-            return DockerEngineInfo(reachable: false, problem: "Docker API answered `\(statusLine)`")
-        }
-        var version: String?
-        if let body = text.range(of: "\r\n\r\n").map({ text[$0.upperBound...] }),
-           let data = body.data(using: .utf8),
-           let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-            version = obj["Version"] as? String
-        }
-        return DockerEngineInfo(reachable: true, version: version)
     }
 
     public func composeVersion() async -> String? {
@@ -199,31 +178,8 @@ public struct LiveHostProbe: HostProbe {
     /// Runs a program with a 5-second bound; its stdout, or nil on failure.
     static func run(_ path: String, _ args: [String]) async -> String? {
         await DNSClient.onThread {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: path)
-            p.arguments = args
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = FileHandle.nullDevice
-            do { try p.run() } catch { return nil }
-            // The watchdog is a thread of its own too: a timer on Dispatch's global queues could
-            // wait behind a busy pool, and then a hung plugin would hold the run.
-            let done = DispatchSemaphore(value: 0)
-            let watched = UncheckedBox(p)
-            Thread {
-                if done.wait(timeout: .now() + 5) == .timedOut, watched.value.isRunning { watched.value.terminate() }
-            }.start()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            done.signal()
-            return p.terminationStatus == 0 ? String(data: data, encoding: .utf8) : nil
+            let result = ProcessRunner.run(ProcessRequest(path, args, timeout: 5, outputLimit: 1 << 20))
+            return result.succeeded ? result.stdoutText : nil
         }
     }
-}
-
-/// Hands a value that is only touched in a safe way (here: a Process, terminated by a watchdog)
-/// to another thread.
-final class UncheckedBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

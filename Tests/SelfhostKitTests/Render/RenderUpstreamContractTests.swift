@@ -44,7 +44,7 @@ struct RenderUpstreamContractTests {
         defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
         let backup = try #require(files["plausible/backup.sh"])
         #expect(backup.contains("BACKUP DATABASE %s TO File"))
-        #expect(backup.contains(#"sh plausible_events_db "$STAMP-$$" > "$DEST.partial/clickhouse-plausible_events_db.zip""#))
+        #expect(backup.contains(#"sh plausible_events_db "$STAMP-$$" > "$PARTIAL/clickhouse-plausible_events_db.zip""#))
         #expect(!backup.contains("_event-data:/volume"), "the live ClickHouse volume is not archived")
         #expect(backup.contains("_plausible-data:/volume"))
         let readme = try #require(files["README.md"])
@@ -56,6 +56,43 @@ struct RenderUpstreamContractTests {
             let r = try RenderTestSupport.run(bash, ["-n", out.appendingPathComponent("plausible/backup.sh").path])
             #expect(r.status == 0, "\(r.output)")
         }
+    }
+
+    @Test("Plausible's backup.sh and README restore block run (bash, a recording docker): the zip lands in the backup; ClickHouse is up before RESTORE")
+    func plausibleBackupAndRestoreRun() throws {
+        let (out, files) = try Self.renderBox(["plausible"])
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+        let sandbox = try RenderRestoreAndReloadTests.Sandbox("plausible-upstream")
+        defer { try? FileManager.default.removeItem(at: sandbox.dir) }
+
+        // backup.sh (rendered with /usr/bin/true as docker): every step runs and the ClickHouse zip is one of the files kept.
+        let backups = sandbox.dir.appendingPathComponent("backups")
+        let run = try sandbox.bash("exec \(out.appendingPathComponent("plausible/backup.sh").path)",
+                                   env: ["BACKUP_DIR": backups.path])
+        #expect(run.status == 0, "\(run.output)")
+        let kept = try FileManager.default.contentsOfDirectory(atPath: backups.path).filter { !$0.hasPrefix(".") }
+        #expect(kept.count == 1)
+        let taken = try FileManager.default.contentsOfDirectory(atPath: backups.appendingPathComponent(kept.first ?? "-").path)
+        #expect(Set(taken).isSuperset(of: ["clickhouse-plausible_events_db.zip", "db-plausible_db.pgdump", "volume-plausible-data.tar.gz", ".env"]))
+        #expect(!taken.contains("volume-event-data.tar.gz"))
+
+        // The README's restore block, against a backup holding every file it names.
+        let b = sandbox.dir.appendingPathComponent("B")
+        try FileManager.default.createDirectory(at: b, withIntermediateDirectories: true)
+        for f in [".env", "db-plausible_db.pgdump", "clickhouse-plausible_events_db.zip", "volume-plausible-data.tar.gz"] {
+            try "x\n".write(to: b.appendingPathComponent(f), atomically: true, encoding: .utf8)
+        }
+        let readme = try #require(files["README.md"])
+        let block = try RenderRestoreAndReloadTests.restoreBlock(readme, app: "Plausible Community Edition")
+        let before = sandbox.calls().count
+        let r = try sandbox.bash("B=\(b.path)\n" + block)
+        #expect(r.status == 0, "\(r.output)")
+        let calls = Array(sandbox.calls().dropFirst(before))
+        let up = try #require(calls.firstIndex(of: "compose up -d --wait clickhouse"), "\(calls)")
+        let restore = try #require(calls.firstIndex { $0.hasPrefix("compose exec -T clickhouse sh -c") && $0.contains("RESTORE DATABASE") })
+        let create = try #require(calls.firstIndex(of: "compose create"))
+        #expect(create < up && up < restore)
+        #expect(calls.last == "compose up -d --wait")
     }
 
     @Test("NodeBB installs from its NODEBB_* values (NODEBB_INIT_VERB=setup), never through the web installer or SETUP")

@@ -1,0 +1,193 @@
+import Foundation
+
+/// The status report for people: a header about the host, then one table with a line per app
+/// (its URL and last backup) followed by a line per container. Fits `width` columns: the least
+/// useful columns go first (block I/O, network, restarts, uptime, image), then cells are cut with "…".
+public enum StatusText {
+    public static func render(_ report: StatusReport, width: Int?, style: Style) -> [String] {
+        var lines: [String] = []
+        let engine = "Docker \(report.engine.version)"
+        var title = "selfhost status"
+        if let box = report.box.value { title += " · \(box)" }
+        if let domain = report.domain.value { title += " · \(domain)" }
+        lines.append(style.bold(title) + " · " + engine + " · " + timestamp(report.generatedAt))
+        let h = report.host
+        var host = "load " + h.load.map { String(format: "%.2f", $0) }.joined(separator: " ")
+        if let cpu = h.cpuPercent.value { host += " · cpu " + percent(cpu) }
+        host += " · mem \(HumanBytes.format(h.memoryUsedBytes)) / \(HumanBytes.format(h.memoryTotalBytes))"
+        host += " · swap \(HumanBytes.format(h.swapUsedBytes)) / \(HumanBytes.format(h.swapTotalBytes))"
+        lines.append(host)
+        if !h.disks.isEmpty {
+            lines.append(h.disks.map { "\($0.purpose) \($0.path): \(HumanBytes.format($0.freeBytes)) free (\(Int($0.usedPercent.rounded()))% used)" }
+                .joined(separator: " · "))
+        }
+        lines.append("")
+
+        var table = FittedTable(columns: [
+            .init("APP / SERVICE", keep: 0), .init("STATE", keep: 0), .init("RESTARTS", keep: 3, right: true),
+            .init("UP", keep: 4, right: true), .init("CPU", keep: 0, right: true), .init("MEM / LIMIT", keep: 0, right: true),
+            .init("NET ↓/↑ /s", keep: 2, right: true), .init("DISK r/w /s", keep: 1, right: true), .init("IMAGE", keep: 5),
+        ])
+        func add(_ c: StatusReport.Container, indent: String = "  ") {
+            table.rows.append(.cells([
+                indent + (c.service.value ?? c.name), state(c, style: style), "\(c.restarts)",
+                c.uptimeSeconds.value.map(duration) ?? "—", c.cpuPercent.value.map(percent) ?? "—", memory(c),
+                pair(c.netRxBytesPerSecond.value, c.netTxBytesPerSecond.value),
+                pair(c.blockReadBytesPerSecond.value, c.blockWriteBytesPerSecond.value),
+                c.tag.value.map { "\(c.image):\($0)" } ?? c.image,
+            ]))
+        }
+        for app in report.apps {
+            var note = app.url
+            if let b = app.backup.value {
+                if let age = b.ageSeconds.value {
+                    note += " · backup \(duration(age)) ago" + (b.sizeBytes.value.map { ", \(HumanBytes.format($0))" } ?? "")
+                } else {
+                    note += " · no backup yet"
+                }
+                if b.overdue { note += " " + style.red("OVERDUE") }
+            }
+            table.rows.append(.banner(style.bold(app.id) + "  " + note))
+            if app.containers.isEmpty { table.rows.append(.banner("  " + style.yellow("not started"))) }
+            app.containers.forEach { add($0) }
+        }
+        if !report.caddy.isEmpty || report.box.value != nil {
+            table.rows.append(.banner(style.bold("caddy") + "  reverse proxy for every app"))
+            report.caddy.forEach { add($0) }
+        }
+        if !report.otherContainers.isEmpty {
+            table.rows.append(.banner(style.bold(report.box.value == nil ? "containers" : "not in this box")))
+            report.otherContainers.forEach { c in
+                var copy = c
+                copy.service = .init((c.project.value.map { "\($0)/" } ?? "") + (c.service.value ?? c.name))
+                add(copy)
+            }
+        }
+        lines += table.render(width: width, headerStyle: style.dim)
+        if !report.problems.isEmpty {
+            lines.append("")
+            for p in report.problems {
+                lines.append(style.red("✖") + " \(p.subject): \(p.message)")
+            }
+        }
+        return lines.map { line in width.map { cut(line, to: $0) } ?? line }
+    }
+
+    static func state(_ c: StatusReport.Container, style: Style) -> String {
+        if c.state != "running" { return style.red(c.state) }
+        switch c.health.value {
+        case "healthy": return style.green("healthy")
+        case "unhealthy": return style.red("unhealthy")
+        case "starting": return style.yellow("starting")
+        default: return "running"
+        }
+    }
+
+    static func memory(_ c: StatusReport.Container) -> String {
+        guard let used = c.memoryBytes.value else { return "—" }
+        guard let limit = c.memoryLimitBytes.value else { return HumanBytes.format(used) + " / —" }
+        return "\(HumanBytes.format(used)) / \(HumanBytes.format(limit))"
+    }
+
+    static func pair(_ a: Double?, _ b: Double?) -> String {
+        guard let a, let b else { return "—" }
+        return "\(HumanBytes.format(a)) / \(HumanBytes.format(b))"
+    }
+
+    static func percent(_ value: Double) -> String { String(format: value < 10 ? "%.1f%%" : "%.0f%%", value) }
+
+    /// `45s`, `12m`, `3h`, `2d 4h`.
+    public static func duration(_ seconds: Double) -> String {
+        let s = Int(max(0, seconds))
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m" }
+        if s < 86_400 { return "\(s / 3600)h" + (s % 3600 >= 60 ? " \((s % 3600) / 60)m" : "") }
+        return "\(s / 86_400)d" + (s % 86_400 >= 3600 ? " \((s % 86_400) / 3600)h" : "")
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
+        return f.string(from: date)
+    }
+
+    /// Cuts a line to `width` display columns, keeping ANSI escapes intact and ending with "…".
+    static func cut(_ line: String, to width: Int) -> String {
+        guard line.displayWidth > width, width > 1 else { return line }
+        var out = ""
+        var used = 0
+        var inEscape = false
+        for ch in line {
+            if inEscape { out.append(ch); if ch == "m" { inEscape = false }; continue }
+            if ch == "\u{1B}" { inEscape = true; out.append(ch); continue }
+            if used == width - 1 { break }
+            out.append(ch)
+            used += 1
+        }
+        return out + "…" + (line.contains("\u{1B}") ? "\u{1B}[0m" : "")
+    }
+}
+
+/// A table whose columns are dropped, least useful first, until it fits a width.
+struct FittedTable {
+    struct Column {
+        var header: String
+        /// 0: always kept; higher numbers are dropped later (1 first).
+        var keep: Int
+        var right: Bool
+        init(_ header: String, keep: Int, right: Bool = false) {
+            self.header = header
+            self.keep = keep
+            self.right = right
+        }
+    }
+
+    enum Row {
+        case cells([String])
+        /// A line of its own (an app's name and URL), not aligned to the columns.
+        case banner(String)
+    }
+
+    var columns: [Column]
+    var rows: [Row] = []
+
+    func render(width: Int?, headerStyle: (String) -> String) -> [String] {
+        var visible = Array(columns.indices)
+        func widths(_ cols: [Int]) -> [Int] {
+            cols.map { i in
+                rows.reduce(columns[i].header.displayWidth) { w, row in
+                    if case .cells(let cells) = row, i < cells.count { return max(w, cells[i].displayWidth) }
+                    return w
+                }
+            }
+        }
+        if let width {
+            let order = columns.indices.filter { columns[$0].keep > 0 }.sorted { columns[$0].keep < columns[$1].keep }
+            for drop in order where widths(visible).reduce(0, +) + 2 * (visible.count - 1) > width {
+                visible.removeAll { $0 == drop }
+            }
+        }
+        let w = widths(visible)
+        func line(_ cells: [String], style: (String) -> String) -> String {
+            var parts: [String] = []
+            for (k, i) in visible.enumerated() {
+                let cell = i < cells.count ? cells[i] : ""
+                let pad = String(repeating: " ", count: max(0, w[k] - cell.displayWidth))
+                parts.append(columns[i].right ? pad + style(cell) : style(cell) + (k == visible.count - 1 ? "" : pad))
+            }
+            var s = parts.joined(separator: "  ")
+            while s.hasSuffix(" ") { s.removeLast() }
+            return s
+        }
+        var out = [line(columns.map(\.header), style: headerStyle)]
+        for row in rows {
+            switch row {
+            case .cells(let cells): out.append(line(cells, style: { $0 }))
+            case .banner(let text): out.append(text)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+@testable import SelfhostKit
+
+/// A real HTTP server on loopback (Fixtures/http/server.py, Python's http.server), over TCP on
+/// 127.0.0.1 or a Unix socket, for the HTTP layer's tests. Stopped when the value is released.
+final class LoopbackHTTPServer: @unchecked Sendable {
+    let process = Process()
+    /// `http://127.0.0.1:PORT` (TCP), or `http://local` with `unixSocket` set.
+    let baseURL: String
+    let unixSocket: String?
+
+    init(unixSocket: String? = nil) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", TestSupport.fixtures.appendingPathComponent("http/server.py").path]
+            + (unixSocket.map { ["--unix", $0] } ?? [])
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The first line says where it listens.
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let words = String(decoding: line, as: UTF8.self).split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard words.count == 2 else {
+            kill(process.processIdentifier, SIGKILL)
+            throw NSError(domain: "LoopbackHTTPServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "server did not start: \(words)"])
+        }
+        self.unixSocket = unixSocket
+        baseURL = words[0] == "port" ? "http://127.0.0.1:\(words[1])" : "http://local"
+    }
+
+    func request(_ path: String, timeout: Double = 5, maxBodyBytes: Int = 1 << 20) -> HTTPRequest {
+        HTTPRequest(url: baseURL + path, unixSocket: unixSocket, timeout: timeout, maxBodyBytes: maxBodyBytes)
+    }
+
+    deinit {
+        // SIGKILL: a child started from the test runner's threads may inherit a mask that blocks SIGTERM.
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
