@@ -129,7 +129,7 @@ struct RenderRestoreAndReloadTests {
             // The block for this app (by its directory), if the app keeps data.
             guard let start = readme.range(of: "```sh\n(\nset -euo pipefail\ncd \(out.path)/\(id)\n") else { continue }
             let end = try #require(readme[start.upperBound...].range(of: "\n```"))
-            let block = readme[start.lowerBound..<end.lowerBound]
+            let block = readme[start.lowerBound..<end.lowerBound].dropFirst("```sh\n".count)
             let syntaxB = try shell.bash("set -n\n" + block)
             #expect(syntaxB.status == 0, "\(id) restore block: \(syntaxB.output)")
             var started: Set<String> = []
