@@ -87,9 +87,10 @@ def backup_plan(box, app):
     for i, line in enumerate(lines):
         m = re.match(r"^# (\S+): database (\S+)$", line)
         if m and i + 1 < len(lines):
-            cmd = lines[i + 1]
+            cmd = next((c for c in lines[i + 1:] if c.strip() and not c.startswith("#")), "")
             kind = ("postgres" if "pg_dump" in cmd else "mysql" if "mysqldump" in cmd or "mariadb-dump" in cmd
-                    else "mongo" if "mongodump" in cmd else "redis" if "redis-cli" in cmd else None)
+                    else "mongo" if "mongodump" in cmd else "redis" if "redis-cli" in cmd
+                    else "clickhouse" if "clickhouse-client" in cmd else None)
             file = re.search(r'"\$PARTIAL/([^"]+)"', cmd)
             assert kind and file, f"{path}:{i + 2}: a dump line this test doesn't know: {cmd}"
             dumps.append({"service": m.group(1), "database": m.group(2), "kind": kind, "file": file.group(1)})
