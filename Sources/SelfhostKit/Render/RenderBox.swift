@@ -130,7 +130,7 @@ struct RenderBox {
                 hasMaxUpload: app.proxy.maxUploadMB != nil, maxUploadMB: app.proxy.maxUploadMB ?? 0,
                 websockets: app.proxy.websockets ?? false,
                 gated: gate?.isClosed ?? false, gateUser: gate?.record?.user ?? "", gateHash: gate?.record?.hash ?? "",
-                gatePasswordFile: passwordFile))
+                gatePasswordFile: passwordFile, gateOpened: gate?.record?.state == .open))
             // Required settings still empty once merged (a value a person filled in counts).
             let current = RenderEnvFile.values(in: merged.text)
             let required = env.filter { ($0.comment ?? "").hasPrefix("REQUIRED") && (current[$0.key] ?? "").isEmpty }.map(\.key)

@@ -63,6 +63,8 @@ struct CaddyfileView {
         var gateHash: String = ""
         /// Where the clear password is (absolute).
         var gatePasswordFile: String = ""
+        /// The gate was lifted (`--open`): lint's caddy.first-start-unguarded is told so.
+        var gateOpened: Bool = false
     }
     var hasEmail: Bool
     var email: String
