@@ -191,7 +191,8 @@ struct RenderBox {
         case .webInstaller?: steps.append("Complete the setup wizard at https://HOST: the account you create there is the administrator.")
         case .firstVisitorAdmin?: steps.append("Create the first account at https://HOST: it becomes the administrator.")
         case .openSignup?: steps.append("Create your account at https://HOST, then close sign-up (\(oneLine(fs!.detail))).")
-        case .defaultCredentials?: steps.append("Log in with the default credentials and change them at once: \(oneLine(fs!.detail))")
+        case .defaultCredentials? where setup.firstLogin.isEmpty:
+            steps.append("Log in with the default credentials and change them at once: \(oneLine(fs!.detail))")
         default: break
         }
         steps += setup.firstLogin
