@@ -11,6 +11,8 @@ struct DefaultCredentialsRule: LintRule {
             .bad("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("owncast", image: "owncast/owncast:0.2.3"))),
             .good("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("owncast", image: "owncast/owncast:0.2.3", "environment:",
                   "  OWNCAST_ADMIN_PASSWORD: ${OWNCAST_ADMIN_PASSWORD}"))),
+            .good("compose.yaml", ComposeRuleSupport.file(ComposeRuleSupport.service("owncast", image: "owncast/owncast:0.2.3",
+                  "command: [\"-adminpassword\", \"${OWNCAST_ADMIN_PASSWORD}\"]"))),
         ])
 
     func check(_ project: LintProject) -> [Diagnostic] {

@@ -42,6 +42,13 @@ enum FirstStartSupport {
     static func missingPreseed(_ service: ComposeService, _ fs: App.FirstStart) -> [String] {
         if service["env_file"] != nil { return [] }
         let keys = environmentKeys(service)
-        return fs.preseed.filter { name in !keys.contains(name) && !keys.contains { $0.hasSuffix("__" + name) } }
+        // Some apps take the preseed as a flag (Owncast: `command: ["-adminpassword", "${OWNCAST_ADMIN_PASSWORD}"]`).
+        let args = ["command", "entrypoint"].flatMap { key -> [String] in
+            guard let n = service[key] else { return [] }
+            return n.items?.compactMap(\.text) ?? [n.text].compactMap { $0 }
+        }.joined(separator: " ")
+        return fs.preseed.filter { name in
+            !keys.contains(name) && !keys.contains { $0.hasSuffix("__" + name) } && !args.contains("${\(name)}") && !args.contains("${\(name):")
+        }
     }
 }
