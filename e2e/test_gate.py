@@ -51,6 +51,7 @@ def test_gate_then_open(box_factory):
 
     box.render(GATED, extra=("--open",))
     assert box.manifest()["gates"][GATED]["state"] == "open"
+    box.caddy_local_certs()   # the test's local_certs line, on the re-rendered Caddyfile
     box.reload_caddy()
     opened = _until(lambda: _get(box, host), lambda r: r["status"] == 200)
     assert opened["status"] == 200 and "stand-in for" in opened["body"], opened
