@@ -13,6 +13,7 @@ struct Render: ParsableCommand {
               selfhost render umami --host umami=stats.example.com --out /srv/box
               selfhost render gitea --out /srv/box --dry-run
               selfhost render umami --domain example.com --format json
+              selfhost render umami --open --out /srv/box   (after finishing Umami's setup behind its gate)
 
             Exit status: 0 rendered; 1 some files skipped because edited by hand (see --force); 2 bad input (unknown app, app not renderable, invalid host name), nothing written.
             """)
@@ -47,6 +48,9 @@ struct Render: ParsableCommand {
     @Flag(help: "Overwrite files edited since the last render (never values in .env).")
     var force = false
 
+    @Flag(help: "Lift the setup gate (basic auth in front of a fresh install) of the apps named, once their setup is done.")
+    var open = false
+
     @OptionGroup var output: FormatOption
     @OptionGroup var catalogOption: CatalogOption
 
@@ -54,7 +58,7 @@ struct Render: ParsableCommand {
         let context = Context.live()
         let options = RenderCommand.Options(
             apps: apps, domain: domain, hosts: hosts, email: email, out: out, docker: docker,
-            backupDir: backupDir, keep: keep, dryRun: dryRun, force: force, format: output.format)
+            backupDir: backupDir, keep: keep, dryRun: dryRun, force: force, open: open, format: output.format)
         // Render loads the catalog strictly itself, after checking its flags.
         try CLI.finish(RenderCommand.run(options, store: catalogOption.store(context, check: false), context: context))
     }

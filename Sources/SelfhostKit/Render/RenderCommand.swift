@@ -26,11 +26,13 @@ public enum RenderCommand {
         public var keep: Int?
         public var dryRun: Bool
         public var force: Bool
+        /// Lift the setup gate of the apps named (`RenderGate`): they must already be in the box.
+        public var open: Bool
         public var format: OutputFormat
 
         public init(apps: [String], domain: String? = nil, hosts: [String] = [], email: String? = nil,
                     out: String = "selfhost-deploy", docker: String? = nil, backupDir: String? = nil, keep: Int? = nil,
-                    dryRun: Bool = false, force: Bool = false, format: OutputFormat = .text) {
+                    dryRun: Bool = false, force: Bool = false, open: Bool = false, format: OutputFormat = .text) {
             self.apps = apps
             self.domain = domain
             self.hosts = hosts
@@ -41,6 +43,7 @@ public enum RenderCommand {
             self.keep = keep
             self.dryRun = dryRun
             self.force = force
+            self.open = open
             self.format = format
         }
     }
@@ -66,6 +69,10 @@ public enum RenderCommand {
         /// Whether this render added the app to the box.
         public var added: Bool
         public var publishedPorts: [String]
+        /// The setup gate: `closed` (basic auth until `--open`), `open` (lifted) or `none` (the app needs none).
+        public var gate: String
+        /// Where the gate's password is, while it is closed (relative to `out`).
+        public var gatePasswordFile: String?
     }
 
     /// The JSON report (`--format json`), documented in docs/RENDER.md.
@@ -185,6 +192,14 @@ public enum RenderCommand {
             }
             email = valid
         }
+        if options.open {
+            for id in ids where previous[id] == nil {
+                throw SelfhostError.usage(
+                    "--open names \(id), which is not in the box in \(out) yet",
+                    remedy: "render it first (without --open), finish its setup behind the gate, then run selfhost render \(id) --open --out \(options.out)")
+            }
+        }
+        let openIDs = options.open ? Set(ids) : []
         for id in previous.keys where !ids.contains(id) {
             guard let app = catalog.app(id), app.isRenderable else {
                 throw SelfhostError.usage(
@@ -226,8 +241,20 @@ public enum RenderCommand {
         // 4. Render everything in memory.
         let keep = options.keep ?? manifest?.keep ?? defaultKeep
         let backupBase = backupArg ?? manifest?.backupDir ?? defaultBackupDir
-        let box = RenderBox(members: members, outDirectory: URL(fileURLWithPath: out), docker: docker, dockerNote: dockerNote,
+        var gates: [String: RenderGate.Decision] = [:]
+        for m in members {
+            let id = m.app.id
+            let d = RenderGate.decide(
+                app: m.app, previous: manifest?.gates?[id], manifestKnowsGates: manifest == nil || manifest?.gates != nil,
+                wasInBox: previous[id] != nil, open: openIDs.contains(id),
+                passwordFileExists: FileManager.default.fileExists(atPath: outURL.appendingPathComponent(RenderGate.passwordPath(id)).path),
+                now: context.now())
+            if let n = d.note { notes.append(n) }
+            if d.record != nil { gates[id] = d }
+        }
+        var box = RenderBox(members: members, outDirectory: URL(fileURLWithPath: out), docker: docker, dockerNote: dockerNote,
                             adminEmail: email, backupBase: backupBase, keep: keep, defaults: defaults, templates: templates, store: store)
+        box.gates = gates
         let planned = try box.plan()
 
         // 5. Decide per file, then write (unless dry run), manifest last.
@@ -238,6 +265,7 @@ public enum RenderCommand {
         newManifest.domain = domain
         newManifest.email = email
         newManifest.subnets = subnets
+        newManifest.gates = gates.compactMapValues(\.record)
         for m in members {
             newManifest.apps[m.app.id] = .init(host: m.host, publishedPorts: Dictionary(uniqueKeysWithValues: m.publishedPorts.map { ("\($0.container)/\($0.protocol)", $0.host) }))
         }
@@ -248,6 +276,9 @@ public enum RenderCommand {
             let disk = FileManager.default.contents(atPath: url.path).map { String(decoding: $0, as: UTF8.self) }
             contents[f.path] = f.content
             switch f.kind {
+            case .secret:
+                results.append(.init(path: f.path, action: "created", reason: "setup gate password (mode 0600)"))
+                writes.append((f, url))
             case let .env(added):
                 if disk == nil {
                     results.append(.init(path: f.path, action: "created", reason: "\(added.count) variables, secrets generated"))
@@ -283,6 +314,15 @@ public enum RenderCommand {
                 writes.append((f, url))
             }
         }
+        // A Caddyfile left as it is (edited by hand) keeps its gates as they were: the manifest must not
+        // say otherwise, and the owner must know.
+        if results.contains(where: { $0.path == "caddy/Caddyfile" && $0.action == "skipped" }) {
+            for (id, d) in gates where d.record != manifest?.gates?[id] {
+                newManifest.gates?[id] = manifest?.gates?[id]
+                notes.append("caddy/Caddyfile was edited by hand and not rewritten, so \(id)'s setup gate there is unchanged "
+                             + "(\(manifest?.gates?[id]?.state.rawValue ?? "none")); render again with --force to apply it")
+            }
+        }
         let directories = Set(planned.map { ($0.path as NSString).deletingLastPathComponent } + [(RenderManifest.relativePath as NSString).deletingLastPathComponent])
         try RenderOutputCheck.check(out: out, flag: "--out", directories: directories.filter { !$0.isEmpty }.sorted(),
                                     files: planned.map(\.path) + [RenderManifest.relativePath], probe: !options.dryRun)
@@ -294,7 +334,9 @@ public enum RenderCommand {
         }
         let apps = members.map { m in
             AppResult(id: m.app.id, name: m.app.name, host: m.host, url: "https://\(m.host)", added: previous[m.app.id] == nil,
-                      publishedPorts: m.publishedPorts.map { "\($0.host):\($0.container)/\($0.protocol)" })
+                      publishedPorts: m.publishedPorts.map { "\($0.host):\($0.container)/\($0.protocol)" },
+                      gate: newManifest.gates?[m.app.id]?.state.rawValue ?? "none",
+                      gatePasswordFile: newManifest.gates?[m.app.id]?.state == .closed ? RenderGate.passwordPath(m.app.id) : nil)
         }
         let report = Report(out: out, dryRun: options.dryRun, docker: docker, apps: apps, hosts: members.map(\.host), files: results, notes: notes,
                             memory: try BoxMemory.plan(apps: ids, catalog: catalog, store: store))
@@ -354,8 +396,10 @@ public enum RenderCommand {
         case .text:
             let s = context.style
             var text = report.dryRun ? "Dry run: nothing written. Would render into \(report.out):\n" : "Rendered into \(report.out):\n"
-            var apps = TextTable(headers: ["app", "url", ""])
-            for a in report.apps { apps.add([a.id, a.url, a.added ? "new" : ""]) }
+            var apps = TextTable(headers: ["app", "url", "", "setup gate"])
+            for a in report.apps {
+                apps.add([a.id, a.url, a.added ? "new" : "", a.gate == "closed" ? "closed: user \(RenderGate.user), password in \(a.gatePasswordFile ?? "")" : a.gate == "open" ? "open" : ""])
+            }
             text += apps.render(headerStyle: s.bold)
             text += "\n"
             // Unchanged files are counted, not listed: a re-render of a big box stays readable.

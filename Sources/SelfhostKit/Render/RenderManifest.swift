@@ -24,9 +24,12 @@ struct RenderManifest: Codable, Equatable {
     /// Each app's web network subnet (shared with Caddy), e.g. `umami` → `10.231.0.0/24`: fixed at
     /// the network's creation, so apps can trust exactly their proxy (Nextcloud's TRUSTED_PROXIES).
     var subnets: [String: String]?
+    /// Each gated app's setup gate (`RenderGate`), closed or opened; nil in a manifest written
+    /// before gates existed.
+    var gates: [String: RenderGate]?
 
     // Explicit keys: a key strategy would also rewrite the dictionary keys (file paths).
-    enum CodingKeys: String, CodingKey { case version, apps, files, backupDir = "backup_dir", keep, domain, email, subnets }
+    enum CodingKeys: String, CodingKey { case version, apps, files, backupDir = "backup_dir", keep, domain, email, subnets, gates }
 
     static let relativePath = ".selfhost/manifest.json"
 
