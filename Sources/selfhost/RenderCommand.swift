@@ -12,13 +12,16 @@ struct Render: ParsableCommand {
               selfhost render umami listmonk --domain example.com --email ops@example.com
               selfhost render umami --host umami=stats.example.com --out /srv/box
               selfhost render gitea --out /srv/box --dry-run
+              selfhost render umami --domain example.com --out deploy --install-dir /srv/box
               selfhost render umami --domain example.com --format json
+              selfhost render --rehost --domain example.org --out /srv/box
+              selfhost render --remove gitea --out /srv/box
 
-            Exit status: 0 rendered; 1 some files skipped because edited by hand (see --force); 2 bad input (unknown app, app not renderable, invalid host name), nothing written.
+            Exit status: 0 rendered; 1 some files skipped because edited by hand (see --force); 2 bad input (unknown app, app not renderable, invalid host name, a --domain or --email other than the box's without --force or --rehost, --remove --purge without a backup from the last day), nothing written.
             """)
 
-    @Argument(help: "Catalog app ids (e.g. umami listmonk).")
-    var apps: [String]
+    @Argument(help: "Catalog app ids (e.g. umami listmonk); none re-renders the box in --out.")
+    var apps: [String] = []
 
     @Option(help: ArgumentHelp("Serve each app at <app>.<domain>.", valueName: "domain"))
     var domain: String?
@@ -32,7 +35,10 @@ struct Render: ParsableCommand {
     @Option(help: ArgumentHelp("Output directory.", valueName: "dir"), completion: .directory)
     var out: String = "selfhost-deploy"
 
-    @Option(help: ArgumentHelp("docker binary the units run (default: found on PATH).", valueName: "path"), completion: .file())
+    @Option(name: .customLong("install-dir"), help: ArgumentHelp("Where the box will live on the server: the paths in units, scripts and README (default: the output directory; remembered).", valueName: "dir"))
+    var installDir: String?
+
+    @Option(help: ArgumentHelp("docker binary the units run (default /usr/bin/docker, where Debian's and Docker's packages install it; remembered).", valueName: "path"), completion: .file())
     var docker: String?
 
     @Option(name: .customLong("backup-dir"), help: ArgumentHelp("Backups go to <dir>/<app> (default /var/backups/selfhost).", valueName: "dir"))
@@ -44,8 +50,17 @@ struct Render: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "List what would be written; write nothing.")
     var dryRun = false
 
-    @Flag(help: "Overwrite files edited since the last render (never values in .env).")
+    @Flag(help: "Overwrite files edited since the last render (never values in .env); accept a --domain/--email other than the box's, keeping its apps where they are.")
     var force = false
+
+    @Flag(help: "Move every app of the box to --domain (hosts under the old domain follow; the Caddyfile and each app's URL in .env are rewritten).")
+    var rehost = false
+
+    @Option(help: ArgumentHelp("Take an app out of the box: its Caddy site, units and manifest entry go; its data stays (repeatable). Prints the commands that stop it.", valueName: "app"))
+    var remove: [String] = []
+
+    @Flag(help: "With --remove: the printed commands delete the app's volumes and directory too (needs a backup from the last day, or --force).")
+    var purge = false
 
     @OptionGroup var output: FormatOption
     @OptionGroup var catalogOption: CatalogOption
@@ -53,8 +68,9 @@ struct Render: ParsableCommand {
     func run() throws {
         let context = Context.live()
         let options = RenderCommand.Options(
-            apps: apps, domain: domain, hosts: hosts, email: email, out: out, docker: docker,
-            backupDir: backupDir, keep: keep, dryRun: dryRun, force: force, format: output.format)
+            apps: apps, domain: domain, hosts: hosts, email: email, out: out, installDir: installDir, docker: docker,
+            backupDir: backupDir, keep: keep, dryRun: dryRun, force: force, rehost: rehost,
+            remove: remove, purge: purge, format: output.format)
         try CLI.finish(RenderCommand.run(options, store: catalogOption.store(context), context: context))
     }
 }
