@@ -12,6 +12,7 @@ import re
 import secrets
 import stat
 import subprocess
+import time
 
 from conftest import DOCKER, ROOT, _run
 
@@ -43,6 +44,41 @@ class Plan:
         return bool(self.dumps or self.volumes)
 
 
+def ready(c):
+    """Running, and healthy where the service has a healthcheck; or a one-shot helper that exited 0.
+    (Some rendered web services have no healthcheck yet; test_apps reports those. Here an app's
+    login to its database is proved by its stand-in's HTTPS answer instead: see `wait_answer`.)"""
+    if c["restart"] in ("on-failure", "no", "") and c["state"] == "exited":
+        return c["exit_code"] == 0
+    return c["state"] == "running" and c["health"] in (None, "healthy")
+
+
+def wait_ready(box, apps=None, timeout=900):
+    deadline = time.monotonic() + timeout
+    while True:
+        states = [c for a in (apps or box.apps + ["caddy"]) for c in box.containers(a)]
+        bad = [c for c in states if not ready(c)]
+        if states and not bad:
+            return states
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not ready within {timeout} s: " + "; ".join(
+                f"{c['app']}/{c['service']} state={c['state']} health={c['health']} exit={c['exit_code']}" for c in bad))
+        time.sleep(3)
+
+
+def wait_answer(box, app, timeout=300):
+    """Waits for 200 from the app through Caddy over HTTPS. A stand-in answers 200 only while every
+    connection it makes with the compose file's credentials (database login included) passes."""
+    deadline = time.monotonic() + timeout
+    r = box.https(box.host(app), "/")
+    while r["status"] != 200 and time.monotonic() < deadline:
+        time.sleep(3)
+        r = box.https(box.host(app), "/")
+    if r["status"] != 200:
+        raise AssertionError(f"https://{box.host(app)}/ answers {r['status']} (rc {r['rc']}): {r['body'][:500]}")
+    return r
+
+
 def backup_plan(box, app):
     path = os.path.join(box.dir, app, "backup.sh")
     with open(path) as f:
@@ -51,9 +87,10 @@ def backup_plan(box, app):
     for i, line in enumerate(lines):
         m = re.match(r"^# (\S+): database (\S+)$", line)
         if m and i + 1 < len(lines):
-            cmd = lines[i + 1]
+            cmd = next((c for c in lines[i + 1:] if c.strip() and not c.startswith("#")), "")
             kind = ("postgres" if "pg_dump" in cmd else "mysql" if "mysqldump" in cmd or "mariadb-dump" in cmd
-                    else "mongo" if "mongodump" in cmd else "redis" if "redis-cli" in cmd else None)
+                    else "mongo" if "mongodump" in cmd else "redis" if "redis-cli" in cmd
+                    else "clickhouse" if "clickhouse-client" in cmd else None)
             file = re.search(r'"\$PARTIAL/([^"]+)"', cmd)
             assert kind and file, f"{path}:{i + 2}: a dump line this test doesn't know: {cmd}"
             dumps.append({"service": m.group(1), "database": m.group(2), "kind": kind, "file": file.group(1)})

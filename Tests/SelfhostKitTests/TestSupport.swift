@@ -38,27 +38,11 @@ enum TestSupport {
 
     /// Runs the real binary with `arguments`, in `cwd`, with a clean environment plus `env`.
     static func run(_ arguments: [String], binary: URL = TestSupport.binary, cwd: URL? = nil, env: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
         var environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
         environment.merge(env) { _, new in new }
-        process.environment = environment
-        if let cwd { process.currentDirectoryURL = cwd }
-        // stdout through a pipe, stderr into a file: two pipes could deadlock when one fills.
-        let out = Pipe()
-        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errURL) }
-        let errHandle = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = out
-        process.standardError = errHandle
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try errHandle.close()
-        let errData = (try? Data(contentsOf: errURL)) ?? Data()
-        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        let r = ProcessRunner.run(ProcessRequest(binary.path, arguments, environment: environment, workingDirectory: cwd, timeout: 300))
+        if let failure = r.launchFailure { throw NSError(domain: "test", code: 127, userInfo: [NSLocalizedDescriptionKey: failure]) }
+        return Run(status: r.status, stdout: r.stdoutText, stderr: r.stderrText)
     }
 
     static func tempDirectory(_ name: String = "selfhost-test") throws -> URL {

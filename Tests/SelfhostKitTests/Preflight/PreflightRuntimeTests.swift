@@ -188,7 +188,7 @@ import Testing
 
         probe.dockerSocket = "/nonexistent/docker.sock"
         let down = await probe.dockerEngine(timeout: .seconds(1))
-        #expect(!down.reachable && down.problem?.contains("No such file") == true)
+        #expect(!down.reachable && down.problem?.contains("no Docker Engine socket at /nonexistent/docker.sock") == true)
 
         // /proc fixture: 256 MB of RAM, and nginx (pid 812) listening on port 80.
         let proc = FileManager.default.temporaryDirectory.appendingPathComponent("proc-\(UUID().uuidString.prefix(6))")
@@ -210,6 +210,8 @@ import Testing
 
         let again = try FakeDocker(body: #"{"Version":"27.3.1"}"#)
         probe.dockerSocket = again.path
+        // No Compose plugin where this probe looks (the machine running the tests may have one).
+        probe.pluginDirectories = ["/nonexistent/cli-plugins"]
         let (r, _, _) = try await S.run(
             PreflightCommand.Options(domain: "example.test", serverIPs: ["127.0.0.10"], apps: ["umami", "listmonk", "forgejo"],
                                      resolver: "127.0.0.1:9", timeout: 0.3, local: true, webPorts: [80, 443]),

@@ -108,6 +108,44 @@ struct RenderRestoreAndReloadTests {
         }
     }
 
+    @Test("in a box of every renderable app: each backup.sh parses and writes only into its private partial directory; each restore block starts a service before it execs into it")
+    func everyApp() throws {
+        let dir = try TestSupport.tempDirectory("render-restore-all")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("box")
+        try RenderTestSupport.render(RenderTestSupport.renderableApps, out: out)
+        let readme = try String(contentsOf: out.appendingPathComponent("README.md"), encoding: .utf8)
+        let shell = try Sandbox("restore-syntax")
+        defer { try? FileManager.default.removeItem(at: shell.dir) }
+        var blocks = 0
+        for id in RenderTestSupport.renderableApps {
+            let script = out.appendingPathComponent("\(id)/backup.sh").path
+            let syntax = try RenderTestSupport.run("/bin/bash", ["-n", script])
+            #expect(syntax.status == 0, "\(id)/backup.sh: \(syntax.output)")
+            let text = try String(contentsOfFile: script, encoding: .utf8)
+            for line in text.split(separator: "\n") where line.contains("> \"$") && !line.hasPrefix("#") {
+                #expect(line.contains("> \"$PARTIAL/"), "\(id)/backup.sh writes outside its partial directory: \(line)")
+            }
+            // The block for this app (by its directory), if the app keeps data.
+            guard let start = readme.range(of: "```sh\n(\nset -euo pipefail\ncd \(out.path)/\(id)\n") else { continue }
+            let end = try #require(readme[start.upperBound...].range(of: "\n```"))
+            let block = readme[start.lowerBound..<end.lowerBound].dropFirst("```sh\n".count)
+            let syntaxB = try shell.bash("set -n\n" + block)
+            #expect(syntaxB.status == 0, "\(id) restore block: \(syntaxB.output)")
+            var started: Set<String> = []
+            for line in block.split(separator: "\n").map(String.init) {
+                let words = line.split(separator: " ").map(String.init)
+                if line.hasPrefix("docker compose up -d --wait "), let s = words.last { started.insert(s) }
+                if line.hasPrefix("docker compose stop ") || line.hasPrefix("docker compose cp ") { continue }
+                if let i = words.firstIndex(of: "exec"), i + 2 < words.count, words[i + 1] == "-T" {
+                    #expect(started.contains(words[i + 2]), "\(id): `\(line)` before `docker compose up -d --wait \(words[i + 2])`")
+                }
+            }
+            blocks += 1
+        }
+        #expect(blocks >= 20, "only \(blocks) restore blocks found")
+    }
+
     @Test("Caddy has its own Compose project name, selfhost-caddy, in caddy/.env (0600)")
     func caddyProject() throws {
         let dir = try TestSupport.tempDirectory("render-caddy-project")

@@ -66,22 +66,10 @@ enum RenderTestSupport {
     struct Result { var status: Int32; var output: String }
 
     static func run(_ path: String, _ args: [String], cwd: URL? = nil, env: [String: String] = [:]) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
-        if let cwd { p.currentDirectoryURL = cwd }
-        let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("render-tool-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: outURL) }
-        let h = try FileHandle(forWritingTo: outURL)
-        p.standardOutput = h
-        p.standardError = h
-        p.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "XDG_DATA_HOME": NSTemporaryDirectory(), "XDG_CONFIG_HOME": NSTemporaryDirectory()]
+        let environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "XDG_DATA_HOME": NSTemporaryDirectory(), "XDG_CONFIG_HOME": NSTemporaryDirectory()]
             .merging(env) { _, new in new }
-        try p.run()
-        p.waitUntilExit()
-        try h.close()
-        return Result(status: p.terminationStatus, output: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "")
+        let r = ProcessRunner.run(ProcessRequest(path, args, environment: environment, workingDirectory: cwd, timeout: 300, output: .merged))
+        return Result(status: r.launchFailure == nil ? r.status : 127, output: r.launchFailure ?? r.stdoutText)
     }
 
     /// Runs docker-compose config, caddy validate + fmt, and systemd-analyze verify on a rendered box.

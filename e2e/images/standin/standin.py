@@ -160,11 +160,25 @@ def resolve_target(c):
     return t
 
 
-def check_postgres(t):
+def check_postgres(t, c=None):
     import psycopg2
     sslmode = (t.get("query") or {}).get("sslmode", ["prefer"])[0]
-    conn = psycopg2.connect(host=t["host"], port=t["port"], user=t["user"], password=t["password"],
-                            dbname=t["database"] or t["user"], connect_timeout=5, sslmode=sslmode)
+    args = dict(host=t["host"], port=t["port"], user=t["user"], password=t["password"],
+                connect_timeout=5, sslmode=sslmode)
+    dbname = t["database"] or t["user"]
+    try:
+        conn = psycopg2.connect(dbname=dbname, **args)
+    except psycopg2.OperationalError as e:
+        # create_if_missing: the app creates its database itself (Plausible's `db createdb`); do
+        # what it would, with the same login, then connect as it would.
+        if not (c or {}).get("create_if_missing") or "does not exist" not in str(e):
+            raise
+        admin = psycopg2.connect(dbname="postgres", **args)
+        admin.autocommit = True
+        with admin.cursor() as cur:
+            cur.execute('CREATE DATABASE "%s"' % dbname.replace('"', '""'))
+        admin.close()
+        conn = psycopg2.connect(dbname=dbname, **args)
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT 1")
@@ -254,7 +268,7 @@ def run_check(c):
     where = f"{kind} {t.get('user') + '@' if t.get('user') else ''}{t['host']}:{t['port']}"
     try:
         if kind == "postgres":
-            check_postgres(t)
+            check_postgres(t, c)
         elif kind == "mysql":
             check_mysql(t)
         elif kind == "redis":
