@@ -16,6 +16,7 @@ struct Render: ParsableCommand {
               selfhost render umami --domain example.com --format json
               selfhost render --rehost --domain example.org --out /srv/box
               selfhost render --remove gitea --out /srv/box
+              selfhost render umami --open --out /srv/box   (after finishing Umami's setup behind its gate)
 
             Exit status: 0 rendered; 1 some files skipped because edited by hand (see --force); 2 bad input (unknown app, app not renderable, invalid host name, a --domain or --email other than the box's without --force or --rehost, --remove --purge without a backup from the last day), nothing written.
             """)
@@ -62,6 +63,9 @@ struct Render: ParsableCommand {
     @Flag(help: "With --remove: the printed commands delete the app's volumes and directory too (needs a backup from the last day, or --force).")
     var purge = false
 
+    @Flag(help: "Lift the setup gate (basic auth in front of a fresh install) of the apps named, once their setup is done.")
+    var open = false
+
     @OptionGroup var output: FormatOption
     @OptionGroup var catalogOption: CatalogOption
 
@@ -70,7 +74,7 @@ struct Render: ParsableCommand {
         let options = RenderCommand.Options(
             apps: apps, domain: domain, hosts: hosts, email: email, out: out, installDir: installDir, docker: docker,
             backupDir: backupDir, keep: keep, dryRun: dryRun, force: force, rehost: rehost,
-            remove: remove, purge: purge, format: output.format)
+            remove: remove, purge: purge, open: open, format: output.format)
         try CLI.finish(RenderCommand.run(options, store: catalogOption.store(context), context: context))
     }
 }

@@ -30,19 +30,22 @@ struct RenderAppSetup: Decodable, Equatable {
     /// (PeerTube shows `rtmp://host:1935/live` whatever the mapping). `{host}`, `{host_port}` and
     /// `{container_port}` are replaced.
     var movedPortNotes: [Int: String]
+    /// README lines for the first login (e.g. exactly where a default password is changed).
+    var firstLogin: [String]
 
     enum CodingKeys: String, CodingKey {
         case beforeStart = "before_start", afterStart = "after_start", settings, envFromRender = "env_from_render"
-        case movedPortNotes = "moved_port_notes"
+        case movedPortNotes = "moved_port_notes", firstLogin = "first_login"
     }
 
     init(beforeStart: [Step] = [], afterStart: [Step] = [], settings: [String] = [], envFromRender: [String: String] = [:],
-         movedPortNotes: [Int: String] = [:]) {
+         movedPortNotes: [Int: String] = [:], firstLogin: [String] = []) {
         self.beforeStart = beforeStart
         self.afterStart = afterStart
         self.settings = settings
         self.envFromRender = envFromRender
         self.movedPortNotes = movedPortNotes
+        self.firstLogin = firstLogin
     }
 
     /// The README lines for `ports` published away from their container port.
@@ -62,6 +65,7 @@ struct RenderAppSetup: Decodable, Equatable {
         settings = try c.decodeIfPresent([String].self, forKey: .settings) ?? []
         envFromRender = try c.decodeIfPresent([String: String].self, forKey: .envFromRender) ?? [:]
         movedPortNotes = try c.decodeIfPresent([Int: String].self, forKey: .movedPortNotes) ?? [:]
+        firstLogin = try c.decodeIfPresent([String].self, forKey: .firstLogin) ?? []
     }
 
     static let sources: Set<String> = ["host", "url", "email", "subnet", "subnet_json"]
@@ -74,7 +78,7 @@ struct RenderAppSetup: Decodable, Equatable {
             setup = try YAMLDecoder().decode(RenderAppSetup.self, from: file.contents)
         } catch {
             throw SelfhostError.problem("\(file.displayPath): cannot read: \(error)",
-                                        remedy: "fix the file (before_start/after_start: [{command, why}], settings: [text], env_from_render: {KEY: host|url|email|subnet|subnet_json}, moved_port_notes: {PORT: text})")
+                                        remedy: "fix the file (before_start/after_start: [{command, why}], settings: [text], env_from_render: {KEY: host|url|email|subnet|subnet_json}, moved_port_notes: {PORT: text}, first_login: [text])")
         }
         for (key, source) in setup.envFromRender where !sources.contains(source) {
             throw SelfhostError.problem("\(file.displayPath): env_from_render \(key): unknown source '\(source)'", remedy: "use host, url, email, subnet or subnet_json")

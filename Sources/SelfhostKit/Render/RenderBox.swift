@@ -14,6 +14,9 @@ struct RenderBox {
             case env(added: [String], moved: [String] = [])
             /// A file people add to (`.gitignore`): lines already there are kept; missing ones appended.
             case lines(added: [String])
+            /// A secret written once (the setup gate's password): planned only when it is to be
+            /// created, never compared or overwritten, not recorded in the manifest.
+            case secret
         }
         var path: String
         var content: String
@@ -47,6 +50,8 @@ struct RenderBox {
     var defaults: RenderDefaults
     var templates: TemplateSet
     var store: ResourceStore
+    /// Each app's setup gate after this render (`RenderGate.decide`); apps without one are absent.
+    var gates: [String: RenderGate.Decision] = [:]
 
     /// A per-app template-side list of variables the compose file uses beyond the catalog's
     /// `env` (e.g. a database root password the catalog doesn't name): same shape as catalog `env`.
@@ -128,10 +133,17 @@ struct RenderBox {
             files.append(PlannedFile(path: "systemd/selfhost-\(app.id)-backup.service", content: try templates.render("systemd/backup.service", backupUnit), mode: 0o644, kind: .regular))
             files.append(PlannedFile(path: "systemd/selfhost-\(app.id)-backup.timer", content: try templates.render("systemd/backup.timer", backupUnit), mode: 0o644, kind: .regular))
 
+            let gate = gates[app.id]
+            let passwordFile = "\(out)/\(RenderGate.passwordPath(app.id))"
+            if let password = gate?.newPassword {
+                files.append(PlannedFile(path: RenderGate.passwordPath(app.id), content: password + "\n", mode: 0o600, kind: .secret))
+            }
             sites.append(CaddyfileView.Site(
                 appID: app.id, appName: oneLine(app.name), host: m.host, upstream: "\(view.app.webAlias):\(view.app.port)",
                 hasMaxUpload: app.proxy.maxUploadMB != nil, maxUploadMB: app.proxy.maxUploadMB ?? 0,
-                websockets: app.proxy.websockets ?? false))
+                websockets: app.proxy.websockets ?? false,
+                gated: gate?.isClosed ?? false, gateUser: gate?.record?.user ?? "", gateHash: gate?.record?.hash ?? "",
+                gatePasswordFile: passwordFile, gateOpened: gate?.record?.state == .open))
             // Required settings still empty once merged (a value a person filled in counts).
             let current = RenderEnvFile.values(in: merged.text)
             let required = env.filter { ($0.comment ?? "").hasPrefix("REQUIRED") && (current[$0.key] ?? "").isEmpty }.map(\.key)
@@ -145,7 +157,8 @@ struct RenderBox {
                 smtpNeeded: app.smtp.needed == "required", notes: notes,
                 installDocs: oneLine(app.install.docs ?? app.website),
                 beforeStart: setup.beforeStart, afterStart: setup.afterStart,
-                hasBeforeStart: !setup.beforeStart.isEmpty, hasAfterStart: !setup.afterStart.isEmpty, settings: (setup.settings + setup.movedPortLines(m.publishedPorts, host: m.host)).map(oneLine)))
+                hasBeforeStart: !setup.beforeStart.isEmpty, hasAfterStart: !setup.afterStart.isEmpty, settings: (setup.settings + setup.movedPortLines(m.publishedPorts, host: m.host)).map(oneLine),
+                firstStart: firstStartView(app, gate: gate, setup: setup, passwordFile: passwordFile)))
         }
 
         let caddyfile = try templates.render("caddy/Caddyfile", CaddyfileView(
@@ -210,10 +223,10 @@ struct RenderBox {
         return text
     }
 
-    /// The lines `.gitignore` must have: every app's `.env` (secrets), and the backups when they are
-    /// inside the box. Caddy's `.env` holds only its Compose project name.
+    /// The lines `.gitignore` must have: every app's `.env` and setup-gate password (secrets), and the
+    /// backups when they are inside the box. Caddy's `.env` holds only its Compose project name.
     func gitignoreLines() -> [String] {
-        var lines = ["*/.env", "!caddy/.env"]
+        var lines = ["*/.env", "!caddy/.env", "*/gate-password"]  // RenderGate.passwordPath
         if backupBase.hasPrefix(installDirectory + "/") {
             lines.append("/" + backupBase.dropFirst(installDirectory.count + 1) + "/")
         }
@@ -232,6 +245,31 @@ struct RenderBox {
         for l in missing { text += l + "\n" }
         return PlannedFile(path: ".gitignore", content: text, mode: 0o644, kind: .lines(added: missing))
     }
+
+    /// The README's first-start steps for one app (catalog `first_start`, its gate, `setup.yaml`'s `first_login`).
+    func firstStartView(_ app: App, gate: RenderGate.Decision?, setup: RenderAppSetup, passwordFile: String) -> ReadmeView.FirstStartView {
+        let fs = app.firstStart
+        var steps: [String] = []
+        switch fs?.exposure {
+        case .webInstaller?: steps.append("Complete the setup wizard at https://HOST: the account you create there is the administrator.")
+        case .firstVisitorAdmin?: steps.append("Create the first account at https://HOST: it becomes the administrator.")
+        case .openSignup?: steps.append("Create your account at https://HOST, then close sign-up (\(oneLine(fs!.detail))).")
+        case .defaultCredentials?: steps.append("Log in with the default credentials and change them at once: \(oneLine(fs!.detail))")
+        default: break
+        }
+        steps += setup.firstLogin
+        let out = outDirectory.path
+        return ReadmeView.FirstStartView(
+            exposure: fs?.exposure.rawValue ?? "unknown", detail: oneLine(fs?.detail ?? ""), source: fs?.source.url ?? "",
+            preseeded: fs?.closedBy == .preseed, preseedVars: fs?.preseed ?? [],
+            gated: gate?.isClosed ?? false, gateOpened: gate?.record?.state == .open,
+            gateUser: gate?.record?.user ?? RenderGate.user, gatePasswordFile: passwordFile,
+            steps: steps.map { oneLine($0.replacingOccurrences(of: "HOST", with: hostOf(app.id))) },
+            openCommand: "selfhost render \(app.id) --open --out \(out)",
+            nothingToClaim: fs?.closedBy == .noneNeeded)
+    }
+
+    func hostOf(_ id: String) -> String { members.first { $0.app.id == id }?.host ?? id }
 
     /// Whether `path` is /tmp, /var/tmp or below them (what `PrivateTmp=` replaces).
     static func isUnderTmp(_ path: String) -> Bool {

@@ -36,12 +36,14 @@ public enum RenderCommand {
         public var remove: [String]
         /// With `remove`: the printed commands also delete the app's volumes and directory.
         public var purge: Bool
+        /// Lift the setup gate of the apps named (`RenderGate`): they must already be in the box.
+        public var open: Bool
         public var format: OutputFormat
 
         public init(apps: [String], domain: String? = nil, hosts: [String] = [], email: String? = nil,
                     out: String = "selfhost-deploy", installDir: String? = nil, docker: String? = nil, backupDir: String? = nil, keep: Int? = nil,
                     dryRun: Bool = false, force: Bool = false, rehost: Bool = false,
-                    remove: [String] = [], purge: Bool = false, format: OutputFormat = .text) {
+                    remove: [String] = [], purge: Bool = false, open: Bool = false, format: OutputFormat = .text) {
             self.apps = apps
             self.domain = domain
             self.hosts = hosts
@@ -56,6 +58,7 @@ public enum RenderCommand {
             self.rehost = rehost
             self.remove = remove
             self.purge = purge
+            self.open = open
             self.format = format
         }
     }
@@ -83,6 +86,10 @@ public enum RenderCommand {
         /// Whether this render added the app to the box.
         public var added: Bool
         public var publishedPorts: [String]
+        /// The setup gate: `closed` (basic auth until `--open`), `open` (lifted) or `none` (the app needs none).
+        public var gate: String
+        /// Where the gate's password is, while it is closed (relative to `out`).
+        public var gatePasswordFile: String?
     }
 
     /// The JSON report (`--format json`), documented in docs/RENDER.md.
@@ -235,6 +242,14 @@ public enum RenderCommand {
             }
             email = valid
         }
+        if options.open {
+            for id in ids where previous[id] == nil {
+                throw SelfhostError.usage(
+                    "--open names \(id), which is not in the box in \(out) yet",
+                    remedy: "render it first (without --open), finish its setup behind the gate, then run selfhost render \(id) --open --out \(options.out)")
+            }
+        }
+        let openIDs = options.open ? Set(ids) : []
         for id in previous.keys where !ids.contains(id) && !removing.contains(id) {
             guard let app = catalog.app(id), app.isRenderable else {
                 throw SelfhostError.usage(
@@ -288,8 +303,20 @@ public enum RenderCommand {
         // 4. Render everything in memory.
         let keep = options.keep ?? manifest?.keep ?? defaultKeep
         let backupBase = backupArg ?? manifest?.backupDir ?? defaultBackupDir
-        let box = RenderBox(members: members, outDirectory: URL(fileURLWithPath: out), installDirectory: installDir, docker: docker,
+        var gates: [String: RenderGate.Decision] = [:]
+        for m in members {
+            let id = m.app.id
+            let d = RenderGate.decide(
+                app: m.app, previous: manifest?.gates?[id], manifestKnowsGates: manifest == nil || manifest?.gates != nil,
+                wasInBox: previous[id] != nil, open: openIDs.contains(id),
+                passwordFileExists: FileManager.default.fileExists(atPath: outURL.appendingPathComponent(RenderGate.passwordPath(id)).path),
+                now: context.now())
+            if let n = d.note { notes.append(n) }
+            if d.record != nil { gates[id] = d }
+        }
+        var box = RenderBox(members: members, outDirectory: URL(fileURLWithPath: out), installDirectory: installDir, docker: docker,
                             adminEmail: email, previousEmail: manifest?.email, backupBase: backupBase, keep: keep, defaults: defaults, templates: templates, store: store)
+        box.gates = gates
         // Purging an app's data needs a backup of it from the last day (checked before anything is written).
         var newestBackups: [String: String] = [:]
         for id in removing {
@@ -315,6 +342,7 @@ public enum RenderCommand {
         newManifest.domain = domain
         newManifest.email = email
         newManifest.subnets = subnets
+        newManifest.gates = gates.compactMapValues(\.record)
         for m in members {
             newManifest.apps[m.app.id] = .init(host: m.host, publishedPorts: Dictionary(uniqueKeysWithValues: m.publishedPorts.map { ("\($0.container)/\($0.protocol)", $0.host) }))
         }
@@ -325,6 +353,9 @@ public enum RenderCommand {
             let disk = FileManager.default.contents(atPath: url.path).map { String(decoding: $0, as: UTF8.self) }
             contents[f.path] = f.content
             switch f.kind {
+            case .secret:
+                results.append(.init(path: f.path, action: "created", reason: "setup gate password (mode 0600)"))
+                writes.append((f, url))
             case let .env(added, moved):
                 if disk == nil {
                     results.append(.init(path: f.path, action: "created", reason: "\(added.count) variables, secrets generated"))
@@ -392,6 +423,15 @@ public enum RenderCommand {
                 for (path, hash) in manifest?.files ?? [:] where path.hasPrefix("\(id)/") { newManifest.files[path] = hash }
             }
         }
+        // A Caddyfile left as it is (edited by hand) keeps its gates as they were: the manifest must not
+        // say otherwise, and the owner must know.
+        if results.contains(where: { $0.path == "caddy/Caddyfile" && $0.action == "skipped" }) {
+            for (id, d) in gates where d.record != manifest?.gates?[id] {
+                newManifest.gates?[id] = manifest?.gates?[id]
+                notes.append("caddy/Caddyfile was edited by hand and not rewritten, so \(id)'s setup gate there is unchanged "
+                             + "(\(manifest?.gates?[id]?.state.rawValue ?? "none")); render again with --force to apply it")
+            }
+        }
         let directories = Set(planned.map { ($0.path as NSString).deletingLastPathComponent } + [(RenderManifest.relativePath as NSString).deletingLastPathComponent])
         try RenderOutputCheck.check(out: out, flag: "--out", directories: directories.filter { !$0.isEmpty }.sorted(),
                                     probe: !options.dryRun)
@@ -408,7 +448,9 @@ public enum RenderCommand {
         }
         let apps = members.map { m in
             AppResult(id: m.app.id, name: m.app.name, host: m.host, url: "https://\(m.host)", added: previous[m.app.id] == nil,
-                      publishedPorts: m.publishedPorts.map { "\($0.host):\($0.container)/\($0.protocol)" })
+                      publishedPorts: m.publishedPorts.map { "\($0.host):\($0.container)/\($0.protocol)" },
+                      gate: newManifest.gates?[m.app.id]?.state.rawValue ?? "none",
+                      gatePasswordFile: newManifest.gates?[m.app.id]?.state == .closed ? RenderGate.passwordPath(m.app.id) : nil)
         }
         let removed = removing.map { id in
             RemovedApp(id: id, host: previous[id]!.host, purge: options.purge, newestBackup: newestBackups[id],
@@ -515,8 +557,10 @@ public enum RenderCommand {
         case .text:
             let s = context.style
             var text = report.dryRun ? "Dry run: nothing written. Would render into \(report.out):\n" : "Rendered into \(report.out):\n"
-            var apps = TextTable(headers: ["app", "url", ""])
-            for a in report.apps { apps.add([a.id, a.url, a.added ? "new" : ""]) }
+            var apps = TextTable(headers: ["app", "url", "", "setup gate"])
+            for a in report.apps {
+                apps.add([a.id, a.url, a.added ? "new" : "", a.gate == "closed" ? "closed: user \(RenderGate.user), password in \(a.gatePasswordFile ?? "")" : a.gate == "open" ? "open" : ""])
+            }
             text += apps.render(headerStyle: s.bold)
             text += "\n"
             // Unchanged files are counted, not listed: a re-render of a big box stays readable.

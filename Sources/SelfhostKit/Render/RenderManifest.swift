@@ -28,10 +28,13 @@ struct RenderManifest: Codable, Equatable {
     var installDir: String?
     /// `--docker`: the docker binary the units run, when not `/usr/bin/docker`.
     var docker: String?
+    /// Each gated app's setup gate (`RenderGate`), closed or opened; nil in a manifest written
+    /// before gates existed.
+    var gates: [String: RenderGate]?
 
     // Explicit keys: a key strategy would also rewrite the dictionary keys (file paths).
     enum CodingKeys: String, CodingKey {
-        case version, apps, files, backupDir = "backup_dir", keep, domain, email, subnets, installDir = "install_dir", docker
+        case version, apps, files, backupDir = "backup_dir", keep, domain, email, subnets, installDir = "install_dir", docker, gates
     }
 
     static let relativePath = ".selfhost/manifest.json"

@@ -57,6 +57,14 @@ struct CaddyfileView {
         var hasMaxUpload: Bool
         var maxUploadMB: Int
         var websockets: Bool
+        /// The setup gate is closed: basic auth for `gateUser` with the bcrypt `gateHash`.
+        var gated: Bool = false
+        var gateUser: String = ""
+        var gateHash: String = ""
+        /// Where the clear password is (absolute).
+        var gatePasswordFile: String = ""
+        /// The gate was lifted (`--open`): lint's caddy.first-start-unguarded is told so.
+        var gateOpened: Bool = false
     }
     var hasEmail: Bool
     var email: String
@@ -170,6 +178,28 @@ struct ReadmeView {
         var hasAfterStart: Bool
         /// Extra settings advice for the README's settings section.
         var settings: [String]
+        /// First start: how to log in the first time, the gate and how to lift it.
+        var firstStart: FirstStartView
+    }
+    struct FirstStartView {
+        /// `first_start.exposure` and its source, as the catalog has them.
+        var exposure: String
+        var detail: String
+        var source: String
+        /// Render set the admin/lock variables in `.env` (`preseed`).
+        var preseeded: Bool
+        var preseedVars: [String]
+        /// A setup gate is closed in front of the app now.
+        var gated: Bool
+        /// The gate was there and has been opened (`--open`).
+        var gateOpened: Bool
+        var gateUser: String
+        var gatePasswordFile: String
+        /// What to do behind the gate (finish the installer, create the admin, change the default password).
+        var steps: [String]
+        var openCommand: String
+        /// Nothing to claim (`none-needed`).
+        var nothingToClaim: Bool
     }
     /// Where the box lives on the server (`--install-dir`).
     var out: String

@@ -3,7 +3,7 @@ import Testing
 @testable import SelfhostKit
 
 /// Golden files for the fixture apps (umami, gitea): every rendered file except `.env` (random
-/// secrets) and the manifest. Re-record with SELFHOST_RECORD_GOLDEN=1; a mismatch shows a diff.
+/// secrets), the gate password and the manifest (the gate's bcrypt hash is masked). Re-record with SELFHOST_RECORD_GOLDEN=1; a mismatch shows a diff.
 @Suite("Render: golden files")
 struct RenderGoldenTests {
     static let placeholder = "/OUT"
@@ -19,7 +19,9 @@ struct RenderGoldenTests {
                   out: out.path, docker: RenderTestSupport.docker, dryRun: true),
             store: try RenderTestSupport.fixtureStore(), context: ctx)
         #expect(!FileManager.default.fileExists(atPath: out.deletingLastPathComponent().path))
-        let files = planned.filter { !$0.key.hasSuffix(".env") && !$0.key.hasPrefix(".selfhost/") }
+        // Random per render: secrets in .env, the setup gate's password and its bcrypt hash (masked).
+        let files = planned.filter { !$0.key.hasSuffix(".env") && !$0.key.hasPrefix(".selfhost/") && !$0.key.hasSuffix("/gate-password") }
+            .mapValues { $0.replacingOccurrences(of: #"\$2a\$10\$[./A-Za-z0-9]{53}"#, with: #"\$2a\$10\$BCRYPT-HASH"#, options: .regularExpression) }
         let golden = RenderTestSupport.goldenDirectory
         let record = ProcessInfo.processInfo.environment["SELFHOST_RECORD_GOLDEN"] == "1"
         if record {

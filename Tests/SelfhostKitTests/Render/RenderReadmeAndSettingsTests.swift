@@ -17,7 +17,7 @@ struct RenderReadmeAndSettingsTests {
         let readme = try String(contentsOf: out.appendingPathComponent("README.md"), encoding: .utf8)
         let step = "docker compose run --rm app bundle exec rails db:chatwoot_prepare"
         let install = try #require(readme.range(of: "## 3. Install and start"))
-        let backups = try #require(readme.range(of: "## 4. Backups"))
+        let backups = try #require(readme.range(of: "## 5. Backups"))
         let stepAt = try #require(readme.range(of: step), "README lacks `\(step)`")
         let enable = try #require(readme.range(of: "sudo systemctl enable --now"))
         #expect(install.upperBound < stepAt.lowerBound && stepAt.upperBound < enable.lowerBound, "not before starting, in the install section")

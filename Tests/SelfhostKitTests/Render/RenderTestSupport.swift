@@ -26,10 +26,10 @@ enum RenderTestSupport {
     @discardableResult
     static func render(_ apps: [String], out: URL, store: ResourceStore = .embedded, domain: String? = "example.com",
                        hosts: [String] = [], email: String? = nil, force: Bool = false, dryRun: Bool = false,
-                       format: OutputFormat = .text) throws -> (SelfhostKit.ExitStatus, String, String) {
+                       open: Bool = false, format: OutputFormat = .text) throws -> (SelfhostKit.ExitStatus, String, String) {
         let (ctx, stdout, stderr) = TestSupport.context(cwd: out.deletingLastPathComponent(), env: ["PATH": "/usr/bin:/bin"])
         let options = RenderCommand.Options(apps: apps, domain: domain, hosts: hosts, email: email, out: out.path,
-                                            docker: docker, dryRun: dryRun, force: force, format: format)
+                                            docker: docker, dryRun: dryRun, force: force, open: open, format: format)
         let status = try RenderCommand.run(options, store: store, context: ctx)
         return (status, stdout.text, stderr.text)
     }
@@ -72,6 +72,21 @@ enum RenderTestSupport {
         return Result(status: r.launchFailure == nil ? r.status : 127, output: r.launchFailure ?? r.stdoutText)
     }
 
+    /// `caddy validate` and `caddy fmt` on the box's Caddyfile (the real Caddy). One message per failure.
+    static func validateCaddyfile(_ out: URL) throws -> [String] {
+        var failures: [String] = []
+        if let caddy = tool("caddy", package: "caddy") {
+            let file = out.appendingPathComponent("caddy/Caddyfile")
+            let r = try run(caddy, ["validate", "--adapter", "caddyfile", "--config", file.path])
+            if r.status != 0 { failures.append("caddy validate: exit \(r.status)\n\(r.output)") }
+            // Formatted exactly as `caddy fmt` would.
+            let f = try run(caddy, ["fmt", file.path])
+            let ours = try String(contentsOf: file, encoding: .utf8)
+            if f.status != 0 || f.output != ours { failures.append("caddy fmt would change caddy/Caddyfile:\n\(f.output)") }
+        }
+        return failures
+    }
+
     /// Runs docker-compose config, caddy validate + fmt, and systemd-analyze verify on a rendered box.
     /// Returns one message per failure.
     static func validateBox(_ out: URL) throws -> [String] {
@@ -88,15 +103,7 @@ enum RenderTestSupport {
                 }
             }
         }
-        if let caddy = tool("caddy", package: "caddy") {
-            let file = out.appendingPathComponent("caddy/Caddyfile")
-            let r = try run(caddy, ["validate", "--adapter", "caddyfile", "--config", file.path])
-            if r.status != 0 { failures.append("caddy validate: exit \(r.status)\n\(r.output)") }
-            // Formatted exactly as `caddy fmt` would.
-            let f = try run(caddy, ["fmt", file.path])
-            let ours = try String(contentsOf: file, encoding: .utf8)
-            if f.status != 0 || f.output != ours { failures.append("caddy fmt would change caddy/Caddyfile:\n\(f.output)") }
-        }
+        failures += try validateCaddyfile(out)
         if let analyze = tool("systemd-analyze", package: "systemd") {
             let sd = out.appendingPathComponent("systemd")
             let units = try fm.contentsOfDirectory(atPath: sd.path).filter { $0.hasSuffix(".service") || $0.hasSuffix(".timer") }.sorted()

@@ -8,9 +8,10 @@ public enum RuleRegistry {
         PublishedInternalRule(), UnboundPortRule(), DuplicateHostPortRule(), DuplicateContainerNameRule(),
         HealthyWithoutHealthcheckRule(), RestartPolicyRule(), LogRotationRule(), MemoryLimitRule(), InlineSecretRule(),
         SensitiveMountRule(), UndefinedVariableRule(),
+        FirstStartInstallerRule(), DefaultCredentialsRule(), OpenSignupRule(),
         // Caddyfile
         CaddySyntaxRule(), UnknownDirectiveRule(), DuplicateSiteRule(), EmptyAddressRule(), UndefinedEnvRule(),
-        UpstreamServiceRule(), UpstreamPortRule(), UpstreamNetworkRule(),
+        UpstreamServiceRule(), UpstreamPortRule(), UpstreamNetworkRule(), FirstStartUnguardedRule(),
         // systemd
         SystemdSyntaxRule(), UnknownSectionRule(), UnknownKeyRule(), BadValueRule(), OneshotRestartRule(),
         WorkingDirectoryRule(), DoubleSupervisionRule(), HardeningRule(), TimerTargetRule(),
