@@ -27,7 +27,10 @@ struct RenderInstallDirTests {
         #expect(status == .success)
         let files = RenderTestSupport.snapshot(out)
         for (path, text) in files where !path.hasPrefix(".selfhost/") {
-            #expect(!text.contains(dir.path), "\(path) names the render directory:\n\(text)")
+            // `selfhost render … --out DIR` commands (the setup gate's --open) run where the box is rendered.
+            let serverLines = text.split(separator: "\n").filter { !$0.contains("selfhost render ") }
+            let named = serverLines.filter { $0.contains(dir.path) }
+            #expect(named.isEmpty, "\(path) names the render directory:\n\(named.joined(separator: "\n"))")
         }
         let unit = try #require(files["systemd/selfhost-umami.service"])
         #expect(unit.contains("WorkingDirectory=/srv/box/umami\n"))
@@ -45,7 +48,7 @@ struct RenderInstallDirTests {
         let (again, text, _) = try render(.init(apps: ["umami"], out: out.path), cwd: dir)
         #expect(again == .success)
         #expect(RenderTestSupport.snapshot(out) == files, "a render without --install-dir must keep /srv/box:\n\(text)")
-        #expect(text.contains("All \(files.count - 1) files unchanged"), "\(text)")
+        #expect(text.contains("files unchanged") && !text.contains("created") && !text.contains("updated"), "\(text)")
     }
 
     @Test("without --install-dir the units use the output directory, and the README has no copy step")
