@@ -12,14 +12,17 @@ struct Render: ParsableCommand {
               selfhost render umami listmonk --domain example.com --email ops@example.com
               selfhost render umami --host umami=stats.example.com --out /srv/box
               selfhost render gitea --out /srv/box --dry-run
+              selfhost render umami --domain example.com --out deploy --install-dir /srv/box
               selfhost render umami --domain example.com --format json
+              selfhost render --rehost --domain example.org --out /srv/box
+              selfhost render --remove gitea --out /srv/box
               selfhost render umami --open --out /srv/box   (after finishing Umami's setup behind its gate)
 
-            Exit status: 0 rendered; 1 some files skipped because edited by hand (see --force); 2 bad input (unknown app, app not renderable, invalid host name), nothing written.
+            Exit status: 0 rendered; 1 some files skipped because edited by hand (see --force); 2 bad input (unknown app, app not renderable, invalid host name, a --domain or --email other than the box's without --force or --rehost, --remove --purge without a backup from the last day), nothing written.
             """)
 
-    @Argument(help: "Catalog app ids (e.g. umami listmonk).", completion: .custom(CompletionIDs.apps))
-    var apps: [String]
+    @Argument(help: "Catalog app ids (e.g. umami listmonk); none re-renders the box in --out.", completion: .custom(CompletionIDs.apps))
+    var apps: [String] = []
 
     @Option(help: ArgumentHelp("Serve each app at <app>.<domain>.", valueName: "domain"))
     var domain: String?
@@ -33,7 +36,10 @@ struct Render: ParsableCommand {
     @Option(help: ArgumentHelp("Output directory.", valueName: "dir"), completion: .directory)
     var out: String = "selfhost-deploy"
 
-    @Option(help: ArgumentHelp("docker binary the units run (default: found on PATH).", valueName: "path"), completion: .file())
+    @Option(name: .customLong("install-dir"), help: ArgumentHelp("Where the box will live on the server: the paths in units, scripts and README (default: the output directory; remembered).", valueName: "dir"))
+    var installDir: String?
+
+    @Option(help: ArgumentHelp("docker binary the units run (default /usr/bin/docker, where Debian's and Docker's packages install it; remembered).", valueName: "path"), completion: .file())
     var docker: String?
 
     @Option(name: .customLong("backup-dir"), help: ArgumentHelp("Backups go to <dir>/<app> (default /var/backups/selfhost).", valueName: "dir"))
@@ -45,8 +51,17 @@ struct Render: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "List what would be written; write nothing.")
     var dryRun = false
 
-    @Flag(help: "Overwrite files edited since the last render (never values in .env).")
+    @Flag(help: "Overwrite files edited since the last render (never values in .env); accept a --domain/--email other than the box's, keeping its apps where they are.")
     var force = false
+
+    @Flag(help: "Move every app of the box to --domain (hosts under the old domain follow; the Caddyfile and each app's URL in .env are rewritten).")
+    var rehost = false
+
+    @Option(help: ArgumentHelp("Take an app out of the box: its Caddy site, units and manifest entry go; its data stays (repeatable). Prints the commands that stop it.", valueName: "app"))
+    var remove: [String] = []
+
+    @Flag(help: "With --remove: the printed commands delete the app's volumes and directory too (needs a backup from the last day, or --force).")
+    var purge = false
 
     @Flag(help: "Lift the setup gate (basic auth in front of a fresh install) of the apps named, once their setup is done.")
     var open = false
@@ -57,8 +72,9 @@ struct Render: ParsableCommand {
     func run() throws {
         let context = Context.live()
         let options = RenderCommand.Options(
-            apps: apps, domain: domain, hosts: hosts, email: email, out: out, docker: docker,
-            backupDir: backupDir, keep: keep, dryRun: dryRun, force: force, open: open, format: output.format)
+            apps: apps, domain: domain, hosts: hosts, email: email, out: out, installDir: installDir, docker: docker,
+            backupDir: backupDir, keep: keep, dryRun: dryRun, force: force, rehost: rehost,
+            remove: remove, purge: purge, open: open, format: output.format)
         // Render loads the catalog strictly itself, after checking its flags.
         try CLI.finish(RenderCommand.run(options, store: catalogOption.store(context, check: false), context: context))
     }

@@ -51,7 +51,10 @@ public enum ExternalValidators {
             }
             if let (exe, prefix) = command {
                 findings += parallel(project.composeFiles) { f in
-                    var args = prefix + ["-f", f.source.url.path, "config", "-q"]
+                    // A checkout without .env: the committed .env.example declares the names (empty values),
+                    // so compose checks the file's shape instead of warning about every unset variable.
+                    let envFile = f.envExample.map { ["--env-file", $0.source.url.path] } ?? []
+                    var args = prefix + envFile + ["-f", f.source.url.path, "config", "-q"]
                     var input: String?
                     if prefix.isEmpty, let nameNode = f.root?.pair("name") {
                         // docker-compose 1.x predates the top-level `name:` key (Compose v2 reads it) and
@@ -59,7 +62,7 @@ public enum ExternalValidators {
                         var lines = f.source.lines.map(String.init)
                         if nameNode.key.line - 1 < lines.count { lines[nameNode.key.line - 1] = "" }
                         input = lines.joined(separator: "\n")
-                        args = ["--project-name", f.projectName, "--project-directory", f.source.directory.path, "-f", "-", "config", "-q"]
+                        args = envFile + ["--project-name", f.projectName, "--project-directory", f.source.directory.path, "-f", "-", "config", "-q"]
                     }
                     let r = execute(exe, args, cwd: f.source.directory, env: context.environment, input: input)
                     return composeFindings(r, file: f.source)

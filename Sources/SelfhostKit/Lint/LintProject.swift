@@ -16,18 +16,24 @@ public struct LintProject: Sendable {
         for s in sources {
             switch s.kind {
             case .compose:
-                let dotEnvURL = s.directory.appendingPathComponent(".env").standardizedFileURL
-                var env = envFiles.first { $0.source.url.standardizedFileURL.path == dotEnvURL.path }
-                if env == nil, let data = FileManager.default.contents(atPath: dotEnvURL.path), let text = String(data: data, encoding: .utf8) {
-                    let dir = (s.path as NSString).deletingLastPathComponent
-                    env = EnvFile(source: LintSource(path: dir.isEmpty ? ".env" : dir + "/.env", url: dotEnvURL, kind: .env, text: text))
-                }
-                composeFiles.append(ComposeFile(source: s, dotEnv: env))
+                let env = Self.neighbour(".env", of: s, among: envFiles)
+                // Without a .env (a checkout: secrets stay out of git), the committed .env.example names the variables.
+                let example = env == nil ? Self.neighbour(".env.example", of: s, among: envFiles) : nil
+                composeFiles.append(ComposeFile(source: s, dotEnv: env, envExample: example))
             case .caddyfile: caddyFiles.append(CaddyFile(source: s))
             case .systemd: units.append(UnitFile(source: s))
             case .env: break
             }
         }
+    }
+
+    /// The file `name` in the compose file's directory: a linted one, else read from disk.
+    static func neighbour(_ name: String, of s: LintSource, among envFiles: [EnvFile]) -> EnvFile? {
+        let url = s.directory.appendingPathComponent(name).standardizedFileURL
+        if let linted = envFiles.first(where: { $0.source.url.standardizedFileURL.path == url.path }) { return linted }
+        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else { return nil }
+        let dir = (s.path as NSString).deletingLastPathComponent
+        return EnvFile(source: LintSource(path: dir.isEmpty ? name : dir + "/" + name, url: url, kind: .env, text: text))
     }
 
     /// Every service of every compose file.

@@ -9,8 +9,11 @@ struct RenderBox {
         enum Kind: Equatable {
             /// Rendered in full; refused when edited since the last render unless `--force`.
             case regular
-            /// An app's `.env`: existing values are always kept; only missing keys are appended.
-            case env(added: [String])
+            /// An app's `.env`: existing values are kept; only missing keys are appended, and values the
+            /// render derived from a host or e-mail that changed (`moved`), when nobody edited them.
+            case env(added: [String], moved: [String] = [])
+            /// A file people add to (`.gitignore`): lines already there are kept; missing ones appended.
+            case lines(added: [String])
             /// A secret written once (the setup gate's password): planned only when it is to be
             /// created, never compared or overwritten, not recorded in the manifest.
             case secret
@@ -28,13 +31,20 @@ struct RenderBox {
         var publishedPorts: [ComposeView.PublishedPort]
         /// The web network's subnet (`RenderSubnets`), e.g. `10.231.0.0/24`.
         var webSubnet: String
+        /// The host of the previous render, when the app was already in the box.
+        var previousHost: String? = nil
     }
 
     var members: [Member]
+    /// Where the render writes (and reads existing `.env` files from).
     var outDirectory: URL
+    /// Where the box lives on the server (`--install-dir`, default the output directory): the
+    /// absolute paths in units, scripts and the README.
+    var installDirectory: String
     var docker: String
-    var dockerNote: String?
     var adminEmail: String?
+    /// The ACME contact of the previous render (values derived from it follow a new one).
+    var previousEmail: String? = nil
     var backupBase: String
     var keep: Int
     var defaults: RenderDefaults
@@ -61,7 +71,7 @@ struct RenderBox {
         var files: [PlannedFile] = []
         var sites: [CaddyfileView.Site] = []
         var readmeApps: [ReadmeView.AppSection] = []
-        let out = outDirectory.path
+        let out = installDirectory
         for m in members {
             let app = m.app
             let composeTemplate = "apps/\(app.id)/compose.yaml"
@@ -83,18 +93,20 @@ struct RenderBox {
             let analysis = try analyseCompose(compose, app: app, template: composeTemplate)
             let setup = try RenderAppSetup.load(app.id, store: store)
             try setup.check(services: analysis.services, appID: app.id)
-            var derived: [String: String] = [:]
-            for (key, source) in setup.envFromRender {
-                switch source {
-                case "host": derived[key] = m.host
-                case "url": derived[key] = "https://\(m.host)"
-                case "subnet": derived[key] = m.webSubnet
-                case "subnet_json": derived[key] = "[\"loopback\", \"\(m.webSubnet)\"]"
-                default: if let adminEmail { derived[key] = adminEmail }
+            let derived = Self.derived(setup, host: m.host, subnet: m.webSubnet, email: adminEmail)
+            let envPath = "\(app.id)/.env"
+            var existing = try readIfPresent(outDirectory.appendingPathComponent(envPath))
+            // A host or e-mail that changed (--rehost, a new --host or --email): values the last render
+            // derived from the old one follow, unless a person edited them since.
+            var moved: [String] = []
+            if let text = existing, let oldHost = m.previousHost {
+                let before = Self.derived(setup, host: oldHost, subnet: m.webSubnet, email: previousEmail)
+                for (key, value) in derived.sorted(by: { $0.key < $1.key }) {
+                    guard let old = before[key], old != value, let updated = RenderEnvFile.replace(key, from: old, to: value, in: existing ?? text) else { continue }
+                    existing = updated
+                    moved.append(key)
                 }
             }
-            let envPath = "\(app.id)/.env"
-            let existing = try readIfPresent(outDirectory.appendingPathComponent(envPath))
             let env = try envEntries(app: app, referenced: analysis.variables, compose: compose, template: composeTemplate,
                                      present: existing.map(RenderEnvFile.keys(in:)) ?? [], derived: derived)
             let merged = RenderEnvFile.merge(
@@ -108,7 +120,8 @@ struct RenderBox {
             for extra in store.files(under: extraPrefix) {
                 files.append(PlannedFile(path: "\(app.id)/" + extra.path.dropFirst(extraPrefix.count), content: extra.contents, mode: 0o644, kind: .regular))
             }
-            files.append(PlannedFile(path: envPath, content: merged.text, mode: 0o600, kind: .env(added: merged.added)))
+            files.append(PlannedFile(path: envPath, content: merged.text, mode: 0o600, kind: .env(added: merged.added, moved: moved)))
+            files.append(PlannedFile(path: "\(app.id)/.env.example", content: Self.envExample(app: app, entries: env), mode: 0o644, kind: .regular))
 
             let backup = backupView(app, project: "selfhost-\(app.id)", volumesDeclared: analysis.volumes)
             files.append(PlannedFile(path: "\(app.id)/backup.sh", content: try templates.render("backup/backup.sh", backup), mode: 0o755, kind: .regular))
@@ -174,9 +187,12 @@ struct RenderBox {
                 + "public_ports: [\(publicPorts.map(String.init).joined(separator: ", "))]\n",
             mode: 0o644, kind: .regular))
 
+        let gitignore = try gitignoreFile()
+        files.append(gitignore)
+
         let timers = members.map { "selfhost-\($0.app.id)-backup.timer" }
         let readme = try templates.render("readme/README.md", ReadmeView(
-            out: out, docker: docker, dockerNote: dockerNote ?? "", hasDockerNote: dockerNote != nil, apps: readmeApps,
+            out: out, docker: docker, copyToServer: outDirectory.standardizedFileURL.path != out, apps: readmeApps,
             hasPublishedPorts: members.contains { !$0.publishedPorts.isEmpty },
             units: (appUnits + ["selfhost-caddy.service"]).joined(separator: " "), timers: timers.joined(separator: " "),
             hasBeforeStart: readmeApps.contains { !$0.beforeStart.isEmpty },
@@ -184,6 +200,53 @@ struct RenderBox {
             keep: keep, caddyImage: defaults.caddyImage, backupImage: defaults.backupImage, hosts: members.map(\.host)), multiline: true)
         files.append(PlannedFile(path: "README.md", content: readme, mode: 0o644, kind: .regular))
         return files
+    }
+
+    /// Values the render fills into `.env` (`setup.yaml` `env_from_render`).
+    static func derived(_ setup: RenderAppSetup, host: String, subnet: String, email: String?) -> [String: String] {
+        var derived: [String: String] = [:]
+        for (key, source) in setup.envFromRender {
+            switch source {
+            case "host": derived[key] = host
+            case "url": derived[key] = "https://\(host)"
+            case "subnet": derived[key] = subnet
+            case "subnet_json": derived[key] = "[\"loopback\", \"\(subnet)\"]"
+            default: if let email { derived[key] = email }
+            }
+        }
+        return derived
+    }
+
+    /// `<app>/.env.example`: the names the app's `.env` holds, no values. Committed in place of the
+    /// `.env` (which `.gitignore` keeps out of git), it tells `selfhost lint` and reviewers what is set.
+    static func envExample(app: App, entries: [RenderEnvFile.Entry]) -> String {
+        var text = "# \(oneLine(app.name)): the variables \(app.id)/compose.yaml reads from .env, without their values.\n"
+            + "# Written by `selfhost render`; the .env itself (secrets) stays out of git and lives where the box runs.\n"
+        for e in entries { text += "\(e.key)=\n" }
+        return text
+    }
+
+    /// The lines `.gitignore` must have: every app's `.env` and setup-gate password (secrets), and the
+    /// backups when they are inside the box. Caddy's `.env` holds only its Compose project name.
+    func gitignoreLines() -> [String] {
+        var lines = ["*/.env", "!caddy/.env", "*/gate-password"]  // RenderGate.passwordPath
+        if backupBase.hasPrefix(installDirectory + "/") {
+            lines.append("/" + backupBase.dropFirst(installDirectory.count + 1) + "/")
+        }
+        return lines
+    }
+
+    /// `.gitignore`, appended to: lines a person added stay, missing ones are added.
+    func gitignoreFile() throws -> PlannedFile {
+        let existing = try readIfPresent(outDirectory.appendingPathComponent(".gitignore"))
+        let present = Set((existing ?? "").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+        let missing = gitignoreLines().filter { !present.contains($0) }
+        var text = existing ?? "# Written by `selfhost render`: the box's secrets stay out of git. Each app's .env holds its\n"
+            + "# generated passwords; the .env.example beside it lists the same names without values.\n"
+        if !text.isEmpty, !text.hasSuffix("\n") { text += "\n" }
+        if existing != nil, !missing.isEmpty { text += "# Added by selfhost render\n" }
+        for l in missing { text += l + "\n" }
+        return PlannedFile(path: ".gitignore", content: text, mode: 0o644, kind: .lines(added: missing))
     }
 
     /// The README's first-start steps for one app (catalog `first_start`, its gate, `setup.yaml`'s `first_login`).

@@ -18,7 +18,11 @@ public enum RenderCommand {
         public var email: String?
         /// Output directory (relative to the working directory unless absolute).
         public var out: String
-        /// The docker binary the units run; found on PATH when nil.
+        /// Where the box will live on the server: the absolute paths in units, scripts and the
+        /// README. Remembered; the output directory itself when never given.
+        public var installDir: String?
+        /// The docker binary the units run. Remembered; `/usr/bin/docker` (where Debian's
+        /// `docker.io` and Docker's `docker-ce-cli` packages install it) when never given.
         public var docker: String?
         /// Backups go to `<backupDir>/<app>`.
         public var backupDir: String?
@@ -26,23 +30,34 @@ public enum RenderCommand {
         public var keep: Int?
         public var dryRun: Bool
         public var force: Bool
+        /// Move every app of the box from its domain to `domain` (and accept a new `email`).
+        public var rehost: Bool
+        /// Apps to take out of the box (Caddyfile, units, manifest); their data stays unless `purge`.
+        public var remove: [String]
+        /// With `remove`: the printed commands also delete the app's volumes and directory.
+        public var purge: Bool
         /// Lift the setup gate of the apps named (`RenderGate`): they must already be in the box.
         public var open: Bool
         public var format: OutputFormat
 
         public init(apps: [String], domain: String? = nil, hosts: [String] = [], email: String? = nil,
-                    out: String = "selfhost-deploy", docker: String? = nil, backupDir: String? = nil, keep: Int? = nil,
-                    dryRun: Bool = false, force: Bool = false, open: Bool = false, format: OutputFormat = .text) {
+                    out: String = "selfhost-deploy", installDir: String? = nil, docker: String? = nil, backupDir: String? = nil, keep: Int? = nil,
+                    dryRun: Bool = false, force: Bool = false, rehost: Bool = false,
+                    remove: [String] = [], purge: Bool = false, open: Bool = false, format: OutputFormat = .text) {
             self.apps = apps
             self.domain = domain
             self.hosts = hosts
             self.email = email
             self.out = out
+            self.installDir = installDir
             self.docker = docker
             self.backupDir = backupDir
             self.keep = keep
             self.dryRun = dryRun
             self.force = force
+            self.rehost = rehost
+            self.remove = remove
+            self.purge = purge
             self.open = open
             self.format = format
         }
@@ -50,6 +65,8 @@ public enum RenderCommand {
 
     public static let defaultBackupDir = "/var/backups/selfhost"
     public static let defaultKeep = 7
+    /// Where Debian's `docker.io` and Docker's own `docker-ce-cli` package install the client.
+    public static let defaultDocker = "/usr/bin/docker"
 
     /// What happened to one file (JSON: `files[]`).
     public struct FileResult: Encodable, Sendable, Equatable {
@@ -76,13 +93,28 @@ public enum RenderCommand {
     }
 
     /// The JSON report (`--format json`), documented in docs/RENDER.md.
+    /// An app taken out of the box (JSON: `removed[]`).
+    public struct RemovedApp: Encodable, Sendable, Equatable {
+        public var id: String
+        public var host: String
+        /// Whether the commands delete its volumes and directory (`--purge`).
+        public var purge: Bool
+        /// The newest backup found (`backup_dir/<app>/<UTC stamp>`), when there is one.
+        public var newestBackup: String?
+        /// What to run on the server, in order.
+        public var commands: [String]
+    }
+
     public struct Report: Encodable, Sendable {
         public var out: String
+        /// Where the box will live on the server (`--install-dir`; `out` unless given).
+        public var installDir: String
         public var dryRun: Bool
         public var docker: String
         public var apps: [AppResult]
         public var hosts: [String]
         public var files: [FileResult]
+        public var removed: [RemovedApp]
         public var notes: [String]
         /// What the box's services ask for (every mem_limit, Caddy, a system reserve).
         public var memory: BoxMemory? = nil
@@ -128,23 +160,11 @@ public enum RenderCommand {
         let outURL = context.url(for: options.out)
         let out = try RenderInputValidation.path(outURL.path, flag: "--out")
         let backupArg = try options.backupDir.map { try RenderInputValidation.path(context.url(for: $0).path, flag: "--backup-dir") }
+        let installArg = try options.installDir.map { try installDirectory($0) }
+        let dockerArg = try options.docker.map { try RenderInputValidation.path($0, flag: "--docker") }
         var notes: [String] = []
-        let docker: String
-        var dockerNote: String?
-        if let d = options.docker {
-            docker = try RenderInputValidation.path(d, flag: "--docker")
-            if !FileManager.default.isExecutableFile(atPath: docker) {
-                notes.append("\(docker) is not an executable on this machine; the units will fail to start where it is missing")
-            }
-        } else if let found = findOnPath("docker", context: context), (try? RenderInputValidation.path(found, flag: "docker")) != nil {
-            docker = found
-        } else {
-            docker = "/usr/bin/docker"
-            dockerNote = "docker was not found on PATH when rendering; the units use /usr/bin/docker (render again with --docker PATH if it lives elsewhere)."
-            notes.append(dockerNote!)
-        }
-        guard !options.apps.isEmpty else {
-            throw SelfhostError.usage("no app given", remedy: "e.g. selfhost render umami --domain example.com")
+        if options.purge && options.remove.isEmpty {
+            throw SelfhostError.usage("--purge goes with --remove APP", remedy: "e.g. selfhost render --remove umami --purge --out \(options.out)")
         }
 
         // 2. Catalog, templates, the box so far.
@@ -155,6 +175,19 @@ public enum RenderCommand {
         // can write, before anything is written (a box with files but no manifest can't be re-rendered).
         try RenderOutputCheck.check(out: outURL.path, flag: "--out", directories: [], probe: false)
         let manifest = try RenderManifest.read(in: outURL)
+        let manifestPath = outURL.appendingPathComponent(RenderManifest.relativePath).path
+        // Remembered values are checked again: the manifest is a file people can edit.
+        let installDir = try installArg ?? manifest?.installDir.map {
+            try remembered($0, what: "install directory", flag: "--install-dir DIR", manifest: manifestPath) { try installDirectory($0) }
+        } ?? out
+        let docker = try dockerArg ?? manifest?.docker.map {
+            try remembered($0, what: "docker path", flag: "--docker PATH", manifest: manifestPath) { try RenderInputValidation.path($0, flag: "--docker") }
+        } ?? defaultDocker
+        // The units run on the server, not here: what this machine has is only a hint.
+        if dockerArg == nil, manifest?.docker == nil, let here = findOnPath("docker", context: context),
+           URL(fileURLWithPath: here).resolvingSymlinksInPath().path != URL(fileURLWithPath: docker).resolvingSymlinksInPath().path {
+            notes.append("the units run \(docker) (where Debian's and Docker's packages install it); docker on this machine is \(here): render with --docker \(here) if the server's is there too")
+        }
         var ids: [String] = []
         for raw in options.apps {
             let id = raw.lowercased()
@@ -179,6 +212,32 @@ public enum RenderCommand {
             if !ids.contains(id) { ids.append(id) }
         }
         let previous = manifest?.apps ?? [:]
+        guard !options.apps.isEmpty || !previous.isEmpty else {
+            throw SelfhostError.usage(options.remove.isEmpty ? "no app given" : "there is no box in \(out) to remove an app from",
+                                      remedy: "e.g. selfhost render umami --domain example.com --out \(options.out)")
+        }
+        var removing: [String] = []
+        for raw in options.remove {
+            let id = raw.lowercased()
+            guard previous[id] != nil else {
+                throw SelfhostError.usage("--remove \(raw): the box in \(out) has no app '\(raw)' (it has \(previous.keys.sorted().joined(separator: ", ")))",
+                                          remedy: "name one of the box's apps")
+            }
+            if ids.contains(id) {
+                throw SelfhostError.usage("\(id) is both rendered and removed", remedy: "drop it from the apps or from --remove")
+            }
+            if !removing.contains(id) { removing.append(id) }
+        }
+        if !removing.isEmpty, previous.keys.allSatisfy(removing.contains) {
+            throw SelfhostError.usage("--remove would leave the box in \(out) without apps",
+                                      remedy: "keep one app, or stop the whole box: sudo systemctl disable --now selfhost-caddy.service and each app's units")
+        }
+        if options.rehost && givenDomain == nil {
+            throw SelfhostError.usage("--rehost needs --domain", remedy: "e.g. selfhost render --rehost --domain new.example --out \(options.out) (the apps stay; their hosts move)")
+        }
+        // A box has one domain and one ACME contact: a different one is a decision, not a default.
+        try checkDomainAndEmail(given: (givenDomain, givenEmail), box: manifest, out: out, options: options)
+        let oldDomain = manifest?.domain
         let domain = givenDomain ?? manifest?.domain
         // A new --email replaces the remembered one; none keeps it (the ACME contact must not vanish).
         // A remembered value is checked again: the manifest is a file people can edit.
@@ -200,7 +259,7 @@ public enum RenderCommand {
             }
         }
         let openIDs = options.open ? Set(ids) : []
-        for id in previous.keys where !ids.contains(id) {
+        for id in previous.keys where !ids.contains(id) && !removing.contains(id) {
             guard let app = catalog.app(id), app.isRenderable else {
                 throw SelfhostError.usage(
                     "the box in \(out) holds '\(id)', which the catalog no longer has as a renderable app",
@@ -223,7 +282,19 @@ public enum RenderCommand {
             let app = catalog.app(id)!
             let host: String
             if let h = hostOverrides[id] { host = h }
-            else if let h = previous[id]?.host { host = h }
+            else if let h = previous[id]?.host {
+                if options.rehost, let oldDomain, let domain, oldDomain != domain {
+                    if h.hasSuffix(".\(oldDomain)") {
+                        host = String(h.dropLast(oldDomain.count)) + domain
+                        notes.append("\(id) moves from \(h) to \(host): point its DNS record at the server before Caddy asks for the certificate")
+                    } else {
+                        host = h
+                        notes.append("\(id) stays at \(h), which is not under \(oldDomain) (move it with --host \(id)=NAME)")
+                    }
+                } else {
+                    host = h
+                }
+            }
             else if let domain { host = "\(id).\(domain)" }
             else {
                 throw SelfhostError.usage("no host name for \(id)", remedy: "pass --domain example.com (serves \(id).example.com) or --host \(id)=app.example.com")
@@ -235,7 +306,7 @@ public enum RenderCommand {
             let ports = (published[id] ?? []).map {
                 ComposeView.PublishedPort(host: $0.host, container: $0.container, protocol: $0.proto, purpose: oneLine($0.purpose ?? ""))
             }
-            members.append(.init(app: app, host: host, publishedPorts: ports, webSubnet: subnets[id]!))
+            members.append(.init(app: app, host: host, publishedPorts: ports, webSubnet: subnets[id]!, previousHost: previous[id]?.host))
         }
 
         // 4. Render everything in memory.
@@ -252,15 +323,30 @@ public enum RenderCommand {
             if let n = d.note { notes.append(n) }
             if d.record != nil { gates[id] = d }
         }
-        var box = RenderBox(members: members, outDirectory: URL(fileURLWithPath: out), docker: docker, dockerNote: dockerNote,
-                            adminEmail: email, backupBase: backupBase, keep: keep, defaults: defaults, templates: templates, store: store)
+        var box = RenderBox(members: members, outDirectory: URL(fileURLWithPath: out), installDirectory: installDir, docker: docker,
+                            adminEmail: email, previousEmail: manifest?.email, backupBase: backupBase, keep: keep, defaults: defaults, templates: templates, store: store)
         box.gates = gates
+        // Purging an app's data needs a backup of it from the last day (checked before anything is written).
+        var newestBackups: [String: String] = [:]
+        for id in removing {
+            let dir = "\(backupBase)/\(id)"
+            let newest = RenderRemoval.newestBackup(in: dir)
+            newestBackups[id] = newest.map { "\(dir)/\($0.name)" }
+            guard options.purge, !options.force else { continue }
+            if let newest, context.now().timeIntervalSince(newest.date) <= 24 * 3600 { continue }
+            throw SelfhostError.usage(
+                "refusing to purge \(id): " + (newest.map { "its newest backup, \(dir)/\($0.name), is more than a day old" } ?? "there is no backup of it in \(dir)")
+                    + ". Nothing was written",
+                remedy: "back it up first (sudo \(installDir)/\(id)/backup.sh), or render with --force to purge without one")
+        }
         let planned = try box.plan()
 
         // 5. Decide per file, then write (unless dry run), manifest last.
         var results: [FileResult] = []
         var newManifest = RenderManifest()
         newManifest.backupDir = backupBase
+        newManifest.installDir = installDir == out ? nil : installDir
+        newManifest.docker = docker == defaultDocker ? nil : docker
         newManifest.keep = keep
         newManifest.domain = domain
         newManifest.email = email
@@ -279,15 +365,27 @@ public enum RenderCommand {
             case .secret:
                 results.append(.init(path: f.path, action: "created", reason: "setup gate password (mode 0600)"))
                 writes.append((f, url))
-            case let .env(added):
+            case let .env(added, moved):
                 if disk == nil {
                     results.append(.init(path: f.path, action: "created", reason: "\(added.count) variables, secrets generated"))
                     writes.append((f, url))
-                } else if added.isEmpty {
+                } else if added.isEmpty && moved.isEmpty {
                     results.append(.init(path: f.path, action: "unchanged", reason: "every variable already set; values kept"))
                     if !options.dryRun { ensureMode(url.path, 0o600) }
                 } else {
-                    results.append(.init(path: f.path, action: "updated", reason: "added \(added.joined(separator: ", ")); existing values kept"))
+                    let what = (added.isEmpty ? [] : ["added \(added.joined(separator: ", "))"])
+                        + (moved.isEmpty ? [] : ["\(moved.joined(separator: ", ")) follow the new host/e-mail"])
+                    results.append(.init(path: f.path, action: "updated", reason: what.joined(separator: "; ") + "; other values kept"))
+                    writes.append((f, url))
+                }
+            case let .lines(added):
+                if disk == nil {
+                    results.append(.init(path: f.path, action: "created", reason: nil))
+                    writes.append((f, url))
+                } else if added.isEmpty {
+                    results.append(.init(path: f.path, action: "unchanged", reason: nil))
+                } else {
+                    results.append(.init(path: f.path, action: "updated", reason: "added \(added.joined(separator: " ")); other lines kept"))
                     writes.append((f, url))
                 }
             case .regular:
@@ -314,6 +412,26 @@ public enum RenderCommand {
                 writes.append((f, url))
             }
         }
+        // A removed app's units leave the box (unless edited by hand); its directory stays for `down`,
+        // and stays known to the manifest so that rendering it back keeps its files and secrets.
+        var deletes: [URL] = []
+        for id in removing {
+            for path in RenderRemoval.unitPaths(id) {
+                let url = URL(fileURLWithPath: out).appendingPathComponent(path)
+                guard let data = FileManager.default.contents(atPath: url.path) else { continue }
+                let recorded = manifest?.files[path]
+                if recorded == RenderHash.sha256(String(decoding: data, as: UTF8.self)) || options.force {
+                    results.append(.init(path: path, action: "removed", reason: "\(id) leaves the box"))
+                    deletes.append(url)
+                } else {
+                    results.append(.init(path: path, action: "skipped", reason: "\(id) leaves the box, but this file was edited by hand; render with --force to remove it"))
+                    if let recorded { newManifest.files[path] = recorded }
+                }
+            }
+            if !options.purge {
+                for (path, hash) in manifest?.files ?? [:] where path.hasPrefix("\(id)/") { newManifest.files[path] = hash }
+            }
+        }
         // A Caddyfile left as it is (edited by hand) keeps its gates as they were: the manifest must not
         // say otherwise, and the owner must know.
         if results.contains(where: { $0.path == "caddy/Caddyfile" && $0.action == "skipped" }) {
@@ -328,6 +446,11 @@ public enum RenderCommand {
                                     files: planned.map(\.path) + [RenderManifest.relativePath], probe: !options.dryRun)
         if !options.dryRun {
             try writeConcurrently(writes)
+            for url in deletes {
+                do { try FileManager.default.removeItem(at: url) } catch {
+                    throw SelfhostError.problem("cannot remove \(url.path): \(RenderOutputCheck.describe(error))", remedy: "check the directory's permissions")
+                }
+            }
             if newManifest != manifest {
                 try AtomicFile.write(newManifest.encoded(), to: URL(fileURLWithPath: out).appendingPathComponent(RenderManifest.relativePath), permissions: 0o644)
             }
@@ -338,7 +461,12 @@ public enum RenderCommand {
                       gate: newManifest.gates?[m.app.id]?.state.rawValue ?? "none",
                       gatePasswordFile: newManifest.gates?[m.app.id]?.state == .closed ? RenderGate.passwordPath(m.app.id) : nil)
         }
-        let report = Report(out: out, dryRun: options.dryRun, docker: docker, apps: apps, hosts: members.map(\.host), files: results, notes: notes,
+        let removed = removing.map { id in
+            RemovedApp(id: id, host: previous[id]!.host, purge: options.purge, newestBackup: newestBackups[id],
+                       commands: RenderRemoval.commands(id, installDir: installDir, docker: docker, purge: options.purge, copyFirst: installDir != out))
+        }
+        let report = Report(out: out, installDir: installDir, dryRun: options.dryRun, docker: docker, apps: apps, hosts: members.map(\.host),
+                            files: results, removed: removed, notes: notes,
                             memory: try BoxMemory.plan(apps: ids, catalog: catalog, store: store))
         return (report, contents)
     }
@@ -377,6 +505,49 @@ public enum RenderCommand {
         var st = stat()
         guard stat(path, &st) == 0, st.st_mode & 0o7777 != mode_t(mode) else { return }
         chmod(path, mode_t(mode))
+    }
+
+    /// Refuses (exit 2, nothing written) a `--domain` or `--email` other than the box's, unless
+    /// `--force` (existing apps stay where they are) or `--rehost` (every app moves).
+    static func checkDomainAndEmail(given: (domain: String?, email: String?), box manifest: RenderManifest?, out: String, options: Options) throws {
+        guard let manifest, !manifest.apps.isEmpty, !options.force, !options.rehost else { return }
+        var differences: [String] = []
+        if let d = given.domain, let old = manifest.domain, d != old {
+            differences.append("its apps are served under \(old), not \(d)")
+        }
+        if let e = given.email, let old = manifest.email, e != old {
+            differences.append("its ACME contact is \(old), not \(e)")
+        }
+        guard !differences.isEmpty else { return }
+        let apps = manifest.apps.keys.sorted().joined(separator: " ")
+        throw SelfhostError.usage(
+            "the box in \(out) (\(apps)) was rendered differently: \(differences.joined(separator: "; ")). Nothing was written",
+            remedy: "render with --rehost to move every app to the new domain (the Caddyfile and each app's URL follow), "
+                + "or with --force to keep the existing apps where they are (new apps and the ACME contact take the new values), "
+                + "or leave --domain/--email out to keep the box's")
+    }
+
+    /// `--install-dir`: an absolute path of the safe alphabet, without `.`/`..` parts or a trailing `/`.
+    static func installDirectory(_ raw: String) throws -> String {
+        let path = try RenderInputValidation.path(raw, flag: "--install-dir")
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        guard !parts.contains(where: { $0 == "." || $0 == ".." }) else {
+            throw SelfhostError.usage("--install-dir \(RenderInputValidation.quoted(raw)) has a '.' or '..' part",
+                                      remedy: "give the directory as the server spells it, e.g. --install-dir /srv/selfhost")
+        }
+        guard !parts.isEmpty else {
+            throw SelfhostError.usage("--install-dir / is the root directory", remedy: "e.g. --install-dir /srv/selfhost")
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// A value read back from the manifest, checked like the flag that set it.
+    static func remembered(_ value: String, what: String, flag: String, manifest: String, check: (String) throws -> String) throws -> String {
+        do { return try check(value) } catch {
+            throw SelfhostError.usage(
+                "\(manifest) remembers the \(what) '\(RenderInputValidation.quoted(value))', which is not a plain absolute path",
+                at: SourceLocation(file: manifest), remedy: "render with \(flag) to replace it")
+        }
     }
 
     static func findOnPath(_ name: String, context: Context) -> String? {
@@ -421,6 +592,12 @@ public enum RenderCommand {
             let skipped = report.files.filter { $0.action == "skipped" }.count
             if skipped > 0 {
                 text += "\n\(skipped) \(skipped == 1 ? "file was left as it is" : "files were left as they are"): \(report.dryRun ? "would be " : "")skipped because edited by hand. Compare, then render again with --force to overwrite (secrets in .env are never overwritten).\n"
+            }
+            for r in report.removed {
+                text += "\n\(r.id) (\(r.host)) \(report.dryRun ? "would leave" : "left") the box. To stop it on the server"
+                    + (r.purge ? " and delete its data" : "; its volumes and \(report.installDir)/\(r.id) stay") + ":\n\n"
+                text += r.commands.map { "  \($0)\n" }.joined()
+                if let b = r.newestBackup { text += "\nIts newest backup: \(b)\n" }
             }
             if !report.dryRun { text += "\nNext: read \(report.out)/README.md (DNS records, install and start commands, backups).\n" }
             context.stdout.write(context.fitted(text))

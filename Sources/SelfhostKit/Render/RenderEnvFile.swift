@@ -49,6 +49,21 @@ struct RenderEnvFile {
         return (text, added)
     }
 
+    /// `text` with the assignment of `key` changed from `old` to `new`, when its last assignment
+    /// (the one compose uses) holds exactly `old`; nil otherwise (a value a person edited stays).
+    static func replace(_ key: String, from old: String, to new: String, in text: String) -> String? {
+        guard values(in: text)[key] == old else { return nil }
+        var lines = text.components(separatedBy: "\n")
+        guard let i = lines.lastIndex(where: { line in
+            var l = line.drop { $0 == " " || $0 == "\t" }
+            if l.hasPrefix("export ") { l = l.dropFirst(7).drop { $0 == " " } }
+            guard let eq = l.firstIndex(of: "=") else { return false }
+            return !l.hasPrefix("#") && l[..<eq].trimmingCharacters(in: .whitespaces) == key
+        }) else { return nil }
+        lines[i] = "\(key)=\(quote(new))"
+        return lines.joined(separator: "\n")
+    }
+
     /// A value as `.env` files need it: bare when plain, single-quoted (literal, no interpolation)
     /// when it holds spaces, `#`, quotes, `$` or backslashes.
     static func quote(_ value: String) -> String {

@@ -24,12 +24,18 @@ struct RenderManifest: Codable, Equatable {
     /// Each app's web network subnet (shared with Caddy), e.g. `umami` → `10.231.0.0/24`: fixed at
     /// the network's creation, so apps can trust exactly their proxy (Nextcloud's TRUSTED_PROXIES).
     var subnets: [String: String]?
+    /// `--install-dir`: where the box lives on the server, when not where it was rendered.
+    var installDir: String?
+    /// `--docker`: the docker binary the units run, when not `/usr/bin/docker`.
+    var docker: String?
     /// Each gated app's setup gate (`RenderGate`), closed or opened; nil in a manifest written
     /// before gates existed.
     var gates: [String: RenderGate]?
 
     // Explicit keys: a key strategy would also rewrite the dictionary keys (file paths).
-    enum CodingKeys: String, CodingKey { case version, apps, files, backupDir = "backup_dir", keep, domain, email, subnets, gates }
+    enum CodingKeys: String, CodingKey {
+        case version, apps, files, backupDir = "backup_dir", keep, domain, email, subnets, installDir = "install_dir", docker, gates
+    }
 
     static let relativePath = ".selfhost/manifest.json"
 

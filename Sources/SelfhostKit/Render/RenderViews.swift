@@ -206,10 +206,11 @@ struct ReadmeView {
         /// Nothing to claim (`none-needed`).
         var nothingToClaim: Bool
     }
+    /// Where the box lives on the server (`--install-dir`).
     var out: String
     var docker: String
-    var dockerNote: String
-    var hasDockerNote: Bool
+    /// Whether the box was written somewhere else than where it will live (copy it there first).
+    var copyToServer: Bool
     var apps: [AppSection]
     var hasPublishedPorts: Bool
     var units: String

@@ -8,11 +8,15 @@ public struct ComposeFile: Sendable {
     public var loadError: LintYAMLError?
     /// Variables from the `.env` next to the file (what compose interpolates with), when there is one.
     public var dotEnv: EnvFile?
+    /// The `.env.example` next to the file when there is no `.env` (a checkout keeps secrets out of
+    /// git and commits the keys): the names it lists count as defined, its values are never used.
+    public var envExample: EnvFile?
     public var services: [ComposeService] = []
 
-    public init(source: LintSource, dotEnv: EnvFile?) {
+    public init(source: LintSource, dotEnv: EnvFile?, envExample: EnvFile? = nil) {
         self.source = source
         self.dotEnv = dotEnv
+        self.envExample = dotEnv == nil ? envExample : nil
         do {
             root = try LintYAMLLoader.load(source.text)
         } catch {
@@ -45,6 +49,12 @@ public struct ComposeFile: Sendable {
 
     /// Interpolation values: the neighbouring `.env`.
     public var env: [String: String] { dotEnv?.values ?? [:] }
+
+    /// Variable names compose will find defined: the `.env`'s, or else the `.env.example`'s.
+    public var definedNames: Set<String> {
+        if let dotEnv { return Set(dotEnv.values.keys) }
+        return Set(envExample?.entries.map(\.key) ?? [])
+    }
 
     /// The compose project name: top-level `name:` or the directory name, as compose derives it.
     public var projectName: String {

@@ -1,0 +1,52 @@
+import Foundation
+
+/// `selfhost render --remove APP [--purge]`: what leaves the box with an app, the backup a purge
+/// needs, and the commands that stop it on the server (render never touches a running engine).
+enum RenderRemoval {
+    /// The app's units in the box's `systemd/` directory.
+    static func unitPaths(_ id: String) -> [String] {
+        ["systemd/selfhost-\(id).service", "systemd/selfhost-\(id)-backup.service", "systemd/selfhost-\(id)-backup.timer"]
+    }
+
+    /// The newest backup in `dir`: a directory named by backup.sh's UTC stamp (`20261201T031500Z`).
+    static func newestBackup(in dir: String) -> (name: String, date: Date)? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        var best: (name: String, date: Date)?
+        for name in names where name.count == 16 {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: "\(dir)/\(name)", isDirectory: &isDir), isDir.boolValue,
+                  let date = formatter.date(from: name) else { continue }
+            if best == nil || date > best!.date { best = (name, date) }
+        }
+        return best
+    }
+
+    /// The commands, in order: stop and disable its units, Caddy stops serving it, then (purge) its
+    /// volumes, web network and directory go. Without purge the volumes and directory stay, and
+    /// rendering the app back brings it back with its data.
+    static func commands(_ id: String, installDir: String, docker: String, purge: Bool, copyFirst: Bool) -> [String] {
+        let units = ["selfhost-\(id).service", "selfhost-\(id)-backup.service", "selfhost-\(id)-backup.timer"]
+        var c: [String] = []
+        if copyFirst {
+            // The box was rendered elsewhere: bring the new Caddyfile and manifest over, and drop the app's units there too.
+            c.append("rsync -a ./ root@SERVER:\(installDir)/")
+            c.append("sudo rm -f " + units.map { "\(installDir)/systemd/\($0)" }.joined(separator: " "))
+        }
+        c.append("sudo systemctl disable --now selfhost-\(id).service selfhost-\(id)-backup.timer")
+        c.append("cd \(installDir)/\(id) && sudo \(docker) compose down\(purge ? " -v" : "")")
+        c.append("sudo rm -f " + units.map { "/etc/systemd/system/\($0)" }.joined(separator: " "))
+        c.append("sudo systemctl daemon-reload")
+        c.append("sudo systemctl reload selfhost-caddy.service")
+        if purge {
+            let network = RenderBox.webNetwork(id)
+            c.append("cd \(installDir)/caddy && sudo \(docker) network disconnect \(network) \"$(sudo \(docker) compose ps -q caddy)\"")
+            c.append("sudo \(docker) network rm \(network)")
+            c.append("sudo rm -rf \(installDir)/\(id)")
+        }
+        return c
+    }
+}
