@@ -96,6 +96,15 @@ if ! $sudo "$docker" info >/dev/null 2>&1; then
         # subnet of its own (10.231-233.N.0/24), so a box of every app doesn't exhaust Docker's
         # ~31 default networks. Every descriptor past stderr is closed: the daemon must not keep a
         # caller's lock (the e2e port lock, this script's own) open for ever.
+        # A docker0 bridge left with an address in the boxes' own ranges (10.231-233.0.0/16, by an
+        # engine once started with another address pool) would make every box network overlap:
+        # the bridge and the daemon's stored network table (which keeps that subnet) are removed,
+        # and the daemon recreates the bridge from its stock pool.
+        if ip -4 addr show docker0 2>/dev/null | grep -Eq 'inet 10\.23[123]\.'; then
+            say "removing docker0 and the stored network table: the bridge's address is in the boxes' subnets"
+            $sudo ip link delete docker0 || true
+            $sudo rm -f /var/lib/docker/network/files/local-kv.db
+        fi
         $sudo setsid "$(command -v dockerd || echo /usr/sbin/dockerd)" \
             >>"$log_dir/dockerd.log" 2>&1 < /dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
     }
