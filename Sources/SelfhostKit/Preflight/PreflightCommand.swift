@@ -56,6 +56,10 @@ public enum PreflightCommand {
             self.format = format
             self.webPorts = webPorts
             self.resolvConfPath = resolvConfPath
+            self.live = live
+            self.smtpProbe = smtpProbe
+            self.caFile = caFile
+            self.smtpPort = smtpPort
         }
     }
 
@@ -132,9 +136,11 @@ public enum PreflightCommand {
     /// Check families that don't ask the resolver: kept when the resolver is unusable.
     static let nonDNSFamilies: Set<String> = ["port", "host", "https"]
 
-    /// The results with every DNS-based one replaced by the single resolver error.
+    /// The results with every DNS-based one replaced by the single resolver error; the checks
+    /// that ran without DNS (ports, this host, live HTTPS) are kept.
     static func collapse(_ results: [CheckResult], _ resolverError: CheckResult) -> [CheckResult] {
-        [resolverError] + results.filter { nonDNSFamilies.contains(String($0.id.prefix { $0 != "." })) }
+        // Skipped ones ("needs --live", "no --server-ip given") would only pad the one error.
+        [resolverError] + results.filter { $0.status != .skipped && nonDNSFamilies.contains(String($0.id.prefix { $0 != "." })) }
     }
 
     /// The one result for a resolver that answered nothing useful (exit 2: the `--resolver` input,
