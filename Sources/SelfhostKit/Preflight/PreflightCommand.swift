@@ -122,7 +122,7 @@ public enum PreflightCommand {
         // keep the checks that don't use DNS (ports, this host), and exit 2 (the resolver is the
         // input at fault, not the zone).
         let unusable = env.dns.unusableResolver
-        if let why = unusable { results = collapse(results, resolverUnusable(env.dns.resolver, why, domain: env.domain)) }
+        if let why = unusable { results = collapse(results, resolverUnusable(env.dns.resolver, why, domain: env.domain), domain: env.domain) }
         var report = makeReport(env, results, elapsed: elapsed)
         report.box = options.box
         switch options.format {
@@ -138,9 +138,14 @@ public enum PreflightCommand {
 
     /// The results with every DNS-based one replaced by the single resolver error; the checks
     /// that ran without DNS (ports, this host, live HTTPS) are kept.
-    static func collapse(_ results: [CheckResult], _ resolverError: CheckResult) -> [CheckResult] {
-        // Skipped ones ("needs --live", "no --server-ip given") would only pad the one error.
-        [resolverError] + results.filter { $0.status != .skipped && nonDNSFamilies.contains(String($0.id.prefix { $0 != "." })) }
+    static func collapse(_ results: [CheckResult], _ resolverError: CheckResult, domain: String) -> [CheckResult] {
+        // A check that didn't apply at all ("needs --live", "no --server-ip given", "run with
+        // --local": skipped on the domain or localhost) would only pad the one error; a skipped
+        // target of a check that ran (a UDP port) stays.
+        [resolverError] + results.filter { r in
+            nonDNSFamilies.contains(String(r.id.prefix { $0 != "." }))
+                && !(r.status == .skipped && (r.subject == domain || r.subject == "localhost"))
+        }
     }
 
     /// The one result for a resolver that answered nothing useful (exit 2: the `--resolver` input,
