@@ -12,11 +12,13 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DELAY_MS=${DELAY_MS:-50}
 RUNS=${RUNS:-10}
 RELAY_IP=${RELAY_IP:-127.0.0.153}
-# Longest chain of dependent queries in this scenario is 2: a DKIM selector's TXT query comes
-# back as a CNAME to amazonses.com, which is asked next; SPF record → include (or mx probe);
-# MX → MX host addresses; a missing selector → its doubled-domain probe. Everything else is
-# one query deep, and all chains run at the same time. See docs/PREFLIGHT.md.
-CHAIN=${CHAIN:-2}
+# Longest chain of dependent queries in this scenario is 4: mx.ptr asks MX → the MX host's
+# addresses → their PTR → the PTR name's address (forward-confirmed reverse DNS). The others are
+# 2 deep: a DKIM selector's TXT query comes back as a CNAME to amazonses.com, which is asked
+# next; SPF record → include (or mx probe); a missing selector → its doubled-domain probe.
+# Everything else (MTA-STS, TLS-RPT, BIMI, DMARC, CAA…) is one query deep, and all chains run at
+# the same time. See docs/PREFLIGHT.md.
+CHAIN=${CHAIN:-4}
 
 for tool in knotd kdig hyperfine python3 checkdmarc; do
     command -v "$tool" >/dev/null || { echo "bench/preflight.sh: $tool not found (see /work/notes/preflight-ci.md)" >&2; exit 2; }
@@ -28,7 +30,9 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 source "$ROOT/bench/common.sh"   # the release build every bench uses (static Swift runtime)
-if [ -n "${SKIP_BUILD:-}" ]; then
+if [ -n "${SELFHOST_BIN:-}" ]; then
+    BIN="$SELFHOST_BIN"   # a release binary built elsewhere (e.g. another --scratch-path)
+elif [ -n "${SKIP_BUILD:-}" ]; then
     BIN="$(cd "$ROOT" && swift build -c release --static-swift-stdlib --show-bin-path)/selfhost"
 else
     build_release >&2

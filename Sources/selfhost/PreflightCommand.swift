@@ -7,8 +7,11 @@ struct Preflight: AsyncParsableCommand {
         abstract: "Check DNS, email authentication, certificates and ports before going live; each failure with its fix.",
         discussion: """
             Runs every check at once: app hostnames (A/AAAA), CAA for Let's Encrypt,
-            MX, SPF, DKIM, DMARC, the email provider's records, TCP ports, and with
-            --local the Docker host itself. Fixes are printed as zone-file lines.
+            MX (and their reverse DNS), SPF, DKIM, DMARC, MTA-STS, TLS-RPT, BIMI, the
+            email provider's records, TCP ports, and with --local the Docker host
+            itself. Fixes are printed as zone-file lines. --live also connects to the
+            app hosts over HTTPS (certificate, redirect, HSTS) and fetches the MTA-STS
+            policy; --smtp-probe asks each MX host for STARTTLS on port 25.
 
             Ports are probed where `selfhost render` publishes them on the host, not
             the container ports: Gitea's SSH (container 22) is on 2222, or 2223 when
@@ -30,10 +33,11 @@ struct Preflight: AsyncParsableCommand {
               selfhost preflight --domain example.com --server-ip 203.0.113.10 \\
                   --apps umami --local      # on the server itself
               selfhost preflight --box /srv/selfhost --server-ip 203.0.113.10
+              selfhost preflight --box /srv/selfhost --server-ip 203.0.113.10 --live
 
             Check ids and the JSON format: docs/PREFLIGHT.md.
             Exit status: 0 no errors (warnings allowed), 1 an error or a timeout,
-            2 bad input.
+            2 bad input, or a resolver that answers nothing (one resolver.reachable error).
             """)
 
     @Option(help: ArgumentHelp("The domain to check, e.g. example.com (with --box: the box's domain by default).", valueName: "domain"))
@@ -70,6 +74,16 @@ struct Preflight: AsyncParsableCommand {
     @Flag(help: "Also check this machine: Docker engine, compose plugin, disk, RAM, and who holds ports 80/443.")
     var local = false
 
+    @Flag(help: "Connect to each app host at --server-ip over HTTP(S): certificate names, issuer and expiry, HTTP→HTTPS redirect, HSTS; and fetch the MTA-STS policy file.")
+    var live = false
+
+    @Flag(name: .customLong("smtp-probe"), help: "Connect to each MX host on port 25 and check STARTTLS and its certificate (often blocked outbound; no mail is sent).")
+    var smtpProbe = false
+
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp("PEM bundle of CAs to trust for --live and --smtp-probe (default: the system's).", valueName: "file"),
+            completion: .file())
+    var caFile: String?
+
     @OptionGroup var output: FormatOption
     @OptionGroup var catalogOption: CatalogOption
 
@@ -80,7 +94,8 @@ struct Preflight: AsyncParsableCommand {
         let providers = try EmailProviders.load(store)
         let options = PreflightCommand.Options(
             domain: domain, box: box, serverIPs: serverIP, apps: apps, hosts: hosts, esp: esp, dkimSelectors: dkimSelector,
-            returnPath: returnPath, resolver: resolver, timeout: timeout, local: local, format: output.format)
+            returnPath: returnPath, resolver: resolver, timeout: timeout, local: local, format: output.format,
+            live: live, smtpProbe: smtpProbe, caFile: caFile)
         let status = try await PreflightCommand.run(options, catalog: catalog, providers: providers, context: context, store: store)
         try CLI.finish(status)
     }

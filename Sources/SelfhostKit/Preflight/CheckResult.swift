@@ -1,6 +1,7 @@
 /// The outcome of one preflight check on one subject.
 public enum CheckStatus: String, Sendable, Codable, CaseIterable, Comparable {
-    case ok, warning, error, timeout, skipped
+    /// `info`: an optional record is absent (MTA-STS, TLS-RPT, BIMI): worth knowing, not a problem.
+    case ok, info, warning, error, timeout, skipped
 
     /// Whether this status fails the run (exit 1).
     public var fails: Bool { self == .error || self == .timeout }
@@ -9,9 +10,10 @@ public enum CheckStatus: String, Sendable, Codable, CaseIterable, Comparable {
         switch self {
         case .skipped: 0
         case .ok: 1
-        case .warning: 2
-        case .timeout: 3
-        case .error: 4
+        case .info: 2
+        case .warning: 3
+        case .timeout: 4
+        case .error: 5
         }
     }
 
@@ -83,6 +85,10 @@ public struct CheckDefinition: Sendable {
         let fix: String
         if status == .timeout {
             fix = "; check that the resolver answers (try another `--resolver IP[:PORT]` or a longer `--timeout`) and run again"
+        } else if lookup.result == .refused {
+            // REFUSED is the resolver's policy, not the zone's answer.
+            fix = "; the resolver refused the query: it is an authoritative-only server or its access list leaves this machine out."
+                + "\n; pass a recursive resolver with `--resolver IP[:PORT]` (e.g. the one in /etc/resolv.conf), or allow this machine in the resolver's ACL"
         } else if lookup.stateText.contains("network error") {
             // Nothing to fix in the zone: the resolver itself could not be reached.
             fix = "; no DNS server answers at that address: check `--resolver IP[:PORT]` (default: the first nameserver in /etc/resolv.conf)"
@@ -99,13 +105,15 @@ public enum PreflightChecks {
     public static let all: [CheckDefinition] = [
         DNSAddressCheck.a, DNSAddressCheck.aaaa,
         CAACheck.definition,
-        MXCheck.definition,
+        MXCheck.definition, MXReverseDNSCheck.definition, SMTPStartTLSCheck.definition,
         SPFRecordCheck.definition, SPFSyntaxCheck.definition, SPFAllCheck.definition,
         SPFLookupsCheck.definition, SPFVoidLookupsCheck.definition,
         DKIMRecordCheck.definition, DKIMKeyCheck.definition, DKIMFlagsCheck.definition,
         DMARCRecordCheck.definition, DMARCReportAuthCheck.definition, DMARCBulkSenderCheck.definition,
+        MTASTSRecordCheck.definition, MTASTSPolicyCheck.definition, TLSRPTCheck.definition, BIMICheck.definition,
         ESPDKIMCheck.definition, ESPReturnPathCheck.definition, ESPSPFCheck.definition,
         PortReachableCheck.definition, PortInUseCheck.definition,
+        HTTPSCertificateCheck.definition, HTTPSRedirectCheck.definition, HTTPSHSTSCheck.definition,
         HostDockerCheck.definition, HostComposeCheck.definition, HostDiskCheck.definition, HostRAMCheck.definition,
     ]
 }

@@ -28,11 +28,20 @@ public enum PreflightCommand {
         public var webPorts: [Int]
         /// Where the system resolver is read from when `resolver` is nil.
         public var resolvConfPath: String
+        /// `--live`: HTTPS per app host (certificate, redirect, HSTS) and the MTA-STS policy file.
+        public var live: Bool
+        /// `--smtp-probe`: STARTTLS on each MX host's port 25.
+        public var smtpProbe: Bool
+        /// Trusted CAs for `--live`/`--smtp-probe` (PEM); nil = the system's. Tests pass their own CA.
+        public var caFile: String?
+        /// The MX port `--smtp-probe` connects to (25; tests use a high port).
+        public var smtpPort: Int
 
         public init(domain: String?, box: String? = nil, serverIPs: [String] = [], apps: [String] = [], hosts: [String] = [],
                     esp: String? = nil, dkimSelectors: [String] = [], returnPath: String? = nil,
                     resolver: String? = nil, timeout: Double = 3, local: Bool = false,
-                    format: OutputFormat = .text, webPorts: [Int] = [80, 443], resolvConfPath: String = "/etc/resolv.conf") {
+                    format: OutputFormat = .text, webPorts: [Int] = [80, 443], resolvConfPath: String = "/etc/resolv.conf",
+                    live: Bool = false, smtpProbe: Bool = false, caFile: String? = nil, smtpPort: Int = 25) {
             self.domain = domain
             self.box = box
             self.serverIPs = serverIPs
@@ -47,6 +56,10 @@ public enum PreflightCommand {
             self.format = format
             self.webPorts = webPorts
             self.resolvConfPath = resolvConfPath
+            self.live = live
+            self.smtpProbe = smtpProbe
+            self.caFile = caFile
+            self.smtpPort = smtpPort
         }
     }
 
@@ -77,36 +90,76 @@ public enum PreflightCommand {
     }
 
     public struct Summary: Sendable, Codable {
-        public var ok = 0, warning = 0, error = 0, timeout = 0, skipped = 0
+        public var ok = 0, info = 0, warning = 0, error = 0, timeout = 0, skipped = 0
     }
 
     /// Validates the options (usage errors → exit 2), runs every check, prints the report.
     /// `store` gives render's port rules (`remap_low_ports`), so the ports probed are the ones render publishes.
     public static func run(_ options: Options, catalog: Catalog, providers: [EmailProvider], context: Context,
                            store: ResourceStore = .embedded,
-                           ports: any PortProber = LivePortProber(), host: (any HostProbe)? = nil) async throws -> ExitStatus {
+                           ports: any PortProber = LivePortProber(), host: (any HostProbe)? = nil,
+                           http: any HTTPClient = CurlHTTPClient(), smtp: any SMTPProber = CurlSMTPProber()) async throws -> ExitStatus {
         // On preflight's own threads, so the time bound holds however busy the shared pool is.
         try await withTaskExecutorPreference(PreflightExecutor.shared) {
-            try await runChecked(options, catalog: catalog, providers: providers, context: context, store: store, ports: ports, host: host)
+            try await runChecked(options, catalog: catalog, providers: providers, context: context, store: store, ports: ports, host: host,
+                                 http: http, smtp: smtp)
         }
     }
 
     static func runChecked(_ options: Options, catalog: Catalog, providers: [EmailProvider], context: Context,
-                           store: ResourceStore, ports: any PortProber, host: (any HostProbe)?) async throws -> ExitStatus {
+                           store: ResourceStore, ports: any PortProber, host: (any HostProbe)?,
+                           http: any HTTPClient, smtp: any SMTPProber) async throws -> ExitStatus {
         var options = options
         options.box = options.box.map { context.url(for: $0).path }
+        options.caFile = options.caFile.map { context.url(for: $0).path }
         let env = try environment(options, catalog: catalog, providers: providers, store: store, ports: ports,
-                                  host: options.local ? (host ?? LiveHostProbe(environment: context.environment)) : nil)
+                                  host: options.local ? (host ?? LiveHostProbe(environment: context.environment)) : nil,
+                                  http: http, smtp: smtp, now: context.now())
         let start = ContinuousClock.now
-        let results = await runChecks(env)
+        var results = await runChecks(env)
         let elapsed = ContinuousClock.now - start
+        // A dead or refusing resolver would fail every DNS check with the same fix: say it once,
+        // keep the checks that don't use DNS (ports, this host), and exit 2 (the resolver is the
+        // input at fault, not the zone).
+        let unusable = env.dns.unusableResolver
+        if let why = unusable { results = collapse(results, resolverUnusable(env.dns.resolver, why, domain: env.domain), domain: env.domain) }
         var report = makeReport(env, results, elapsed: elapsed)
         report.box = options.box
         switch options.format {
         case .json: context.stdout.write(JSONOutput.encode(report))
         case .text: context.stdout.write(renderText(report, style: context.style))
         }
+        if unusable != nil { return .usage }
         return results.contains { $0.status.fails } ? .problems : .success
+    }
+
+    /// Check families that don't ask the resolver: kept when the resolver is unusable.
+    static let nonDNSFamilies: Set<String> = ["port", "host", "https"]
+
+    /// The results with every DNS-based one replaced by the single resolver error; the checks
+    /// that ran without DNS (ports, this host, live HTTPS) are kept.
+    static func collapse(_ results: [CheckResult], _ resolverError: CheckResult, domain: String) -> [CheckResult] {
+        // A check that didn't apply at all ("needs --live", "no --server-ip given", "run with
+        // --local": skipped on the domain or localhost) would only pad the one error; a skipped
+        // target of a check that ran (a UDP port) stays.
+        [resolverError] + results.filter { r in
+            nonDNSFamilies.contains(String(r.id.prefix { $0 != "." }))
+                && !(r.status == .skipped && (r.subject == domain || r.subject == "localhost"))
+        }
+    }
+
+    /// The one result for a resolver that answered nothing useful (exit 2: the `--resolver` input,
+    /// or the machine's resolver, is at fault, not the zone).
+    static func resolverUnusable(_ resolver: ResolverAddress, _ why: String, domain: String) -> CheckResult {
+        let refused = why.contains("REFUSED")
+        let fix = refused
+            ? "; pass a recursive resolver with `--resolver IP[:PORT]` (e.g. the nameserver in /etc/resolv.conf), or allow this machine in the resolver's access list"
+            : "; check that a DNS server listens there: dig @\(resolver.ip.text) -p \(resolver.port) \(domain) SOA"
+                + "\n; or pass another `--resolver IP[:PORT]` (default: the first nameserver in /etc/resolv.conf), or a longer `--timeout`"
+        return CheckResult(id: "resolver.reachable", status: .error, subject: resolver.description,
+                           message: (refused ? "resolver refuses this machine: " : "resolver unreachable: ") + why
+                                + "; no DNS check could run (the zone itself was not checked)",
+                           fix: fix)
     }
 
     /// Runs all checks concurrently; results come back in `PreflightChecks.all` order.
@@ -124,7 +177,8 @@ public enum PreflightCommand {
     /// Turns options into a checked environment; every bad input is a usage error (exit 2).
     /// `o.box`, when set, is a path (absolute, or relative to the process's directory).
     public static func environment(_ o: Options, catalog: Catalog, providers: [EmailProvider], store: ResourceStore = .embedded,
-                                   ports: any PortProber, host: (any HostProbe)?) throws -> PreflightEnvironment {
+                                   ports: any PortProber, host: (any HostProbe)?, http: any HTTPClient = CurlHTTPClient(),
+                                   smtp: any SMTPProber = CurlSMTPProber(), now: Date = Date()) throws -> PreflightEnvironment {
         let manifest = try o.box.map(readBox)
         guard let rawDomain = o.domain ?? manifest?.domain else {
             throw SelfhostError.usage(o.box == nil ? "no --domain given" : "the box in \(o.box!) was rendered without --domain, so it names no domain",
@@ -221,6 +275,9 @@ public enum PreflightCommand {
             }
         }
         // A closed range also rejects NaN.
+        if let ca = o.caFile, !FileManager.default.isReadableFile(atPath: ca) {
+            throw SelfhostError.usage("--ca-file \(ca) is not a readable file", remedy: "pass a PEM bundle of CA certificates, e.g. --ca-file /etc/ssl/certs/ca-certificates.crt")
+        }
         guard (0.1...60).contains(o.timeout) else {
             throw SelfhostError.usage("--timeout \(o.timeout) is out of range", remedy: "give seconds between 0.1 and 60, e.g. --timeout 3")
         }
@@ -242,7 +299,8 @@ public enum PreflightCommand {
         let dns = DNSClient(resolver: resolver, timeout: timeout, deadline: ContinuousClock.now.advanced(by: timeout * 2))
         return PreflightEnvironment(domain: domain, serverIPs: ips, apps: apps, esp: esp, dkimSelectors: selectors,
                                     returnPath: o.returnPath, dns: dns, ports: ports, host: host, timeout: timeout,
-                                    webPorts: o.webPorts, local: o.local)
+                                    webPorts: o.webPorts, local: o.local, live: o.live, smtpProbe: o.smtpProbe, http: http, smtp: smtp,
+                                    caFile: o.caFile, smtpPort: o.smtpPort, now: now)
     }
 
     /// The manifest of a `selfhost render` output directory.
@@ -263,6 +321,7 @@ public enum PreflightCommand {
         for r in results {
             switch r.status {
             case .ok: s.ok += 1
+            case .info: s.info += 1
             case .warning: s.warning += 1
             case .error: s.error += 1
             case .timeout: s.timeout += 1
@@ -275,8 +334,8 @@ public enum PreflightCommand {
     }
 
     static let familyTitles: [(String, String)] = [
-        ("dns", "App hostnames"), ("caa", "Certificates (CAA)"), ("mx", "Mail exchangers"), ("spf", "SPF"),
-        ("dkim", "DKIM"), ("dmarc", "DMARC"), ("esp", "Email provider"), ("port", "Ports"), ("host", "This host"),
+        ("resolver", "DNS resolver"), ("dns", "App hostnames"), ("caa", "Certificates (CAA)"), ("mx", "Mail exchangers"), ("spf", "SPF"),
+        ("dkim", "DKIM"), ("dmarc", "DMARC"), ("mta-sts", "MTA-STS"), ("tlsrpt", "TLS reporting (TLS-RPT)"), ("bimi", "BIMI"), ("esp", "Email provider"), ("port", "Ports"), ("https", "Live HTTPS (--live)"), ("host", "This host"),
     ]
 
     /// The checklist for people: ✔ ok, ! warning, ✖ error or timeout, - skipped; the fix under each failure.
@@ -290,6 +349,7 @@ public enum PreflightCommand {
                 let mark: String
                 switch r.status {
                 case .ok: mark = style.green("✔")
+                case .info: mark = style.cyan("i")
                 case .warning: mark = style.yellow("!")
                 case .error: mark = style.red("✖")
                 case .timeout: mark = style.red("✖")
@@ -298,14 +358,15 @@ public enum PreflightCommand {
                 let label = r.status == .timeout ? style.red(" timeout:") : ""
                 out += "  \(mark) \(r.subject)\(label) \(r.status == .skipped ? style.dim(r.message) : r.message) \(style.dim("[\(r.id)]"))\n"
                 if let fix = r.fix, r.status != .ok, r.status != .skipped {
-                    out += "      " + style.cyan("fix:") + "\n"
+                    // An optional record's fix is how to add it: shown as "add:", not "fix:".
+                    out += "      " + style.cyan(r.status == .info ? "add:" : "fix:") + "\n"
                     for line in fix.split(separator: "\n", omittingEmptySubsequences: false) { out += "        \(line)\n" }
                 }
             }
         }
         let s = report.summary
         let seconds = String(format: "%.2f", Double(report.elapsedMs) / 1000)
-        out += "\n\(s.ok) ok, \(s.warning) warning\(s.warning == 1 ? "" : "s"), \(s.error) error\(s.error == 1 ? "" : "s"), "
+        out += "\n\(s.ok) ok, " + (s.info > 0 ? "\(s.info) info, " : "") + "\(s.warning) warning\(s.warning == 1 ? "" : "s"), \(s.error) error\(s.error == 1 ? "" : "s"), "
             + "\(s.timeout) timeout\(s.timeout == 1 ? "" : "s"), \(s.skipped) skipped — \(report.queries) DNS queries in \(seconds) s\n"
         return out
     }

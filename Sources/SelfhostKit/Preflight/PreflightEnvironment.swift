@@ -56,11 +56,26 @@ public final class PreflightEnvironment: Sendable {
     /// 80 and 443 unless a test says otherwise.
     public let webPorts: [Int]
     public let local: Bool
+    /// `--live`: connect to the app hosts over HTTP(S) and fetch the MTA-STS policy.
+    public let live: Bool
+    /// `--smtp-probe`: connect to the MX hosts on `smtpPort` and ask for STARTTLS.
+    public let smtpProbe: Bool
+    /// The HTTP layer for `--live` (libcurl; tests pass the same client with their CA in `caFile`).
+    public let http: any HTTPClient
+    public let smtp: any SMTPProber
+    /// PEM bundle of trusted CAs for `--live` and `--smtp-probe` (nil: the system's).
+    public let caFile: String?
+    /// 25 unless a test says otherwise.
+    public let smtpPort: Int
+    /// The clock certificate expiry is measured against.
+    public let now: Date
     private let memo = Memo()
 
     public init(domain: String, serverIPs: [IPAddress], apps: [PreflightApp], esp: EmailProvider?,
                 dkimSelectors: [String], returnPath: String?, dns: DNSClient, ports: any PortProber,
-                host: (any HostProbe)?, timeout: Duration, webPorts: [Int], local: Bool) {
+                host: (any HostProbe)?, timeout: Duration, webPorts: [Int], local: Bool,
+                live: Bool = false, smtpProbe: Bool = false, http: any HTTPClient = CurlHTTPClient(),
+                smtp: any SMTPProber = CurlSMTPProber(), caFile: String? = nil, smtpPort: Int = 25, now: Date = Date()) {
         self.domain = domain
         self.serverIPs = serverIPs
         self.apps = apps
@@ -73,7 +88,21 @@ public final class PreflightEnvironment: Sendable {
         self.timeout = timeout
         self.webPorts = webPorts
         self.local = local
+        self.live = live
+        self.smtpProbe = smtpProbe
+        self.http = http
+        self.smtp = smtp
+        self.caFile = caFile
+        self.smtpPort = smtpPort
+        self.now = now
     }
+
+    /// Ports `--live` uses: HTTP (the redirect) and HTTPS; 80 and 443 unless a test set `webPorts`.
+    public var liveHTTPPort: Int { webPorts.first ?? 80 }
+    public var liveHTTPSPort: Int { webPorts.dropFirst().first ?? 443 }
+
+    /// The timeout in seconds, for the HTTP layer.
+    public var timeoutSeconds: Double { Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18 }
 
     public var serverV4: [IPAddress] { serverIPs.filter { $0.family == .v4 } }
     public var serverV6: [IPAddress] { serverIPs.filter { $0.family == .v6 } }

@@ -23,6 +23,19 @@ import Testing
         }
     }
 
+    @Test func deadResolverIsOneLineAndExitsTwo() throws {
+        let dead = try TestSupport.run(["preflight", "--domain", "example.test", "--resolver", "127.0.0.1:9", "--timeout", "0.5"])
+        #expect(dead.status == 2, "\(dead.stdout)\(dead.stderr)")
+        #expect(dead.stdout.components(separatedBy: "✖").count == 2, "one error line:\n\(dead.stdout)")
+        #expect(dead.stdout.contains("✖ 127.0.0.1:9 resolver unreachable: none of"))
+        #expect(dead.stdout.contains("DNS resolver"))
+        let json = try TestSupport.run(["preflight", "--domain", "example.test", "--resolver", "127.0.0.1:9", "--timeout", "0.5", "--format", "json"])
+        #expect(json.status == 2)
+        let doc = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let checks = try #require(doc?["checks"] as? [[String: Any]])
+        #expect(checks.compactMap { $0["id"] as? String } == ["resolver.reachable"])
+    }
+
     @Test func badInputExitsTwoWithAHint() throws {
         let esp = try TestSupport.run(["preflight", "--domain", "example.test", "--esp", "sendgird", "--resolver", "127.0.0.1:9"])
         #expect(esp.status == 2)

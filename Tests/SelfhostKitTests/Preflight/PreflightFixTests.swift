@@ -128,17 +128,54 @@ struct PreflightFixTests {
         }
     }
 
-    /// A resolver that can't be reached, and one that never answers: the fix is a comment.
-    @Test func resolverProblemsGiveCommentFixes() async throws {
-        let (refused, _, _) = try await S.run(PreflightCommand.Options(domain: "example.test", resolver: "127.0.0.1:9", timeout: 0.5, webPorts: []))
-        let spf = try #require(refused.result("spf.record", "example.test"))
-        #expect(spf.fix?.hasPrefix("; no DNS server answers at that address: check `--resolver") == true, "\(spf)")
+    /// A resolver that can't be reached, and one that never answers: one `resolver.reachable`
+    /// error with comment fixes, exit 2, instead of every DNS check failing with the same fix.
+    @Test func deadResolverIsOneErrorWithCommentFixes() async throws {
+        let (refused, status, _) = try await S.run(PreflightCommand.Options(domain: "example.test", resolver: "127.0.0.1:9", timeout: 0.5, webPorts: []))
+        #expect(status == .usage)
+        #expect(refused.checks.count == 1, "\(refused.checks)")
+        let one = try #require(refused.result("resolver.reachable", "127.0.0.1:9"))
+        #expect(one.status == .error)
+        #expect(one.message.hasPrefix("resolver unreachable: none of "), "\(one)")
+        #expect(one.message.contains("Connection refused"))
+        #expect(one.fix?.hasPrefix("; check that a DNS server listens there: dig @127.0.0.1 -p 9 example.test SOA") == true, "\(one)")
         Self.checkLines(refused, "refused")
 
         let silent = try PreflightRuntimeTests.SilentResolver()
-        let (timedOut, _, _) = try await S.run(PreflightCommand.Options(domain: "example.test", resolver: "127.0.0.1:\(silent.port)", timeout: 0.3, webPorts: []))
-        #expect(timedOut.result("spf.record", "example.test")?.fix?.hasPrefix("; check that the resolver answers") == true)
+        let (timedOut, status2, _) = try await S.run(PreflightCommand.Options(domain: "example.test", resolver: "127.0.0.1:\(silent.port)", timeout: 0.3, webPorts: []))
+        #expect(status2 == .usage)
+        #expect(timedOut.checks.map(\.id) == ["resolver.reachable"])
+        #expect(timedOut.checks.first?.message.contains("got an answer within 0.3 s") == true)
         Self.checkLines(timedOut, "timeout")
+    }
+
+    /// knotd answers REFUSED for zones it doesn't serve: all of them refused is one error with a
+    /// fix naming a recursive resolver; some refused gets that fix on the check, and the CAA
+    /// line doesn't pass a local REFUSED off as a CA's answer.
+    @Test func refusedAnswersGetAClearFix() async throws {
+        guard KnotServer.available() else { return }
+        try await KnotServer.with { knot in
+            let (all, status, _) = try await S.run(PreflightCommand.Options(domain: "example.com", resolver: knot.resolver, timeout: 5, webPorts: []))
+            #expect(status == .usage)
+            let one = try #require(all.results("resolver.reachable").first)
+            #expect(all.checks.count == 1)
+            #expect(one.message.contains("resolver refuses this machine") && one.message.contains("REFUSED"), "\(one)")
+            #expect(one.fix?.contains("pass a recursive resolver with `--resolver IP[:PORT]`") == true)
+
+            let (some, status2, _) = try await S.run(PreflightCommand.Options(
+                domain: "good.test", serverIPs: ["127.0.0.10"], apps: ["umami"], hosts: ["umami=umami.example.com"],
+                resolver: knot.resolver, timeout: 5, webPorts: []))
+            #expect(status2 == .problems)
+            #expect(some.results("resolver.reachable").isEmpty)
+            let a = try #require(some.result("dns.a", "umami.example.com"))
+            #expect(a.status == .error)
+            #expect(a.fix?.contains("; the resolver refused the query") == true, "\(a)")
+            #expect(a.fix?.contains("--resolver IP[:PORT]") == true)
+            let caa = try #require(some.result("caa.letsencrypt", "umami.example.com"))
+            #expect(caa.message == "could not check CAA: CAA query for umami.example.com got REFUSED by the resolver", "\(caa)")
+            #expect(!caa.message.contains("forbid"))
+            Self.checkLines(some, "some refused")
+        }
     }
 
     @Test func fixesBuiltFromBrokenRecordsParse() {

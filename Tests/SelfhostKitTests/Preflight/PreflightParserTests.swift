@@ -106,7 +106,7 @@ import Testing
 
     @Test func everyCheckHasAStableDocumentedID() throws {
         let doc = try String(contentsOf: TestSupport.repoRoot.appendingPathComponent("docs/PREFLIGHT.md"), encoding: .utf8)
-        let families: Set<String> = ["dns", "caa", "spf", "dkim", "dmarc", "mx", "esp", "port", "host"]
+        let families: Set<String> = ["dns", "caa", "spf", "dkim", "dmarc", "mx", "esp", "port", "host", "mta-sts", "tlsrpt", "bimi", "https"]
         let ids = PreflightChecks.all.map(\.id)
         #expect(Set(ids).count == ids.count)
         for check in PreflightChecks.all {

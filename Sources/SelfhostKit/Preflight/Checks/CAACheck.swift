@@ -48,9 +48,14 @@ public enum CAACheck {
             case .cnameLoop:
                 return def.result(.error, host, "CAA lookup at \(lookup.name): \(lookup.stateText)",
                                   fix: "; fix the CNAME loop at \(lookup.name)")
+            case .servfail:
+                // RFC 8659 §3: a CA must not issue when the CAA lookup fails with SERVFAIL.
+                return def.inconclusive(lookup, subject: host,
+                                        what: "CAA (a SERVFAIL from the zone's servers also stops Let's Encrypt from issuing)")
             default:
-                let r = def.inconclusive(lookup, subject: host, what: "CAA (a CA treats this as forbidding issuance)")
-                return r
+                // A local failure (timeout, refused, network error) is no CAA answer: it says
+                // nothing about what a CA will see.
+                return def.inconclusive(lookup, subject: host, what: "CAA")
             }
         }
         return def.result(.ok, host, "no CAA records from \(host) up to the root: any CA may issue")

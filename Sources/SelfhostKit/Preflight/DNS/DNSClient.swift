@@ -105,6 +105,43 @@ public final class DNSClient: Sendable {
     /// How many queries went on the wire so far.
     public var queriesSent: Int { state.withLock { $0.sent } }
 
+    /// How the resolver answered this run's queries, to tell a dead or refusing resolver
+    /// (nothing about the zone was learnt) from a zone with problems.
+    public struct Tally: Sendable, Equatable {
+        /// Queries sent and finished.
+        public var finished = 0
+        /// Answered with a DNS message (any rcode).
+        public var answered = 0
+        /// Answered REFUSED.
+        public var refused = 0
+        /// No answer before the timeout.
+        public var timedOut = 0
+        /// The first network error (e.g. "Connection refused"), if any.
+        public var firstFailure: String?
+    }
+
+    public var tally: Tally { state.withLock { $0.tally } }
+
+    /// Why the whole run learnt nothing from the resolver, or nil when it answered something
+    /// useful: every finished query failed on the network or timed out, or every answer was REFUSED.
+    public var unusableResolver: String? {
+        let t = tally
+        guard t.finished > 0 else { return nil }
+        if t.answered == 0 {
+            if let why = t.firstFailure { return "none of \(t.finished) DNS queries got an answer: \(why)" }
+            return "none of \(t.finished) DNS queries got an answer within \(Self.seconds(timeout)) s"
+        }
+        if t.refused == t.answered {
+            return "it answered REFUSED to all \(t.answered) DNS queries: it is not a recursive resolver for this machine"
+        }
+        return nil
+    }
+
+    static func seconds(_ d: Duration) -> String {
+        let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        return s.formatted(.number.precision(.fractionLength(0...1)))
+    }
+
     /// Asks one question (no CNAME following); concurrent identical questions share a query,
     /// and answers are remembered for the rest of the run.
     public func query(_ name: String, _ type: DNSRecordType) async -> DNSOutcome {
@@ -186,6 +223,17 @@ public final class DNSClient: Sendable {
         let raw: Result<[UInt8], DNSExchangeError> = await Self.onThread {
             Self.exchange(name: name, type: type, ip: ip, port: port, timeoutMS: ms)
         }
+        state.withLock { s in
+            s.tally.finished += 1
+            switch raw {
+            case .failure(.timeout): s.tally.timedOut += 1
+            case .failure(.other(let why)): if s.tally.firstFailure == nil { s.tally.firstFailure = why }
+            case .success(let bytes):
+                s.tally.answered += 1
+                // RCODE is the low 4 bits of byte 3.
+                if bytes.count >= 4, bytes[3] & 0x0F == 5 { s.tally.refused += 1 }
+            }
+        }
         switch raw {
         case .failure(.timeout): return .timeout
         case .failure(.other(let why)): return .failure(why)
@@ -257,6 +305,7 @@ public final class DNSClient: Sendable {
         struct State {
             var inflight: [String: Task<DNSOutcome, Never>] = [:]
             var sent = 0
+            var tally = Tally()
         }
         private let lock = NSLock()
         private var value = State()

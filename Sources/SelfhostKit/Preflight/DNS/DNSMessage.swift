@@ -1,11 +1,12 @@
 /// DNS record types preflight asks for (RFC 1035, 3596, 8659).
 public enum DNSRecordType: UInt16, Sendable, Hashable, CustomStringConvertible {
-    case a = 1, ns = 2, cname = 5, soa = 6, mx = 15, txt = 16, aaaa = 28, caa = 257
+    case a = 1, ns = 2, cname = 5, soa = 6, ptr = 12, mx = 15, txt = 16, aaaa = 28, caa = 257
 
     public var description: String {
         switch self {
         case .a: "A"
         case .ns: "NS"
+        case .ptr: "PTR"
         case .cname: "CNAME"
         case .soa: "SOA"
         case .mx: "MX"
@@ -22,6 +23,7 @@ public enum DNSRecordData: Sendable, Hashable {
     case aaaa(String)
     case cname(String)
     case ns(String)
+    case ptr(String)
     case mx(preference: UInt16, exchange: String)
     /// The character-strings of one TXT record, as sent (not joined).
     case txt([[UInt8]])
@@ -207,9 +209,13 @@ public struct DNSWireParser {
             guard rdlen == 16 else { throw fail("AAAA record of \(rdlen) bytes, expected 16") }
             data = .aaaa(IPAddress.formatIPv6(Array(bytes[start..<end])))
             offset = end
-        case .cname, .ns:
+        case .cname, .ns, .ptr:
             let target = try self.name()
-            data = type == DNSRecordType.cname.rawValue ? .cname(target) : .ns(target)
+            switch DNSRecordType(rawValue: type) {
+            case .cname: data = .cname(target)
+            case .ptr: data = .ptr(target)
+            default: data = .ns(target)
+            }
         case .mx:
             let pref = try u16()
             data = .mx(preference: pref, exchange: try self.name())

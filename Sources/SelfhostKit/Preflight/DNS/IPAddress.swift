@@ -136,3 +136,19 @@ public enum DomainName {
         return name + "."
     }
 }
+
+extension IPAddress {
+    /// The PTR owner name: `11.0.0.127.in-addr.arpa` or the 32 nibbles under `ip6.arpa` (RFC 3596 §2.5).
+    public var reverseName: String {
+        switch family {
+        case .v4:
+            return text.split(separator: ".").reversed().joined(separator: ".") + ".in-addr.arpa"
+        case .v6:
+            var v6 = in6_addr()
+            _ = inet_pton(AF_INET6, text, &v6)
+            let bytes = withUnsafeBytes(of: &v6) { Array($0) }
+            let nibbles = bytes.flatMap { [String($0 >> 4, radix: 16), String($0 & 0x0F, radix: 16)] }
+            return nibbles.reversed().joined(separator: ".") + ".ip6.arpa"
+        }
+    }
+}

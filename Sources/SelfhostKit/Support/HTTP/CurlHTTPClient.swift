@@ -44,6 +44,10 @@ public struct CurlHTTPClient: HTTPClient {
             _ = set(CURLOPT_ACCEPT_ENCODING, "")
             if request.wantsCertificate { _ = set(CURLOPT_CERTINFO, 1) }
             if let ca = request.caFile { _ = set(CURLOPT_CAINFO, ca) }
+            if !request.verifyPeer {
+                _ = set(CURLOPT_SSL_VERIFYPEER, 0)
+                _ = set(CURLOPT_SSL_VERIFYHOST, 0)
+            }
             _ = set(CURLOPT_USERAGENT, "selfhost/\(SelfhostVersion.current)")
             if request.method == "HEAD" {
                 _ = set(CURLOPT_NOBODY, 1)

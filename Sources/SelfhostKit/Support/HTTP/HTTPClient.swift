@@ -22,11 +22,14 @@ public struct HTTPRequest: Sendable {
     public var resolve: [String]
     /// Collect the peer certificate's subject, issuer, expiry and names (HTTPS only).
     public var wantsCertificate: Bool
+    /// Verify the peer's certificate and name (default). Off only to describe a certificate
+    /// that failed verification (preflight's `--live`); the exchange is then not trusted.
+    public var verifyPeer: Bool
 
     public init(method: String = "GET", url: String, unixSocket: String? = nil, headers: [String: String] = [:],
                 body: Data? = nil, timeout: Double = 10, connectTimeout: Double = 5,
                 maxBodyBytes: Int = 8 << 20, followRedirects: Bool = false, caFile: String? = nil,
-                resolve: [String] = [], wantsCertificate: Bool = false) {
+                resolve: [String] = [], wantsCertificate: Bool = false, verifyPeer: Bool = true) {
         self.method = method
         self.url = url
         self.unixSocket = unixSocket
@@ -39,6 +42,7 @@ public struct HTTPRequest: Sendable {
         self.caFile = caFile
         self.resolve = resolve
         self.wantsCertificate = wantsCertificate
+        self.verifyPeer = verifyPeer
     }
 }
 
