@@ -435,7 +435,15 @@ class Box:
 
     # HTTP(S) through Caddy on this machine's 80/443
     def https(self, host, path="/", timeout=20):
-        return _curl(["-k", "--resolve", f"{host}:443:127.0.0.1", f"https://{host}{path}"], timeout)
+        """GET over HTTPS through Caddy; behind an app's setup gate with its owner password
+        (e2e/test_gate.py tests the gate itself, without this)."""
+        auth = []
+        for app in self.apps:
+            pw = os.path.join(self.dir, app, "gate-password")
+            if os.path.exists(pw) and self.host(app) == host:
+                with open(pw) as f:
+                    auth = ["-u", "owner:" + f.read().strip()]
+        return _curl(["-k", *auth, "--resolve", f"{host}:443:127.0.0.1", f"https://{host}{path}"], timeout)
 
     def http(self, host, path="/", timeout=20):
         return _curl(["--resolve", f"{host}:80:127.0.0.1", f"http://{host}{path}"], timeout)

@@ -49,7 +49,7 @@ struct LintCrossFileTests {
         try p.write(ExampleFile("umami/compose.yaml", compose.replacingOccurrences(of: "  umami:\n", with: "  analytics:\n")))
         let report = try p.lint()
         let f = try #require(report.findings("caddy.upstream-service").first)
-        #expect(f.location?.file == "caddy/Caddyfile" && f.location?.line == 16 && f.location?.column == 16)
+        #expect(f.location?.file == "caddy/Caddyfile" && f.location?.line == 18 && f.location?.column == 16)
         #expect(f.severity == .error)
     }
 

@@ -107,7 +107,7 @@ struct TerminalWidthTests {
         _ = try CostCommand.run(options, context: ctx)
         let notes = try #require(out.text.range(of: "\nNotes\n")).upperBound
         let section = out.text[notes...].components(separatedBy: "\n\n")[0]  // up to the next section
-        let blocks = section.split(separator: "\n").filter { $0.hasPrefix("  - Hetzner") }
+        let blocks = section.split(separator: "\n").filter { $0.hasPrefix("  - Hetzner Cloud") }
         #expect(blocks.count == 1, "\(blocks)")
         #expect(blocks.first?.contains("fleet") == true && blocks.first?.contains("box") == true, "one block names both roles")
         #expect(Self.over(out.text, 80).isEmpty, "\(Self.over(out.text, 80).prefix(5))")
