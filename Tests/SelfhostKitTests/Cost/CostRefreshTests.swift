@@ -7,37 +7,9 @@ import Testing
 /// kind of failure keeps the previous prices and says why.
 @Suite("Cost: price refresh on loopback", .serialized)
 struct CostRefreshTests {
-    /// The fixture API server on 127.0.0.1, stopped when released.
-    final class APIServer: @unchecked Sendable {
-        let process = Process()
-        let base: String
-
-        init() throws {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", CostFixtures.root.appendingPathComponent("api/server.py").path]
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            var line = Data()
-            while !line.contains(UInt8(ascii: "\n")) {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                line.append(chunk)
-            }
-            let words = String(decoding: line, as: UTF8.self).split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            guard words.count == 2, words[0] == "port" else {
-                process.terminate()
-                throw NSError(domain: "APIServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "server did not start: \(words)"])
-            }
-            base = "http://127.0.0.1:\(words[1])"
-        }
-
-        deinit {
-            // SIGKILL, not terminate(): a SIGTERM the test runner's parent ignores stays ignored in
-            // the child, and waitUntilExit would then wait for ever.
-            if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
-        }
+    /// The fixture API server on 127.0.0.1 (the shared loopback server runner), stopped when released.
+    static func apiServer() throws -> LoopbackHTTPServer {
+        try LoopbackHTTPServer(scriptURL: CostFixtures.root.appendingPathComponent("api/server.py"))
     }
 
     static func cache() throws -> URL {
@@ -46,13 +18,13 @@ struct CostRefreshTests {
         return dir
     }
 
-    static func refresh(_ server: APIServer, mode: String, cache: URL, timeout: Double = 5) -> [PriceRefresh.Outcome] {
-        PriceRefresh.run(http: CurlHTTPClient(), environment: ["SELFHOST_LINODE_API": "\(server.base)/\(mode)", "XDG_CACHE_HOME": cache.path],
+    static func refresh(_ server: LoopbackHTTPServer, mode: String, cache: URL, timeout: Double = 5) -> [PriceRefresh.Outcome] {
+        PriceRefresh.run(http: CurlHTTPClient(), environment: ["SELFHOST_LINODE_API": "\(server.baseURL)/\(mode)", "XDG_CACHE_HOME": cache.path],
                          store: .embedded, now: CostFixtures.now, timeout: timeout)
     }
 
     @Test func aWholeAnswerWritesADatedOverlayThatCostReads() throws {
-        let server = try APIServer()
+        let server = try Self.apiServer()
         let cache = try Self.cache()
         defer { try? FileManager.default.removeItem(at: cache) }
         let outcomes = Self.refresh(server, mode: "ok", cache: cache)
@@ -71,7 +43,7 @@ struct CostRefreshTests {
         let row = try #require(r.options.first)
         #expect(row.plan == "Linode 8GB" && row.computeUsd?.value == Decimal(string: "77.25"), "\(row.plan) \(String(describing: row.computeUsd))")
         #expect(row.includedTransfer == "5 TB pooled", "\(String(describing: row.includedTransfer))")
-        #expect(row.sources.contains { $0.url.hasPrefix(server.base) && $0.asOf == ["2026-11-29"] })
+        #expect(row.sources.contains { $0.url.hasPrefix(server.baseURL) && $0.asOf == ["2026-11-29"] })
         #expect(r.assumptions.contains { $0.contains("Prices of linode come from the refresh overlay") && $0.contains("as of 2026-11-29") })
         // A box that needs 64 GB finds the refreshed 16 vCPU plan.
         o.vps = "16vcpu-64gb"
@@ -83,7 +55,7 @@ struct CostRefreshTests {
         ("partial", "partial answer: page 1 of 2"), ("badplan", "g6-standard-4"),
     ])
     func aFailedAnswerKeepsThePreviousPrices(mode: String, reason: String) throws {
-        let server = try APIServer()
+        let server = try Self.apiServer()
         let cache = try Self.cache()
         defer { try? FileManager.default.removeItem(at: cache) }
         #expect(Self.refresh(server, mode: "ok", cache: cache).first?.status == "updated")
@@ -96,7 +68,7 @@ struct CostRefreshTests {
     }
 
     @Test func aTimeoutKeepsThePreviousPricesAndExitsOne() throws {
-        let server = try APIServer()
+        let server = try Self.apiServer()
         let cache = try Self.cache()
         defer { try? FileManager.default.removeItem(at: cache) }
         var o = CostCommand.Options()
@@ -104,7 +76,7 @@ struct CostRefreshTests {
         o.refresh = true
         o.refreshTimeout = 1
         let out = BufferSink(), err = BufferSink()
-        let ctx = Context(stdout: out, stderr: err, environment: ["SELFHOST_LINODE_API": "\(server.base)/slow", "XDG_CACHE_HOME": cache.path],
+        let ctx = Context(stdout: out, stderr: err, environment: ["SELFHOST_LINODE_API": "\(server.baseURL)/slow", "XDG_CACHE_HOME": cache.path],
                           workingDirectory: cache, now: { CostFixtures.now })
         let status = try CostCommand.run(o, context: ctx)
         #expect(status == .problems)

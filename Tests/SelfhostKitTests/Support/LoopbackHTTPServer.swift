@@ -10,9 +10,14 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     let unixSocket: String?
 
     /// `script`: a server under Fixtures/http/ (server.py: generic paths; registry.py: a container registry).
-    init(unixSocket: String? = nil, script: String = "server.py") throws {
+    convenience init(unixSocket: String? = nil, script: String = "server.py") throws {
+        try self.init(unixSocket: unixSocket, scriptURL: TestSupport.fixtures.appendingPathComponent("http/\(script)"))
+    }
+
+    /// Any fixture server that prints "port N" (or "unix PATH") once listening.
+    init(unixSocket: String? = nil, scriptURL: URL) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", TestSupport.fixtures.appendingPathComponent("http/\(script)").path]
+        process.arguments = ["python3", scriptURL.path]
             + (unixSocket.map { ["--unix", $0] } ?? [])
         let out = Pipe()
         process.standardOutput = out
