@@ -57,15 +57,16 @@ public enum CostCommand {
         var refreshFailed = false
         if options.refresh {
             let outcomes = PriceRefresh.run(http: options.http ?? CurlHTTPClient(), environment: context.environment, store: options.store,
-                                            now: context.now(), timeout: options.refreshTimeout)
-            refreshFailed = outcomes.contains { $0.status != "updated" }
+                                            now: context.now(), timeout: options.refreshTimeout, providers: options.providers)
+            // A source skipped for want of a token is not a failure; a read that failed is.
+            refreshFailed = outcomes.contains { $0.status == "kept" }
             options.pricingOverlay = PriceRefresh.overlay(environment: context.environment) ?? options.pricingOverlay
             let pricesToo = options.egress != nil || options.servers != nil || !options.saas.isEmpty || !options.apps.isEmpty
             switch options.format {
             case .json where !pricesToo:
                 context.stdout.write(JSONOutput.encode(RefreshReport(refresh: outcomes)))
             case .json:
-                for o in outcomes where o.status != "updated" { context.stderr.write("warning: \(o.provider): \(o.message)\n") }
+                for o in outcomes where o.status == "kept" { context.stderr.write("warning: \(o.provider): \(o.message)\n") }
             case .text:
                 var t = TextTable(headers: ["provider", "refresh", "plans", "as of", "note"])
                 for o in outcomes { t.add([o.provider, o.status, o.status == "updated" ? "\(o.plans)" : "", o.asOf, o.message]) }
