@@ -16,9 +16,6 @@ NO_HEALTHCHECK = {
         "(mautic/docker-mautic examples/basic/docker-compose.yml@13141b0)"},
     "nextcloud": {"services": ['cron'], "reason":
         "the cron role runs busybox crond and serves no port; upstream's examples give it no healthcheck"},
-    "saleor": {"services": ['app', 'dashboard', 'worker'], "reason":
-        "not researched yet: the saleor image (python slim) has no curl/wget and the stored upstream "
-        "sources don't show its current health route"},
     "twenty": {"services": ['worker'], "reason":
         "the worker serves no port and twenty's /healthz indicators live in the server; upstream's "
         "compose gives the worker none (twentyhq/twenty packages/twenty-docker/docker-compose.yml@003535f)"},
