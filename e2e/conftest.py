@@ -289,12 +289,16 @@ class Box:
         import resource
         hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
         self.deviations = getattr(self, "deviations", [])
-        for a in self.apps:
+        todo = [a for a in self.apps if not os.path.exists(os.path.join(self.dir, a, "compose.override.yaml"))]
+        # `docker compose config` per app, in parallel: one after the other took minutes for 30 apps
+        # on a loaded machine.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+            configs = dict(zip(todo, pool.map(lambda a: json.loads(_run(
+                [DOCKER, "compose", "config", "--format", "json"], cwd=os.path.join(self.dir, a)).stdout), todo)))
+        for a in todo:
             d = os.path.join(self.dir, a)
             override = os.path.join(d, "compose.override.yaml")
-            if os.path.exists(override):
-                continue
-            conf = json.loads(_run([DOCKER, "compose", "config", "--format", "json"], cwd=d).stdout)
+            conf = configs[a]
             services = {}
             for name, svc in conf.get("services", {}).items():
                 nofile = (svc.get("ulimits") or {}).get("nofile")
@@ -313,11 +317,56 @@ class Box:
         return {n: Unit(os.path.join(d, n)) for n in sorted(os.listdir(d)) if n.endswith(".service")
                 and not n.endswith("-backup.service")}
 
+    def required_settings(self):
+        """{app: [names]} of `.env` values render leaves empty under "REQUIRED: set this before
+        starting" (values no generated secret can be, e.g. Saleor's PEM RSA_PRIVATE_KEY)."""
+        out = {}
+        for a in self.apps:
+            path = os.path.join(self.dir, a, ".env")
+            if not os.path.exists(path):
+                continue
+            with open(path) as f:
+                lines = f.read().splitlines()
+            for i, line in enumerate(lines):
+                m = re.match(r"^([A-Za-z_][A-Za-z0-9_]*)=$", line)
+                if m and i and "REQUIRED: set this before starting" in lines[i - 1]:
+                    out.setdefault(a, []).append(m.group(1))
+        return out
+
+    def apply_readme_settings(self):
+        """Does what a person does before the first start: for every required value render left empty
+        that the rendered README gives a command for (a `…` span that names the variable, writes
+        `.env` and prints the value: Saleor's RSA key), runs that command in the app's directory.
+        Values the README only asks for (SMTP settings and the like) stay empty, as a person might
+        leave them; each stand-in's spec says whether its app starts without them."""
+        todo = self.required_settings()
+        if not todo:
+            return
+        with open(os.path.join(self.dir, "README.md")) as f:
+            readme = f.read()
+        for app, names in todo.items():
+            for name in names:
+                env_path = os.path.join(self.dir, app, ".env")
+                with open(env_path) as f:
+                    if re.search(rf"^{name}=.+", f.read(), re.M):
+                        continue  # set already (a re-render keeps what was set)
+                commands = [c for c in re.findall(r"`([^`]+)`", readme)
+                            if name in c and ".env" in c and ("printf" in c or "echo" in c)]
+                if not commands:
+                    continue
+                p = subprocess.run(["/bin/bash", "-c", commands[0]], cwd=os.path.join(self.dir, app),
+                                   capture_output=True, text=True, timeout=120)
+                assert p.returncode == 0, f"{app}: the README's command for {name} exited {p.returncode}: {p.stderr}"
+                with open(env_path) as f:
+                    assert re.search(rf"^{name}=.+", f.read(), re.M), f"{app}: the README's command left {name} empty"
+
     def start(self, units=None):
         """ExecStartPre + ExecStart of the units, in unit order (After=); independent units in parallel."""
-        self.lock.acquire()
+        # What needs no host port first, so the port lock is held only while the box runs.
         self.caddy_local_certs()
         self.fit_ulimits()
+        self.apply_readme_settings()
+        self.lock.acquire()
         all_units = self.units()
         todo = {n: u for n, u in all_units.items() if units is None or n in units}
         done = set()
