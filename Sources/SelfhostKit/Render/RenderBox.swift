@@ -338,8 +338,10 @@ struct RenderBox {
             }
         }
         // The database's password must be the one the app connects with: the app's own services
-        // must use the variable the database service is initialised from.
-        let companionServices = Set(app.companions.map(\.service))
+        // must use the variable the database service is initialised from. Companions of kind
+        // `other` are the app's own processes in images of their own (Penpot's backend, Zammad's
+        // roles), so they count as app services here.
+        let companionServices = Set(app.companions.filter { $0.kind != "other" }.map(\.service))
         let appEnvText = services.filter { !companionServices.contains($0.key.string ?? "") }
             .compactMap { $0.value.mapping?["environment"] }.map { (try? Yams.serialize(node: $0)) ?? "" }.joined()
         for c in app.companions where ["postgres", "mysql", "mariadb"].contains(c.kind) {
