@@ -179,7 +179,7 @@ public struct OwnApp: Sendable, Equatable {
         let idNode = m["id"]
         let id = s(idNode) ?? ""
         if !isID(id) {
-            error("id '\(RenderInputValidation.quoted(id))' is not an app id", idNode, fix: "use 2–30 lower-case letters, digits and '-', starting with a letter, e.g. id: shop")
+            error("id \(RenderInputValidation.quoted(id)) is not an app id", idNode, fix: "use 2–30 lower-case letters, digits and '-', starting with a letter, e.g. id: shop")
         } else if reservedIDs.contains(id) {
             error("id '\(id)' is a directory of the box itself", idNode, fix: "choose another id")
         } else if let app = catalog?.app(id) {
@@ -199,11 +199,11 @@ public struct OwnApp: Sendable, Equatable {
             error("give either `image:` or `build:`, not both", m["build"])
         case (let node?, nil):
             let ref = s(node) ?? ""
-            if let (n, t) = splitReference(ref), ImageReference.problem(name: n, tag: t) == nil {
+            if let (n, t) = splitReference(ref), imageProblem(n, t) == nil {
                 image = App.Image(name: n, tag: t)
             } else {
-                let problem = splitReference(ref).flatMap { ImageReference.problem(name: $0.0, tag: $0.1) } ?? "it has no tag"
-                error("image '\(RenderInputValidation.quoted(ref))': \(problem)", node, fix: "pin a release: registry/name:tag, e.g. ghcr.io/you/shop:1.4.2")
+                let problem = splitReference(ref).flatMap { imageProblem($0.0, $0.1) } ?? "it has no tag"
+                error("image \(RenderInputValidation.quoted(ref)): \(problem)", node, fix: "pin a release: registry/name:tag, e.g. ghcr.io/you/shop:1.4.2")
             }
         case (nil, let node?):
             let b = node.mapping!
@@ -212,7 +212,7 @@ public struct OwnApp: Sendable, Equatable {
             let resolved = URL(fileURLWithPath: path).standardizedFileURL.path
             var isDir: ObjCBool = false
             if !isSafePath(resolved) {
-                error("build context '\(RenderInputValidation.quoted(raw))' resolves to \(RenderInputValidation.quoted(resolved)), which has characters a compose file can't carry plainly", b["context"],
+                error("build context \(RenderInputValidation.quoted(raw)) resolves to \(RenderInputValidation.quoted(resolved)), which has characters a compose file can't carry plainly", b["context"],
                       fix: "use a path of letters, digits, '/', '.', '_' and '-'")
             } else if checkBuildContext && (!FileManager.default.fileExists(atPath: resolved, isDirectory: &isDir) || !isDir.boolValue) {
                 error("build context \(resolved) is not a directory", b["context"], fix: "give the directory holding the Dockerfile, relative to this file")
@@ -221,7 +221,7 @@ public struct OwnApp: Sendable, Equatable {
             }
             if let df = b["dockerfile"] {
                 let d = s(df) ?? ""
-                if !isSafePath(d) || d.hasPrefix("/") { error("dockerfile '\(RenderInputValidation.quoted(d))' must be a plain path inside the context", df) }
+                if !isSafePath(d) || d.hasPrefix("/") { error("dockerfile \(RenderInputValidation.quoted(d)) must be a plain path inside the context", df) }
                 else { dockerfile = d }
             }
         }
@@ -231,7 +231,7 @@ public struct OwnApp: Sendable, Equatable {
         if !(1...65535).contains(port) { error("port \(port) is out of range", m["port"], fix: "the TCP port the app listens on inside its container, 1–65535") }
         let health = s(m["health"]) ?? ""
         if !health.hasPrefix("/") || !health.unicodeScalars.allSatisfy(isURLPathScalar) {
-            error("health '\(RenderInputValidation.quoted(health))' is not a URL path", m["health"],
+            error("health \(RenderInputValidation.quoted(health)) is not a URL path", m["health"],
                   fix: "the path the app answers 2xx on when it is up, e.g. health: /healthz (letters, digits and / . _ - ~ ? = & %)")
         }
         var healthCommand: [String]?
@@ -269,7 +269,7 @@ public struct OwnApp: Sendable, Equatable {
         var names: [String: Node] = [:]
         func claim(_ n: String, _ node: Node?) {
             if !isEnvName(n) {
-                error("'\(RenderInputValidation.quoted(n))' is not an environment variable name", node, fix: "use letters, digits and '_', not starting with a digit")
+                error("\(RenderInputValidation.quoted(n)) is not an environment variable name", node, fix: "use letters, digits and '_', not starting with a digit")
             } else if reservedNames.contains(n) {
                 error("\(n) is a name render sets itself (the companions' generated passwords, the Compose project)", node,
                       fix: "map the password to your own name instead, e.g. companions: [{kind: postgres, env: {password: DB_PASSWORD}}]")
@@ -308,18 +308,21 @@ public struct OwnApp: Sendable, Equatable {
             var use = CompanionUse(kind: kind, image: def.image, tag: def.tag, env: [])
             if let i = c["image"] {
                 let ref = s(i) ?? ""
-                if let (n, t) = splitReference(ref), ImageReference.problem(name: n, tag: t) == nil { use.image = n; use.tag = t }
-                else { error("companion \(kind): image '\(RenderInputValidation.quoted(ref))' is not a pinned name:tag", i) }
+                if let (n, t) = splitReference(ref), imageProblem(n, t) == nil { use.image = n; use.tag = t }
+                else { error("companion \(kind): image \(RenderInputValidation.quoted(ref)) is not a pinned name:tag", i) }
             }
+            var badRole = false
             for (keyNode, valueNode) in c["env"]?.mapping ?? [:] {
                 guard let role = keyNode.scalar?.string, let n = valueNode.scalar?.string else { continue }
                 guard def.roles.contains(role) else {
-                    error("companion \(kind) has no \(role) to pass (it has \(def.roles.joined(separator: ", ")))", keyNode); continue
+                    error("companion \(kind) has no \(role) to pass (it has \(def.roles.joined(separator: ", ")))", keyNode)
+                    badRole = true
+                    continue
                 }
                 claim(n, valueNode)
                 use.env.append((role, n))
             }
-            if use.env.isEmpty {
+            if use.env.isEmpty && !badRole {
                 error("companion \(kind) gives the app no env name to find it by", item,
                       fix: "e.g. env: {\(def.roles[0]): \(kind == "redis" ? "REDIS_URL" : "DATABASE_URL")} (roles: \(def.roles.joined(separator: ", ")))")
             }
@@ -331,9 +334,9 @@ public struct OwnApp: Sendable, Equatable {
         for item in m["volumes"]?.sequence ?? [] {
             guard let v = item.mapping else { continue }
             let vn = s(v["name"]) ?? "", path = s(v["path"]) ?? ""
-            if !isVolumeName(vn) { error("volume name '\(RenderInputValidation.quoted(vn))' is not a plain name", v["name"], fix: "letters, digits, '_', '.', '-', starting with a letter or digit") }
+            if !isVolumeName(vn) { error("volume name \(RenderInputValidation.quoted(vn)) is not a plain name", v["name"], fix: "letters, digits, '_', '.', '-', starting with a letter or digit") }
             else if volumes.contains(where: { $0.name == vn }) || companions.contains(where: { "\(id)-\($0.kind)-data" == vn }) { error("volume \(vn) is declared twice", v["name"]) }
-            if !path.hasPrefix("/") || !isSafePath(path) || path == "/" { error("volume \(vn): path '\(RenderInputValidation.quoted(path))' must be an absolute path in the container", v["path"]) }
+            if !path.hasPrefix("/") || !isSafePath(path) || path == "/" { error("volume \(vn): path \(RenderInputValidation.quoted(path)) must be an absolute path in the container", v["path"]) }
             else if volumes.contains(where: { $0.path == path }) { error("volume \(vn): \(path) is mounted twice", v["path"]) }
             volumes.append(Volume(name: vn, path: path))
         }
@@ -420,7 +423,7 @@ public struct OwnApp: Sendable, Equatable {
         var files = [file("compose.yaml.mustache", composeTemplate()), file("files/\(Self.copyName)", text)]
         let derived = env.compactMap { e in e.from.map { "  \(e.name): \($0)" } }
         var setup = "# Written by selfhost render for your app \(id) (\((self.file as NSString).lastPathComponent)).\n"
-        if !derived.isEmpty { setup += "env_from_render:\n" + derived.joined(separator: "\n") + "\n" }
+        setup += derived.isEmpty ? "env_from_render: {}\n" : "env_from_render:\n" + derived.joined(separator: "\n") + "\n"
         if let context = buildContext {
             setup += "settings:\n  - \"The app's image is built from \(context) (docker compose build): that directory must exist at the same path where the box runs.\"\n"
         }
@@ -499,6 +502,12 @@ public struct OwnApp: Sendable, Equatable {
 
     static func isURLPathScalar(_ c: Unicode.Scalar) -> Bool {
         (c.isASCII && c.properties.isAlphabetic) || ("0"..."9").contains(c) || "/._-~?=&%".unicodeScalars.contains(c)
+    }
+
+    /// What `catalog check` and render refuse in an image reference, floating tags included.
+    static func imageProblem(_ name: String, _ tag: String) -> String? {
+        if let p = ImageReference.problem(name: name, tag: tag) { return p }
+        return ImageTag.isFloating(tag) ? "the tag '\(tag)' floats (it names whatever was pushed last)" : nil
     }
 
     /// `registry/name:tag` → (`registry/name`, `tag`); nil without a tag.

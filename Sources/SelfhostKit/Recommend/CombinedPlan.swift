@@ -212,9 +212,9 @@ enum CombinedPlan {
         out += "\n"
         if let m = plan.memory.value {
             let services = m.totalMib - m.caddyMib - m.systemReserveMib
-            out += wrap("Box memory: ≈ \(Money.plain(m.gib, scale: 1)) GiB — the mem_limits render writes (\(m.apps.map { "\($0.app) \($0.mib)" }.joined(separator: ", ")); \(services) MiB) + Caddy \(m.caddyMib) MiB + system \(m.systemReserveMib) MiB.")
+            out += wrap("RAM: the box needs ≈ \(Money.plain(m.gib, scale: 1)) GiB — the mem_limits render writes (\(m.apps.map { "\($0.app) \($0.mib)" }.joined(separator: ", ")); \(services) MiB) + Caddy \(m.caddyMib) MiB + system \(m.systemReserveMib) MiB.")
         }
-        var ram = "Published RAM figures: " + RecommendCommand.formatMB(plan.ramMbKnown) + " for " + plan.apps.filter { !plan.ramUnknown.contains($0) }.joined(separator: ", ")
+        var ram = (plan.memory.value == nil ? "RAM: " : "Published figures: ") + RecommendCommand.formatMB(plan.ramMbKnown) + " for " + plan.apps.filter { !plan.ramUnknown.contains($0) }.joined(separator: ", ")
         if plan.apps.count == plan.ramUnknown.count { ram = "RAM: no app in the plan publishes a figure" }
         else if !plan.ramUnknown.isEmpty { ram += "; " + plan.ramUnknown.joined(separator: ", ") + " publish none" }
         out += wrap(ram + ".")

@@ -81,7 +81,7 @@ struct RecommendStackTests {
     @Test func textShowsMemoryBillsAndTheOneCommand() throws {
         let (_, out, _) = try run(["mailchimp", "slack", "google analytics", "zendesk"], usages: ["slack=12seats"], format: .text, env: ["COLUMNS": "100"])
         let prose = out.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        #expect(prose.contains("Box memory: ≈ "), "\(out)")
+        #expect(prose.contains("RAM: the box needs ≈ "), "\(out)")
         #expect(prose.contains("Slack: $105.00 a month for slack=12seats"), "\(out)")
         #expect(prose.contains("give --saas mailchimp=USAGE to price yours"), "\(out)")
         #expect(out.contains("Next: selfhost render "))

@@ -194,7 +194,8 @@ struct OwnAppTests {
         let report = try LintEngine.lint(paths: [out.path], context: ctx)
         let serious = report.findings.filter { $0.severity >= .info }
         #expect(serious.isEmpty, "\(serious.map(\.compilerStyle).joined(separator: "\n"))")
-        #expect(report.files.contains { $0.hasSuffix("shop/compose.yaml") }, "lint read the own app's compose file")
+        #expect(report.files.contains { $0.path.hasSuffix("shop/compose.yaml") }, "lint read the own app's compose file")
+        #expect(report.files.contains { $0.path.hasSuffix("shop/selfhost-app.yaml") && $0.kind == .ownapp }, "and its app file")
         #expect(try RenderTestSupport.validateCaddyfile(out).isEmpty)
         if let compose = RenderTestSupport.tool("docker-compose", package: "docker-compose") {
             let r = try RenderTestSupport.run(compose, ["config", "-q"], cwd: out.appendingPathComponent("shop"))
@@ -252,7 +253,7 @@ struct OwnAppTests {
             Issue.record("rendered a broken app file")
         } catch let e as SelfhostError {
             #expect(e.status == .usage)
-            #expect(e.location?.description == "\(file.path):6:11", "\(String(describing: e.location))")
+            #expect(e.location?.description == "\(file.path):6:12", "\(String(describing: e.location))")
         }
         #expect(!FileManager.default.fileExists(atPath: out.path))
         #expect(throws: SelfhostError.self) { try RenderTestSupport.render([dir.appendingPathComponent("nope.yaml").path], out: out) }
