@@ -12,6 +12,7 @@ struct Recommend: ParsableCommand {
               selfhost recommend "google analytics" --license osi
               selfhost recommend heroku --max-ram 2GB --format json
               selfhost recommend mailchimp slack        (one combined plan)
+              selfhost recommend mailchimp slack zendesk --saas slack=12seats --saas zendesk=3agents
 
             --max-ram keeps apps that publish no RAM figure (marked "not published"); add --strict to drop them.
 
@@ -31,15 +32,20 @@ struct Recommend: ParsableCommand {
     @Option(help: ArgumentHelp("Keep only apps of this openness (osi, open-core, fair-code, source-available) or SPDX license id.", valueName: "kind"))
     var license: String?
 
+    @Option(name: .customLong("saas"), help: ArgumentHelp("With several SaaS: your usage or bill of one, as `cost --saas` takes it (slack=12seats, zendesk=@345); the plan prices the bills it replaces. Repeatable.", valueName: "name=usage"))
+    var usages: [String] = []
+
     @OptionGroup var output: FormatOption
     @OptionGroup var catalogOption: CatalogOption
 
     func run() throws {
         let context = Context.live()
         let maxRAM = try self.maxRAM.map { try ByteSize(parsing: $0, what: "--max-ram") }
-        let catalog = try CatalogLoader.load(catalogOption.store(context, check: false))
-        let status = try RecommendCommand.run(
-            .init(queries: saas.isEmpty ? [""] : saas, maxRAM: maxRAM, strict: strict, license: license, format: output.format), catalog: catalog, context: context)
+        let store = try catalogOption.store(context, check: false)
+        let catalog = try CatalogLoader.load(store)
+        var options = RecommendCommand.Options(queries: saas.isEmpty ? [""] : saas, maxRAM: maxRAM, strict: strict, license: license, format: output.format)
+        options.usages = usages
+        let status = try RecommendCommand.run(options, catalog: catalog, store: store, context: context)
         try CLI.finish(status)
     }
 }

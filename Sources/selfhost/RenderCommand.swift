@@ -14,6 +14,7 @@ struct Render: ParsableCommand {
               selfhost render gitea --out /srv/box --dry-run
               selfhost render umami --domain example.com --out deploy --install-dir /srv/box
               selfhost render umami --domain example.com --format json
+              selfhost render ./myapp.yaml umami --domain example.com   (your own app, docs/OWNAPP.md)
               selfhost render --rehost --domain example.org --out /srv/box
               selfhost render --remove gitea --out /srv/box
               selfhost render umami --open --out /srv/box   (after finishing Umami's setup behind its gate)
@@ -21,7 +22,7 @@ struct Render: ParsableCommand {
             Exit status: 0 rendered; 1 some files skipped because edited by hand (see --force); 2 bad input (unknown app, app not renderable, invalid host name, a --domain or --email other than the box's without --force or --rehost, --remove --purge without a backup from the last day), nothing written.
             """)
 
-    @Argument(help: "Catalog app ids (e.g. umami listmonk); none re-renders the box in --out.", completion: .custom(CompletionIDs.apps))
+    @Argument(help: "Catalog app ids (e.g. umami listmonk) or your own app's YAML file (./myapp.yaml, docs/OWNAPP.md); none re-renders the box in --out.", completion: .custom(CompletionIDs.apps))
     var apps: [String] = []
 
     @Option(help: ArgumentHelp("Serve each app at <app>.<domain>.", valueName: "domain"))

@@ -6,6 +6,8 @@ public struct LintProject: Sendable {
     public var caddyFiles: [CaddyFile] = []
     public var units: [UnitFile] = []
     public var envFiles: [EnvFile] = []
+    /// Own apps' files in a box (`<id>/selfhost-app.yaml`), checked by `ownapp.file`.
+    public var ownAppFiles: [LintSource] = []
     public var config: LintConfig
 
     /// Parses the sources. Each compose file reads the `.env` in its own directory, even when that
@@ -23,6 +25,7 @@ public struct LintProject: Sendable {
             case .caddyfile: caddyFiles.append(CaddyFile(source: s))
             case .systemd: units.append(UnitFile(source: s))
             case .env: break
+            case .ownapp: ownAppFiles.append(s)
             }
         }
     }

@@ -3,10 +3,13 @@ import Foundation
 /// The kinds of file `selfhost lint` understands.
 public enum LintFileKind: String, Sendable, Codable, CaseIterable {
     case compose, caddyfile, systemd, env
+    /// A box's copy of an own app's file (`<id>/selfhost-app.yaml`, docs/OWNAPP.md).
+    case ownapp
 
     /// Detects a kind from the file name alone, as `selfhost lint DIR` does.
     public static func detect(fileName name: String) -> LintFileKind? {
         let lower = name.lowercased()
+        if lower == "selfhost-app.yaml" || lower == "selfhost-app.yml" { return .ownapp }
         if ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"].contains(lower)
             || lower.hasSuffix(".compose.yaml") || lower.hasSuffix(".compose.yml")
             || (lower.hasPrefix("docker-compose.") && (lower.hasSuffix(".yml") || lower.hasSuffix(".yaml")))

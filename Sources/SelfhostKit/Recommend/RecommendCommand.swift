@@ -14,6 +14,9 @@ public enum RecommendCommand {
         /// `osi`, `open-core`, `fair-code`, `source-available`, or an SPDX id such as `MIT`.
         public var license: String?
         public var format: OutputFormat
+        /// Usage or bills of the SaaS in a combined plan, as `cost --saas` takes them
+        /// (`slack=12seats`, `zendesk=@345`): the plan prices the bills it replaces.
+        public var usages: [String] = []
 
         public init(query: String, maxRAM: ByteSize? = nil, strict: Bool = false, license: String? = nil, format: OutputFormat = .text) {
             self.init(queries: [query], maxRAM: maxRAM, strict: strict, license: license, format: format)
@@ -92,7 +95,9 @@ public enum RecommendCommand {
         var suggestions: [String]
     }
 
-    public static func run(_ options: Options, catalog: Catalog, context: Context) throws -> ExitStatus {
+    /// `store` (the catalog's files and templates) sizes a combined plan's box from the templates'
+    /// `mem_limit`s and reads its price tables; without it the plan has no `memory` and no prices.
+    public static func run(_ options: Options, catalog: Catalog, store: ResourceStore? = nil, context: Context) throws -> ExitStatus {
         let queries = options.queries.filter { !$0.allSatisfy(\.isWhitespace) }
         guard !queries.isEmpty, queries.count == options.queries.count else {
             throw SelfhostError.usage("no SaaS name given", remedy: "name one, e.g. `selfhost recommend mailchimp`; `selfhost catalog list` shows them all")
@@ -103,9 +108,26 @@ public enum RecommendCommand {
             guard let saas = catalog.findSaaS(query) else { return notFound(query, options: options, catalog: catalog, context: context) }
             if !found.contains(where: { $0.id == saas.id }) { found.append(saas) }
         }
+        if !options.usages.isEmpty && found.count < 2 {
+            throw SelfhostError.usage("--saas prices the bills of a combined plan", remedy: "name several SaaS (e.g. `selfhost recommend mailchimp slack --saas slack=12seats`), or use `selfhost cost --saas \(options.usages[0])`")
+        }
+        let pricing = try store.map { try PricingCatalog.load(from: $0) }
+        var usages: [SaaSUsage] = []
+        for item in options.usages {
+            guard let pricing else { break }
+            let u = try SaaSUsage(parsing: item, catalog: pricing, saasCatalog: catalog)
+            guard found.contains(where: { $0.id == u.product.id }) else {
+                throw SelfhostError.usage("--saas \(item) names \(u.product.name), which is not in the plan (\(found.map(\.id).joined(separator: ", ")))",
+                                          remedy: "name it among the SaaS too, or drop the --saas item")
+            }
+            guard !usages.contains(where: { $0.product.id == u.product.id }) else {
+                throw SelfhostError.usage("--saas gives \(u.product.id) twice", remedy: "give one usage per SaaS")
+            }
+            usages.append(u)
+        }
         let reports = found.map { makeReport(for: $0, options: options, license: licenseFilter, catalog: catalog) }
         if reports.count > 1 {
-            let plan = CombinedPlan.make(reports, catalog: catalog)
+            let plan = try CombinedPlan.make(reports, catalog: catalog, store: store, pricing: pricing, usages: usages)
             switch options.format {
             case .json: context.stdout.write(JSONOutput.encode(CombinedPlan.Document(recommendations: reports, plan: plan)))
             case .text: context.stdout.write(context.fitted(CombinedPlan.text(plan, reports: reports, style: context.style, width: context.width)))

@@ -168,14 +168,24 @@ public enum RenderCommand {
         }
 
         // 2. Catalog, templates, the box so far.
-        let catalog = try CatalogLoader.load(store)
-        let templates = try TemplateSet(store: store)
+        let baseCatalog = try CatalogLoader.load(store)
         let defaults = try RenderDefaults.load(store)
         // The output directory and the directories the render creates must be directories we
         // can write, before anything is written (a box with files but no manifest can't be re-rendered).
         try RenderOutputCheck.check(out: outURL.path, flag: "--out", directories: [], probe: false)
         let manifest = try RenderManifest.read(in: outURL)
         let manifestPath = outURL.appendingPathComponent(RenderManifest.relativePath).path
+        // The user's own apps (app files named here, and those the box already has) join the
+        // catalog and the templates: from here on they are rendered as catalog apps are.
+        let own = try RenderOwnApps.resolve(arguments: options.apps, remove: options.remove.map { $0.lowercased() }, manifest: manifest,
+                                            out: outURL, catalog: baseCatalog, store: store, context: context)
+        let catalog = own.catalog(baseCatalog, today: CatalogLoader.dayString(context.now()))
+        let store = own.store(store)
+        let templates = try TemplateSet(store: store)
+        notes += own.notes
+        for app in own.apps {
+            if let h = app.host, hostOverrides[app.id] == nil { hostOverrides[app.id] = h }
+        }
         // Remembered values are checked again: the manifest is a file people can edit.
         let installDir = try installArg ?? manifest?.installDir.map {
             try remembered($0, what: "install directory", flag: "--install-dir DIR", manifest: manifestPath) { try installDirectory($0) }
@@ -190,7 +200,7 @@ public enum RenderCommand {
         }
         var ids: [String] = []
         for raw in options.apps {
-            let id = raw.lowercased()
+            let id = own.idForArgument[raw] ?? raw.lowercased()
             guard let app = catalog.app(id) else {
                 let hint = Suggestions.didYouMean(raw, in: catalog.apps.map(\.id))
                 // A SaaS name ("mailchimp") is not an app: point to what replaces it.
@@ -352,6 +362,10 @@ public enum RenderCommand {
         newManifest.email = email
         newManifest.subnets = subnets
         newManifest.gates = gates.compactMapValues(\.record)
+        // Kept for apps taken out without --purge too: rendering one back by its id finds its file.
+        let ownRecords = (manifest?.ownApps ?? [:]).filter { !(options.purge && removing.contains($0.key)) }
+            .merging(own.records.filter { ids.contains($0.key) }) { _, new in new }
+        newManifest.ownApps = ownRecords.isEmpty ? nil : ownRecords
         for m in members {
             newManifest.apps[m.app.id] = .init(host: m.host, publishedPorts: Dictionary(uniqueKeysWithValues: m.publishedPorts.map { ("\($0.container)/\($0.protocol)", $0.host) }))
         }

@@ -31,10 +31,13 @@ struct RenderManifest: Codable, Equatable {
     /// Each gated app's setup gate (`RenderGate`), closed or opened; nil in a manifest written
     /// before gates existed.
     var gates: [String: RenderGate]?
+    /// The box's own apps (`OwnApp`): where each app file was read from, so that a re-render
+    /// (and `--open`, `--remove`) finds it; a copy is in `<id>/selfhost-app.yaml`.
+    var ownApps: [String: RenderOwnApps.Record]?
 
     // Explicit keys: a key strategy would also rewrite the dictionary keys (file paths).
     enum CodingKeys: String, CodingKey {
-        case version, apps, files, backupDir = "backup_dir", keep, domain, email, subnets, installDir = "install_dir", docker, gates
+        case version, apps, files, backupDir = "backup_dir", keep, domain, email, subnets, installDir = "install_dir", docker, gates, ownApps = "own_apps"
     }
 
     static let relativePath = ".selfhost/manifest.json"

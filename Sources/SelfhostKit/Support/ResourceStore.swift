@@ -37,6 +37,13 @@ public struct ResourceStore: Sendable {
 
     public func file(_ path: String) -> File? { files[path] }
 
+    /// The store with `added` files at their paths (a render's own apps' templates: `OwnApp`).
+    public func adding(_ added: [File]) -> ResourceStore {
+        var copy = self
+        for f in added { copy.files[f.path] = f }
+        return copy
+    }
+
     /// The catalog's sub-folders and top-level files; a user's YAML file elsewhere is misplaced.
     public static let catalogFolders = ["apps", "saas", "pricing", "email-providers"]
     public static let catalogTopLevelFiles = ["categories.yaml", "spdx.yaml"]

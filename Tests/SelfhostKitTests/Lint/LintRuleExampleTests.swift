@@ -37,6 +37,6 @@ struct LintRuleExampleTests {
     func uniqueIDs() {
         let ids = RuleRegistry.infos.map(\.id)
         #expect(Set(ids).count == ids.count)
-        for id in ids { #expect(["lint", "compose", "caddy", "systemd", "env", "external"].contains(String(id.split(separator: ".")[0])), "\(id)") }
+        for id in ids { #expect(["lint", "compose", "caddy", "systemd", "env", "ownapp", "external"].contains(String(id.split(separator: ".")[0])), "\(id)") }
     }
 }

@@ -17,6 +17,8 @@ public enum RuleRegistry {
         WorkingDirectoryRule(), DoubleSupervisionRule(), HardeningRule(), TimerTargetRule(),
         // .env
         EnvSyntaxRule(), DuplicateKeyRule(), UnquotedSpaceRule(), EnvPermissionsRule(),
+        // own apps' files
+        OwnAppFileRule(),
     ]
 
     /// Metadata of every rule, including the external validators' pseudo-rules.
