@@ -31,10 +31,12 @@ struct RenderManifest: Codable, Equatable {
     /// Each gated app's setup gate (`RenderGate`), closed or opened; nil in a manifest written
     /// before gates existed.
     var gates: [String: RenderGate]?
+    /// `--target`, when not `compose`: later renders keep writing the swarm's stack files.
+    var target: RenderTarget?
 
     // Explicit keys: a key strategy would also rewrite the dictionary keys (file paths).
     enum CodingKeys: String, CodingKey {
-        case version, apps, files, backupDir = "backup_dir", keep, domain, email, subnets, installDir = "install_dir", docker, gates
+        case version, apps, files, backupDir = "backup_dir", keep, domain, email, subnets, installDir = "install_dir", docker, gates, target
     }
 
     static let relativePath = ".selfhost/manifest.json"
