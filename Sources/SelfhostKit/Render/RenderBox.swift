@@ -203,7 +203,9 @@ struct RenderBox {
         files.append(PlannedFile(
             path: ".selfhost-lint.yaml",
             content: "# Written by `selfhost render`: ports the box publishes on purpose (besides Caddy's 80/443).\n"
-                + "public_ports: [\(publicPorts.map(String.init).joined(separator: ", "))]\n",
+                + "public_ports: [\(publicPorts.map(String.init).joined(separator: ", "))]\n"
+                + (target == .swarm ? "# The swarm's node labels (swarm/README.md), for the stack files' placement constraints.\n"
+                    + "swarm_node_labels: [\(([SwarmStack.edgeLabel] + members.map { SwarmStack.dataLabel($0.app.id) }).joined(separator: ", "))]\n" : ""),
             mode: 0o644, kind: .regular))
 
         let gitignore = try gitignoreFile()

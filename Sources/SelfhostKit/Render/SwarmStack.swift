@@ -230,7 +230,7 @@ struct SwarmStack {
                       dataServices: dataServices, replicated: replicated, notes: notes)
     }
 
-    /// Caddy's stack from `caddy/compose.yaml`: global on the nodes labelled `selfhost.edge=true`, ports
+    /// Caddy's stack from `caddy/compose.yaml`: one task on the node labelled `selfhost.edge=true`, ports
     /// 80/443 in host mode, its certificates on a volume of that node, the Caddyfile as a config.
     func caddy(compose: String) throws -> String {
         guard var root = (try? Yams.compose(yaml: compose))??.mapping, var services = root["services"]?.mapping,
@@ -250,7 +250,9 @@ struct SwarmStack {
         }
         svc["ports"] = .sequence(Node.Sequence(long))
         var deploy: [(String, Node)] = [
-            ("mode", Node("global")), ("endpoint_mode", Node("dnsrr")),
+            // One Caddy: a second edge node would need the certificates on shared storage (each would
+            // otherwise run its own ACME account, and HTTP-01 challenges could reach the other node).
+            ("mode", Node("replicated")), ("replicas", Node("1")), ("endpoint_mode", Node("dnsrr")),
             ("placement", Self.map([("constraints", Node([Node("node.labels.\(Self.edgeLabel) == true")]))])),
         ]
         if let memory { deploy.append(("resources", Self.map([("limits", Self.map([("memory", Node(memory))]))]))) }
@@ -266,7 +268,7 @@ struct SwarmStack {
         root["configs"] = Self.map([("caddyfile", Self.map([("name", Node("selfhost-caddyfile-${SELFHOST_CADDYFILE_HASH}")), ("file", Node("./Caddyfile"))]))])
         return try emit(root, header: [
             "Docker Swarm stack of the box's Caddy, derived by `selfhost render --target swarm` from caddy/compose.yaml.",
-            "One task per node labelled selfhost.edge=true; its certificates stay on that node's caddy-data volume.",
+            "One task, on the node labelled selfhost.edge=true; its certificates stay on that node's caddy-data volume.",
         ])
     }
 
