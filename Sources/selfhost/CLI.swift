@@ -43,6 +43,7 @@ struct FormatOption: ParsableArguments {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+extension RenderTarget: ExpressibleByArgument {}
 
 /// `--catalog DIR`, shared by commands that read the catalog.
 struct CatalogOption: ParsableArguments {

@@ -67,6 +67,9 @@ struct Render: ParsableCommand {
     @Flag(help: "Lift the setup gate (basic auth in front of a fresh install) of the apps named, once their setup is done.")
     var open = false
 
+    @Option(help: ArgumentHelp("What to deploy with: compose (one server, the default) or swarm (also stack files for Docker Swarm under swarm/); remembered.", valueName: "compose|swarm"))
+    var target: RenderTarget?
+
     @OptionGroup var output: FormatOption
     @OptionGroup var catalogOption: CatalogOption
 
@@ -75,7 +78,7 @@ struct Render: ParsableCommand {
         let options = RenderCommand.Options(
             apps: apps, domain: domain, hosts: hosts, email: email, out: out, installDir: installDir, docker: docker,
             backupDir: backupDir, keep: keep, dryRun: dryRun, force: force, rehost: rehost,
-            remove: remove, purge: purge, open: open, format: output.format)
+            remove: remove, purge: purge, open: open, target: target, format: output.format)
         // Render loads the catalog strictly itself, after checking its flags.
         try CLI.finish(RenderCommand.run(options, store: catalogOption.store(context, check: false), context: context))
     }

@@ -9,6 +9,7 @@ import Foundation
 /// env: [DOMAIN]                          # variables set in CI or on the host, never in a .env
 /// public_ports: [25, 587, 8000-8010]     # host ports (or ranges) meant to be published on every address
 /// exclude: ["vendor/**", "examples/"]    # paths (globs) not linted
+/// swarm_node_labels: [selfhost.edge, selfhost.data.umami]   # labels the swarm's nodes carry
 /// ```
 public struct LintConfig: Sendable {
     public var disabled: Set<String> = []
@@ -16,13 +17,16 @@ public struct LintConfig: Sendable {
     public var env: [String] = []
     public var publicPorts = PortSet()
     public var exclude: [String] = []
+    /// Node labels the swarm's nodes carry (stack files' placement constraints may use only these);
+    /// nil when not said.
+    public var swarmNodeLabels: Set<String>?
     /// Where it was read from, for messages.
     public var path: String?
 
     public init() {}
 
     public static let fileName = ".selfhost-lint.yaml"
-    static let keys = ["disable", "severity", "env", "public_ports", "exclude"]
+    static let keys = ["disable", "severity", "env", "public_ports", "exclude", "swarm_node_labels"]
 
     /// Parses the file; any mistake is a usage error with its position (exit 2).
     public static func load(_ url: URL, shownAs shown: String, knownRules: Set<String>) throws -> LintConfig {
@@ -76,6 +80,9 @@ public struct LintConfig: Sendable {
                 }
             case "exclude":
                 config.exclude = (p.value.items ?? []).compactMap(\.string)
+            case "swarm_node_labels":
+                guard let items = p.value.items else { throw SelfhostError.usage("'swarm_node_labels' must be a list of label names", at: loc(p.value)) }
+                config.swarmNodeLabels = Set(items.compactMap(\.string))
             default:
                 throw SelfhostError.usage("unknown setting '\(key)'", at: loc(p.key),
                                           remedy: LintSuggest.didYouMean(key, in: keys) ?? "known settings: \(keys.joined(separator: ", "))")

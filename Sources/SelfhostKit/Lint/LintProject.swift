@@ -18,9 +18,14 @@ public struct LintProject: Sendable {
         for s in sources {
             switch s.kind {
             case .compose:
+                // A stack file (`docker stack deploy` reads no .env): the .env beside it, else the app's
+                // `../<name>/.env` that selfhost's swarm/deploy.sh exports for `<name>.stack.yaml`.
+                let stackApp = Self.stackAppName(s)
                 let env = Self.neighbour(".env", of: s, among: envFiles)
+                    ?? stackApp.flatMap { Self.neighbour("../\($0)/.env", of: s, among: envFiles) }
                 // Without a .env (a checkout: secrets stay out of git), the committed .env.example names the variables.
-                let example = env == nil ? Self.neighbour(".env.example", of: s, among: envFiles) : nil
+                let example = env == nil ? (Self.neighbour(".env.example", of: s, among: envFiles)
+                    ?? stackApp.flatMap { Self.neighbour("../\($0)/.env.example", of: s, among: envFiles) }) : nil
                 composeFiles.append(ComposeFile(source: s, dotEnv: env, envExample: example))
             case .caddyfile: caddyFiles.append(CaddyFile(source: s))
             case .systemd: units.append(UnitFile(source: s))
@@ -28,6 +33,15 @@ public struct LintProject: Sendable {
             case .ownapp: ownAppFiles.append(s)
             }
         }
+    }
+
+    /// `umami` for `umami.stack.yaml`; nil for other files.
+    static func stackAppName(_ s: LintSource) -> String? {
+        let name = s.url.lastPathComponent
+        for suffix in [".stack.yaml", ".stack.yml"] where name.lowercased().hasSuffix(suffix) && name.count > suffix.count {
+            return String(name.dropLast(suffix.count))
+        }
+        return nil
     }
 
     /// The file `name` in the compose file's directory: a linted one, else read from disk.

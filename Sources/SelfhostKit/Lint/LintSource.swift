@@ -13,13 +13,21 @@ public enum LintFileKind: String, Sendable, Codable, CaseIterable {
         if ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"].contains(lower)
             || lower.hasSuffix(".compose.yaml") || lower.hasSuffix(".compose.yml")
             || (lower.hasPrefix("docker-compose.") && (lower.hasSuffix(".yml") || lower.hasSuffix(".yaml")))
-            || (lower.hasPrefix("compose.") && (lower.hasSuffix(".yml") || lower.hasSuffix(".yaml"))) {
+            || (lower.hasPrefix("compose.") && (lower.hasSuffix(".yml") || lower.hasSuffix(".yaml")))
+            || isStackFile(lower) {
             return .compose
         }
         if lower == "caddyfile" || lower.hasPrefix("caddyfile.") || lower.hasSuffix(".caddyfile") { return .caddyfile }
         if lower.hasSuffix(".service") || lower.hasSuffix(".timer") || lower.hasSuffix(".socket") { return .systemd }
         if lower == ".env" || lower.hasPrefix(".env.") || lower.hasSuffix(".env") { return .env }
         return nil
+    }
+
+    /// Docker Swarm stack files (`docker stack deploy -c`): `*.stack.yaml`, `docker-stack.yml`,
+    /// `stack.yaml` (and `.yml`). Linted as compose files, with the swarm's rules (`ComposeFile.isStack`).
+    public static func isStackFile(_ lowercasedName: String) -> Bool {
+        ["stack.yaml", "stack.yml", "docker-stack.yaml", "docker-stack.yml"].contains(lowercasedName)
+            || lowercasedName.hasSuffix(".stack.yaml") || lowercasedName.hasSuffix(".stack.yml")
     }
 }
 

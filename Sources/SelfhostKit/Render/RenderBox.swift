@@ -52,6 +52,9 @@ struct RenderBox {
     var store: ResourceStore
     /// Each app's setup gate after this render (`RenderGate.decide`); apps without one are absent.
     var gates: [String: RenderGate.Decision] = [:]
+    /// `--target`: `.swarm` adds the stack files under `swarm/` (`RenderSwarm`), derived from the same
+    /// rendered compose files.
+    var target: RenderTarget = .compose
 
     /// A per-app template-side list of variables the compose file uses beyond the catalog's
     /// `env` (e.g. a database root password the catalog doesn't name): same shape as catalog `env`.
@@ -71,6 +74,7 @@ struct RenderBox {
         var files: [PlannedFile] = []
         var sites: [CaddyfileView.Site] = []
         var readmeApps: [ReadmeView.AppSection] = []
+        var swarmApps: [SwarmAppInput] = []
         let out = installDirectory
         for m in members {
             let app = m.app
@@ -124,6 +128,14 @@ struct RenderBox {
             files.append(PlannedFile(path: "\(app.id)/.env.example", content: Self.envExample(app: app, entries: env), mode: 0o644, kind: .regular))
 
             let backup = backupView(app, project: "selfhost-\(app.id)", volumesDeclared: analysis.volumes)
+            if target == .swarm {
+                swarmApps.append(SwarmAppInput(
+                    member: m, compose: compose, webAlias: view.app.webAlias, webPort: view.app.port,
+                    secretVariables: Set(try declaredEnv(app).filter { $0.secret != nil }.map(\.name)),
+                    envValues: RenderEnvFile.values(in: merged.text),
+                    files: Set(store.files(under: extraPrefix).map { String($0.path.dropFirst(extraPrefix.count)) }),
+                    backup: backup))
+            }
             files.append(PlannedFile(path: "\(app.id)/backup.sh", content: try templates.render("backup/backup.sh", backup), mode: 0o755, kind: .regular))
 
             let dir = "\(out)/\(app.id)"
@@ -166,6 +178,13 @@ struct RenderBox {
 
         let caddyfile = try templates.render("caddy/Caddyfile", CaddyfileView(
             hasEmail: adminEmail != nil, email: adminEmail ?? "", sites: sites))
+        var swarmSites = sites
+        for i in swarmSites.indices {
+            swarmSites[i].swarm = true
+            let parts = swarmSites[i].upstream.split(separator: ":")
+            swarmSites[i].upstreamName = String(parts.first ?? "")
+            swarmSites[i].upstreamPort = Int(parts.last ?? "") ?? 0
+        }
         files.append(PlannedFile(path: "caddy/Caddyfile", content: caddyfile, mode: 0o644, kind: .regular))
         let networks = members.map { CaddyComposeView.Network(key: $0.app.id, name: Self.webNetwork($0.app.id), subnet: $0.webSubnet) }
         files.append(PlannedFile(path: "caddy/compose.yaml", content: try templates.render("caddy/compose.yaml", CaddyComposeView(
@@ -184,7 +203,9 @@ struct RenderBox {
         files.append(PlannedFile(
             path: ".selfhost-lint.yaml",
             content: "# Written by `selfhost render`: ports the box publishes on purpose (besides Caddy's 80/443).\n"
-                + "public_ports: [\(publicPorts.map(String.init).joined(separator: ", "))]\n",
+                + "public_ports: [\(publicPorts.map(String.init).joined(separator: ", "))]\n"
+                + (target == .swarm ? "# The swarm's node labels (swarm/README.md), for the stack files' placement constraints.\n"
+                    + "swarm_node_labels: [\(([SwarmStack.edgeLabel] + members.map { SwarmStack.dataLabel($0.app.id) }).joined(separator: ", "))]\n" : ""),
             mode: 0o644, kind: .regular))
 
         let gitignore = try gitignoreFile()
@@ -199,6 +220,12 @@ struct RenderBox {
             hasAfterStart: readmeApps.contains { !$0.afterStart.isEmpty },
             keep: keep, caddyImage: defaults.caddyImage, backupImage: defaults.backupImage, hosts: members.map(\.host)), multiline: true)
         files.append(PlannedFile(path: "README.md", content: readme, mode: 0o644, kind: .regular))
+        if target == .swarm {
+            let caddyCompose = files.first { $0.path == "caddy/compose.yaml" }!.content
+            let swarmCaddyfile = try templates.render("caddy/Caddyfile", CaddyfileView(
+                hasEmail: adminEmail != nil, email: adminEmail ?? "", sites: swarmSites))
+            files += try planSwarm(swarmApps, caddyCompose: caddyCompose, caddyfile: swarmCaddyfile)
+        }
         return files
     }
 
@@ -230,6 +257,7 @@ struct RenderBox {
     /// backups when they are inside the box. Caddy's `.env` holds only its Compose project name.
     func gitignoreLines() -> [String] {
         var lines = ["*/.env", "!caddy/.env", "*/gate-password"]  // RenderGate.passwordPath
+        if target == .swarm { lines.append("/swarm/secrets/") }  // RenderSwarm: Docker secrets from .env
         if backupBase.hasPrefix(installDirectory + "/") {
             lines.append("/" + backupBase.dropFirst(installDirectory.count + 1) + "/")
         }
@@ -393,10 +421,9 @@ struct RenderBox {
         return out
     }
 
-    /// The `.env` entries an app needs: its compose project name, then every variable the compose
-    /// file interpolates, valued from the catalog (generated secret, default, or empty and flagged).
-    /// Secrets are generated only for keys not `present` in the existing file (those are kept anyway).
-    func envEntries(app: App, referenced: [String], compose: String, template: String, present: Set<String> = [], derived: [String: String] = [:]) throws -> [RenderEnvFile.Entry] {
+    /// The variables an app's compose file may use: the catalog's `env` plus
+    /// `templates/apps/<id>/env.yaml` (same shape).
+    func declaredEnv(_ app: App) throws -> [App.EnvVar] {
         var declared = app.env
         if let extra = store.file("templates/apps/\(app.id)/env.yaml") {
             do {
@@ -417,6 +444,14 @@ struct RenderBox {
                 throw SelfhostError.problem("\(extra.displayPath): cannot read: \(error)", remedy: "fix the file (a list `env:` shaped like catalog env entries)")
             }
         }
+        return declared
+    }
+
+    /// The `.env` entries an app needs: its compose project name, then every variable the compose
+    /// file interpolates, valued from the catalog (generated secret, default, or empty and flagged).
+    /// Secrets are generated only for keys not `present` in the existing file (those are kept anyway).
+    func envEntries(app: App, referenced: [String], compose: String, template: String, present: Set<String> = [], derived: [String: String] = [:]) throws -> [RenderEnvFile.Entry] {
+        let declared = try declaredEnv(app)
         var entries = [RenderEnvFile.Entry(key: "COMPOSE_PROJECT_NAME", value: "selfhost-\(app.id)",
                                            comment: "Compose project name: prefixes this app's containers, networks and volumes.")]
         for name in referenced where name != "COMPOSE_PROJECT_NAME" {

@@ -38,12 +38,14 @@ public enum RenderCommand {
         public var purge: Bool
         /// Lift the setup gate of the apps named (`RenderGate`): they must already be in the box.
         public var open: Bool
+        /// `--target`: `swarm` also writes stack files for Docker Swarm (`swarm/`). Remembered; `compose` when never given.
+        public var target: RenderTarget?
         public var format: OutputFormat
 
         public init(apps: [String], domain: String? = nil, hosts: [String] = [], email: String? = nil,
                     out: String = "selfhost-deploy", installDir: String? = nil, docker: String? = nil, backupDir: String? = nil, keep: Int? = nil,
                     dryRun: Bool = false, force: Bool = false, rehost: Bool = false,
-                    remove: [String] = [], purge: Bool = false, open: Bool = false, format: OutputFormat = .text) {
+                    remove: [String] = [], purge: Bool = false, open: Bool = false, target: RenderTarget? = nil, format: OutputFormat = .text) {
             self.apps = apps
             self.domain = domain
             self.hosts = hosts
@@ -59,6 +61,7 @@ public enum RenderCommand {
             self.remove = remove
             self.purge = purge
             self.open = open
+            self.target = target
             self.format = format
         }
     }
@@ -336,6 +339,8 @@ public enum RenderCommand {
         var box = RenderBox(members: members, outDirectory: URL(fileURLWithPath: out), installDirectory: installDir, docker: docker,
                             adminEmail: email, previousEmail: manifest?.email, backupBase: backupBase, keep: keep, defaults: defaults, templates: templates, store: store)
         box.gates = gates
+        let target = options.target ?? manifest?.target ?? .compose
+        box.target = target
         // Purging an app's data needs a backup of it from the last day (checked before anything is written).
         var newestBackups: [String: String] = [:]
         for id in removing {
@@ -366,6 +371,7 @@ public enum RenderCommand {
         let ownRecords = (manifest?.ownApps ?? [:]).filter { !(options.purge && removing.contains($0.key)) }
             .merging(own.records.filter { ids.contains($0.key) }) { _, new in new }
         newManifest.ownApps = ownRecords.isEmpty ? nil : ownRecords
+        newManifest.target = target == .compose ? nil : target
         for m in members {
             newManifest.apps[m.app.id] = .init(host: m.host, publishedPorts: Dictionary(uniqueKeysWithValues: m.publishedPorts.map { ("\($0.container)/\($0.protocol)", $0.host) }))
         }
@@ -377,7 +383,8 @@ public enum RenderCommand {
             contents[f.path] = f.content
             switch f.kind {
             case .secret:
-                results.append(.init(path: f.path, action: "created", reason: "setup gate password (mode 0600)"))
+                results.append(.init(path: f.path, action: "created", reason: f.path.hasPrefix("swarm/secrets/")
+                    ? "Docker secret, from .env (mode 0600, written once)" : "setup gate password (mode 0600)"))
                 writes.append((f, url))
             case let .env(added, moved):
                 if disk == nil {

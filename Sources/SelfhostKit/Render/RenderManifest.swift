@@ -34,10 +34,12 @@ struct RenderManifest: Codable, Equatable {
     /// The box's own apps (`OwnApp`): where each app file was read from, so that a re-render
     /// (and `--open`, `--remove`) finds it; a copy is in `<id>/selfhost-app.yaml`.
     var ownApps: [String: RenderOwnApps.Record]?
+    /// `--target`, when not `compose`: later renders keep writing the swarm's stack files.
+    var target: RenderTarget?
 
     // Explicit keys: a key strategy would also rewrite the dictionary keys (file paths).
     enum CodingKeys: String, CodingKey {
-        case version, apps, files, backupDir = "backup_dir", keep, domain, email, subnets, installDir = "install_dir", docker, gates, ownApps = "own_apps"
+        case version, apps, files, backupDir = "backup_dir", keep, domain, email, subnets, installDir = "install_dir", docker, gates, ownApps = "own_apps", target
     }
 
     static let relativePath = ".selfhost/manifest.json"

@@ -70,6 +70,11 @@ struct CaddyfileView {
         var gatePasswordFile: String = ""
         /// The gate was lifted (`--open`): lint's caddy.first-start-unguarded is told so.
         var gateOpened: Bool = false
+        /// `render --target swarm`'s Caddyfile: every task of the web service is an upstream
+        /// (`dynamic a upstreamName upstreamPort`), retried on another while one goes away.
+        var swarm: Bool = false
+        var upstreamName: String = ""
+        var upstreamPort: Int = 0
     }
     var hasEmail: Bool
     var email: String
@@ -126,6 +131,8 @@ struct BackupUnitView {
     /// mounts the backup directory into the archiving container, sees the host's path too).
     var bindReadOnlyPaths: [String]
     var bindPaths: [String]
+    /// `render --target swarm`: the stack whose local task the backup dumps (`SWARM_STACK`); empty otherwise.
+    var swarmStacks: [String] = []
 }
 
 /// `templates/backup/backup.sh.mustache`.

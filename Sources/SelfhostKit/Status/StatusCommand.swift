@@ -194,6 +194,29 @@ struct StatusSampler {
         let first = try sample(rootDir: engine.rootDir)
         Thread.sleep(forTimeInterval: interval)
         let second = try sample(rootDir: engine.rootDir)
-        return report(engine: engine, old: first, new: second)
+        var result = report(engine: engine, old: first, new: second)
+        try addSwarm(to: &result)
+        return result
+    }
+
+    /// On a swarm manager: the nodes and each service's tasks per node; a service with fewer tasks
+    /// running than it wants is a problem (`--check`).
+    func addSwarm(to report: inout StatusReport) throws {
+        guard case .success(let info) = machine.engine.info(), info.swarm?.controlAvailable == true else { return }
+        switch SwarmSample.read(machine.engine) {
+        case .failure(let f): throw engineError(f)
+        case .success(let sample):
+            let swarm = sample.report
+            report.swarm = Nullable(swarm)
+            for s in swarm.services {
+                let wanted = s.replicas.value ?? s.tasks.count
+                if s.running < wanted {
+                    report.problems.append(.init(kind: "service", subject: s.name, message: "\(s.running) of \(wanted) tasks running"))
+                }
+            }
+            for n in swarm.nodes where n.state != "ready" {
+                report.problems.append(.init(kind: "node", subject: n.hostname, message: "node is \(n.state)"))
+            }
+        }
     }
 }

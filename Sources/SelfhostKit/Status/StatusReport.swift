@@ -71,7 +71,7 @@ public struct StatusReport: Encodable, Sendable {
     }
 
     public struct Problem: Encodable, Sendable, Equatable {
-        /// `container`, `backup`, `disk` or `app`.
+        /// `container`, `backup`, `disk`, `app` or `service` (a swarm service short of its replicas).
         public var kind: String
         public var subject: String
         public var message: String
@@ -86,6 +86,8 @@ public struct StatusReport: Encodable, Sendable {
     public var caddy: [Container]
     public var otherContainers: [Container]
     public var problems: [Problem]
+    /// The swarm's nodes and services (`SwarmSample`), when the engine is a swarm manager; else null.
+    public var swarm: Nullable<Swarm> = Nullable(nil)
 }
 
 /// Thresholds of `--check`.

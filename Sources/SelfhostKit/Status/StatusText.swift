@@ -64,6 +64,9 @@ public enum StatusText {
             }
         }
         lines += table.render(width: width, headerStyle: style.dim)
+        if let swarm = report.swarm.value {
+            lines += swarmLines(swarm, width: width, style: style)
+        }
         if !report.problems.isEmpty {
             lines.append("")
             for p in report.problems {
@@ -71,6 +74,44 @@ public enum StatusText {
             }
         }
         return lines.map { line in width.map { cut(line, to: $0) } ?? line }
+    }
+
+    /// The swarm (on a manager): its nodes, then each service with its tasks per node.
+    static func swarmLines(_ swarm: StatusReport.Swarm, width: Int?, style: Style) -> [String] {
+        var lines = ["", style.bold("swarm") + " · \(swarm.nodes.count) nodes · \(swarm.services.count) services"]
+        var nodes = FittedTable(columns: [
+            .init("NODE", keep: 0), .init("ROLE", keep: 0), .init("AVAILABILITY", keep: 0), .init("STATE", keep: 0),
+            .init("ADDRESS", keep: 2), .init("LABELS", keep: 1, maxWidth: 60),
+        ])
+        for n in swarm.nodes {
+            let labels = n.labels.keys.sorted().map { "\($0)=\(n.labels[$0]!)" }.joined(separator: " ")
+            nodes.rows.append(.cells([
+                n.hostname, n.role + (n.leader ? " (leader)" : ""),
+                n.availability == "active" ? n.availability : style.yellow(n.availability),
+                n.state == "ready" ? style.green(n.state) : style.red(n.state), n.address.value ?? "—", labels.isEmpty ? "—" : labels,
+            ]))
+        }
+        lines += nodes.render(width: width, headerStyle: style.dim)
+        lines.append("")
+        var services = FittedTable(columns: [
+            .init("SERVICE", keep: 0), .init("TASKS", keep: 0, right: true), .init("ON NODES", keep: 1, maxWidth: 80),
+        ])
+        for s in swarm.services {
+            let wanted = s.replicas.value.map(String.init) ?? "global"
+            let count = "\(s.running)/\(wanted)"
+            var perNode: [String: [String]] = [:]
+            for t in s.tasks { perNode[t.node, default: []].append(t.state) }
+            let placement = perNode.keys.sorted().map { node in
+                let states = perNode[node]!
+                let running = states.filter { $0 == "running" }.count
+                let other = states.filter { $0 != "running" }
+                return "\(node) \(running)" + (other.isEmpty ? "" : " (" + other.joined(separator: ", ") + ")")
+            }.joined(separator: " · ")
+            let ok = s.running >= (s.replicas.value ?? s.tasks.count)
+            services.rows.append(.cells([s.name, ok ? count : style.red(count), placement.isEmpty ? "—" : placement]))
+        }
+        lines += services.render(width: width, headerStyle: style.dim)
+        return lines
     }
 
     static func state(_ c: StatusReport.Container, style: Style) -> String {

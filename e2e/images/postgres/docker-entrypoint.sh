@@ -2,7 +2,8 @@
 # The official postgres image's entrypoint contract, as selfhost's boxes rely on it
 # (docker-library/postgres docker-entrypoint.sh): on an empty $PGDATA, initdb with POSTGRES_USER as
 # superuser and POSTGRES_PASSWORD, create POSTGRES_DB, run /docker-entrypoint-initdb.d/*, listen on
-# all interfaces with password auth (scram-sha-256) for the network, trust on the local socket.
+# all interfaces with password auth (scram-sha-256) for the network, trust on the local socket;
+# POSTGRES_PASSWORD/USER/DB/INITDB_ARGS also from <NAME>_FILE (file_env).
 set -euo pipefail
 [ "${1:0:1}" = '-' ] && set -- postgres "$@"
 if [ "$1" != postgres ]; then exec "$@"; fi
@@ -17,6 +18,18 @@ if [ "$(id -u)" = 0 ]; then
     mkdir -p /var/run/postgresql && chown postgres:postgres /var/run/postgresql
     exec setpriv --reuid=postgres --regid=postgres --init-groups "$BASH_SOURCE" "$@"
 fi
+# As upstream's file_env: a variable may come from the file <NAME>_FILE names (Docker secrets); both is an error.
+for var in POSTGRES_PASSWORD POSTGRES_USER POSTGRES_DB POSTGRES_INITDB_ARGS; do
+    file_var="${var}_FILE"
+    if [ -n "${!var:-}" ] && [ -n "${!file_var:-}" ]; then
+        echo "error: both $var and $file_var are set (but are exclusive)" >&2
+        exit 1
+    fi
+    if [ -n "${!file_var:-}" ]; then
+        export "$var"="$(< "${!file_var}")"
+        unset "$file_var"
+    fi
+done
 user="${POSTGRES_USER:-postgres}"
 db="${POSTGRES_DB:-$user}"
 if [ ! -s "$PGDATA/PG_VERSION" ]; then

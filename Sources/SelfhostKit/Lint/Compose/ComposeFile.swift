@@ -42,6 +42,10 @@ public struct ComposeFile: Sendable {
         return false
     }
 
+    /// A Docker Swarm stack file (`LintFileKind.isStackFile`): `docker stack deploy` ignores
+    /// `restart`, `security_opt` and `depends_on` and reads `deploy:` instead.
+    public var isStack: Bool { LintFileKind.isStackFile(source.url.lastPathComponent.lowercased()) }
+
     /// Every service says what it runs (`image:` or `build:`), so the file can be run on its own.
     var isStandalone: Bool {
         !services.isEmpty && services.allSatisfy { $0["image"] != nil || $0["build"] != nil }

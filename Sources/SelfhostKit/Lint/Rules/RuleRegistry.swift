@@ -8,6 +8,8 @@ public enum RuleRegistry {
         PublishedInternalRule(), UnboundPortRule(), DuplicateHostPortRule(), DuplicateContainerNameRule(),
         HealthyWithoutHealthcheckRule(), RestartPolicyRule(), RestartValueRule(), LogRotationRule(), MemoryLimitRule(), InlineSecretRule(),
         SensitiveMountRule(), UndefinedVariableRule(),
+        // Docker Swarm stack files
+        SwarmPlacementRule(), SwarmUnpinnedVolumeRule(), SwarmReplicatedVolumeRule(),
         FirstStartInstallerRule(), DefaultCredentialsRule(), OpenSignupRule(),
         // Caddyfile
         CaddySyntaxRule(), UnknownDirectiveRule(), DuplicateSiteRule(), EmptyAddressRule(), UndefinedEnvRule(),

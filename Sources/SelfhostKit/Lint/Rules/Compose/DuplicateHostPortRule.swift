@@ -27,7 +27,9 @@ struct DuplicateHostPortRule: LintRule {
                 byProto[proto, default: []].append(Use(ports: port...port, service: "caddy (on the host)", file: c.source.path, ip: nil, location: c.source.location(1, 1)))
             }
         }
-        for (f, s) in project.services {
+        // Stack files are left out: a stack is the box deployed another way (a swarm), never beside
+        // its compose files on one engine, and its host-mode ports are per node.
+        for (f, s) in project.services where !f.isStack {
             for p in s.ports(env: f.env) {
                 guard let range = p.hostRange else { continue }
                 let ip = p.hostIP.map { $0 == "[::]" ? "::" : $0 }.flatMap { $0.isEmpty ? nil : $0 }

@@ -17,7 +17,9 @@ struct NoNewPrivilegesRule: LintRule {
 
     func check(_ project: LintProject) -> [Diagnostic] {
         project.services.compactMap { f, s in
-            if f.isOverride { return nil }
+            // A swarm service can't set security_opt (`docker stack deploy` ignores it): the engine's
+            // daemon.json `no-new-privileges` covers stacks, which lint can't see.
+            if f.isOverride || f.isStack { return nil }
             let opts = (s["security_opt"]?.items ?? []).compactMap(\.text).map { $0.replacingOccurrences(of: "=", with: ":") }
             if opts.contains(where: { $0 == "no-new-privileges" || $0 == "no-new-privileges:true" }) { return nil }
             let at = s["security_opt"].map { f.location($0) } ?? f.location(s.key)

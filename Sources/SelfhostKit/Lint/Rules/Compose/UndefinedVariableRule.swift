@@ -46,7 +46,13 @@ struct UndefinedVariableRule: LintRule {
                     items.forEach(visit)
                 }
             }
-            visit(root)
+            if f.isStack, case let .mapping(pairs) = root.value {
+                // A stack's config and secret names carry a version its deploy script sets (a
+                // content hash: swarm configs can't change in place), not an app setting.
+                for p in pairs where !["configs", "secrets"].contains(p.key.string ?? "") && p.key.string?.hasPrefix("x-") != true { visit(p.value) }
+            } else {
+                visit(root)
+            }
         }
         return out
     }
