@@ -10,5 +10,6 @@ enum CommandRegistry {
         CostCLI.self,
         LintCLI.self,
         Status.self,
+        Install.self,
     ]
 }
