@@ -164,13 +164,18 @@ class Server:
         return json.loads(p.stdout)
 
     def local_certs(self):
-        """Test only: Caddy's own CA instead of ACME (offline), kept beside the rendered file."""
+        """Test only: Caddy's own CA instead of ACME (offline), in the global block as conftest's Box
+        does; the rendered file is kept beside it for the next render."""
         self.sh(f"f={BOX}/caddy/Caddyfile; cp $f $f.rendered; "
                 "python3 - $f <<'EOF'\n"
-                "import sys; p=sys.argv[1]; t=open(p).read()\n"
-                "t=t.replace('{\\n', '{\\n\\tlocal_certs\\n', 1) if t.lstrip().startswith('{') else '{\\n\\tlocal_certs\\n}\\n'+t\n"
-                "open(p+'.tmp','w').write(t)\n"
-                "import os; os.replace(p+'.tmp', p)\n"
+                "import os, sys\n"
+                "p = sys.argv[1]; lines = open(p).read().splitlines(keepends=True)\n"
+                "first = next((i for i, l in enumerate(lines) if l.strip() and not l.lstrip().startswith('#')), None)\n"
+                "if first is not None and lines[first].strip() == '{':\n"
+                "    lines.insert(first + 1, '\\tlocal_certs\\n')\n"
+                "else:\n"
+                "    lines.insert(0, '{\\n\\tlocal_certs\\n}\\n')\n"
+                "open(p + '.tmp', 'w').write(''.join(lines)); os.replace(p + '.tmp', p)\n"
                 "EOF")
 
     def auth(self, app):
@@ -215,7 +220,7 @@ def test_install_refuses_a_server_without_compose(server):
                               ["systemctl", "enable", "--now"], ["systemctl", "enable", "--now"]]
     assert report["steps"][2]["command"][3:] == [f"selfhost-{a}.service" for a in sorted(APPS)]
     assert report["steps"][3]["command"][3:] == ["selfhost-caddy.service"]
-    assert report["steps"][4]["command"][3:] == [f"selfhost-{a}-backup.timer" for a in sorted(APPS)]
+    assert report["steps"][4]["command"][3:] == ["selfhost-backup-verify.timer"] + [f"selfhost-{a}-backup.timer" for a in sorted(APPS)]
     p = server.selfhost("install", "--box", BOX)
     assert p.returncode == 1, p.stdout + p.stderr
     assert "Compose v2 plugin" in p.stderr and "hint:" in p.stderr
@@ -326,3 +331,130 @@ def test_an_edited_app_is_restarted_alone(server):
     assert [s["command"] for s in report["steps"]] == [["systemctl", "restart", "selfhost-listmonk.service"]]
     report, p = server.json("install", "--box", BOX, "--timeout", str(HEALTH_TIMEOUT), want=(0, 1))
     assert p.returncode == 0 and report["healthy"] is True
+
+
+# --- backups: the manifest each backup writes, and the restore drill --------------------------------
+
+def _psql(server, app, sql):
+    return server.sh(f"cd {BOX}/{app} && docker compose exec -T db sh -c 'psql -v ON_ERROR_STOP=1 -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\" -At'",
+                     input=sql).stdout
+
+
+def _backup(server, app):
+    """One backup through the real unit (its sandbox included); the new backup's directory."""
+    before = set(server.sh(f"ls {BACKUPS}/{app} 2>/dev/null || true", check=False).stdout.split())
+    server.sh(f"systemctl start selfhost-{app}-backup.service")
+    made = sorted(set(server.sh(f"ls {BACKUPS}/{app}").stdout.split()) - before)
+    assert len(made) == 1 and made[0].endswith("Z"), made
+    return f"{BACKUPS}/{app}/{made[0]}"
+
+
+def _copy_as_newest(server, backup):
+    """A copy of `backup` that sorts after every real one (a later UTC stamp): what verify picks."""
+    copy = os.path.join(os.path.dirname(backup), "29991231T235959Z")
+    server.sh(f"rm -rf {copy} && cp -a {backup} {copy}")
+    return copy
+
+
+def _verify(server, app):
+    report, p = server.json("backup", "verify", app, "--box", BOX, want=(0, 1))
+    (result,) = report["apps"]
+    return p.returncode, result
+
+
+def test_a_backup_records_what_it_holds(server):
+    _psql(server, "umami", "CREATE TABLE e2e_items (id int primary key, label text);"
+                           "INSERT INTO e2e_items SELECT g, 'item ' || g FROM generate_series(1, 1000) g;"
+                           "CREATE TABLE e2e_small (id int); INSERT INTO e2e_small VALUES (1), (2), (3);")
+    backup = _backup(server, "umami")
+    manifest = json.loads(server.sh(f"cat {backup}/manifest.json").stdout)
+    (db,) = manifest["databases"]
+    assert db["kind"] == "postgres" and db["tables"]["public.e2e_items"] == 1000 and db["tables"]["public.e2e_small"] == 3
+    files = {f["name"]: f for f in manifest["files"]}
+    assert {".env", "compose.yaml", db["file"]} <= set(files)
+    sums = dict(l.split()[::-1] for l in server.sh(f"cd {backup} && sha256sum .env compose.yaml {db['file']}").stdout.splitlines())
+    assert all(files[n]["sha256"] == sums[n] for n in sums)
+    assert server.sh(f"stat -c %a {backup}/manifest.json").stdout.strip() == "600"
+
+
+def test_backup_verify_passes_on_a_good_backup_and_status_shows_it(server):
+    t = time.monotonic()
+    code, r = _verify(server, "umami")
+    FIGURES["verify_umami_seconds"] = round(time.monotonic() - t, 1)
+    assert code == 0 and r["ok"], r["problems"]
+    tables = {x["table"]: x for x in r["databases"][0]["tables"]}
+    assert tables["public.e2e_items"]["restored_rows"] == 1000 and tables["public.e2e_small"]["restored_rows"] == 3
+    # Nothing of the scratch project is left, and the live app was not touched.
+    left = server.sh("docker ps -a -q --filter label=com.docker.compose.project=selfhost-verify-umami; "
+                     "docker volume ls -q | grep selfhost-verify || true; docker network ls --format '{{.Name}}' | grep selfhost-verify || true").stdout.split()
+    assert left == []
+    assert _psql(server, "umami", "SELECT count(*) FROM e2e_items;").strip() == "1000"
+    status, _ = server.json("status", "--box", BOX, "--interval", "0.1", want=(0, 1))
+    umami = next(a for a in status["apps"] if a["id"] == "umami")
+    assert umami["backup"]["last_verify_ok"] is True and umami["backup"]["last_verified_at"]
+
+
+def test_backup_verify_fails_on_a_truncated_dump(server):
+    good = server.sh(f"ls -d {BACKUPS}/umami/2026* | tail -n 1").stdout.strip()
+    bad = _copy_as_newest(server, good)
+    try:
+        dump = json.loads(server.sh(f"cat {bad}/manifest.json").stdout)["databases"][0]["file"]
+        server.sh(f"truncate -s $(( $(stat -c %s {bad}/{dump}) / 2 )) {bad}/{dump}")
+        code, r = _verify(server, "umami")
+        assert code == 1 and not r["ok"]
+        assert any(p.startswith(f"{dump}: ") and "bytes, the backup recorded" in p for p in r["problems"]), r["problems"]
+        assert any("pg_restore failed" in p for p in r["problems"]), r["problems"]
+        status, _ = server.json("status", "--box", BOX, "--interval", "0.1", "--check", want=(1,))
+        assert any(p["kind"] == "backup" and "restore drill failed" in p["message"] for p in status["problems"])
+    finally:
+        server.sh(f"rm -rf {bad}")
+
+
+def test_backup_verify_fails_on_a_missing_table(server):
+    """A dump that lacks a table the backup recorded (its checksum made to match, so only the
+    restore can tell): pg_dump -T leaves it out."""
+    good = server.sh(f"ls -d {BACKUPS}/umami/2026* | tail -n 1").stdout.strip()
+    bad = _copy_as_newest(server, good)
+    try:
+        manifest = json.loads(server.sh(f"cat {bad}/manifest.json").stdout)
+        dump = manifest["databases"][0]["file"]
+        server.sh(f"cd {BOX}/umami && docker compose exec -T db sh -c 'pg_dump -U \"$POSTGRES_USER\" --format=custom "
+                  f"-T public.e2e_small \"$POSTGRES_DB\"' > {bad}/{dump}")
+        for f in manifest["files"]:
+            if f["name"] == dump:
+                f["bytes"] = int(server.sh(f"stat -c %s {bad}/{dump}").stdout)
+                f["sha256"] = server.sh(f"sha256sum {bad}/{dump}").stdout.split()[0]
+        server.sh(f"cat > {bad}/manifest.json", input=json.dumps(manifest))
+        code, r = _verify(server, "umami")
+        assert code == 1
+        assert r["problems"] == ["db/umami: table public.e2e_small is missing from the restore (the backup recorded 3 rows)"], r["problems"]
+    finally:
+        server.sh(f"rm -rf {bad}")
+
+
+def test_backup_verify_fails_on_a_changed_archive(server):
+    backup = _backup(server, "gitea")
+    code, r = _verify(server, "gitea")
+    assert code == 0, r["problems"]
+    bad = _copy_as_newest(server, backup)
+    try:
+        archive = server.sh(f"cd {bad} && ls *.tar.gz | head -n 1").stdout.strip()
+        assert archive, "gitea's backup has no volume archive"
+        # One byte in the middle of the archive flipped.
+        server.sh(f"python3 -c \"import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[len(b)//2]^=0xff; open(p,'wb').write(b)\" {bad}/{archive}")
+        code, r = _verify(server, "gitea")
+        assert code == 1
+        assert any(p.startswith(f"{archive}: SHA-256 ") for p in r["problems"]), r["problems"]
+    finally:
+        server.sh(f"rm -rf {bad}")
+
+
+def test_the_weekly_restore_drill_runs_from_its_unit(server):
+    _backup(server, "listmonk")
+    _backup(server, ADDED) if server.sh(f"test -d {BOX}/{ADDED}", check=False).returncode == 0 else None
+    p = server.sh("systemctl start selfhost-backup-verify.service; systemctl show -p Result --value selfhost-backup-verify.service", check=False)
+    assert p.stdout.strip() == "success", server.sh("journalctl -u selfhost-backup-verify.service --no-pager | tail -n 30", check=False).stdout
+    for a in APPS:
+        record = json.loads(server.sh(f"cat {BACKUPS}/{a}/.verified.json").stdout)
+        assert record["ok"] is True, (a, record)
+    assert server.sh("systemctl is-enabled selfhost-backup-verify.timer").stdout.strip() == "enabled"

@@ -11,5 +11,6 @@ enum CommandRegistry {
         LintCLI.self,
         Status.self,
         Install.self,
+        BackupCLI.self,
     ]
 }

@@ -281,33 +281,17 @@ public enum InstallCommand {
             checks.append(Check(id: "docker", ok: false, message: "Docker Engine not reachable: \(e.message)",
                                 remedy: .init("install Docker Engine (apt-get install docker.io, or docs.docker.com/engine/install) and start it: systemctl enable --now docker")))
         }
-        let compose = runBlocking { await machine.host.composeVersion() }
+        let compose = machine.composeVersion()
         let v2 = compose.map(HostComposeCheck.isV2) ?? false
         checks.append(Check(id: "compose", ok: v2,
                             message: compose.map { v2 ? "Compose \($0)" : "Compose \($0) is too old; v2 is needed" } ?? "the Compose v2 plugin (`docker compose`) is not installed",
                             remedy: .init(v2 ? nil : "install the docker-compose-plugin package (Docker's apt repository) or Debian's docker-compose ≥ 2")))
         for port in [80, 443] {
-            let v = PortInUseCheck.verdict(port: port, listeners: machine.host.listeners(on: port))
+            let v = PortInUseCheck.verdict(port: port, listeners: machine.listeners(port))
             let ok = v.status != .error
             checks.append(Check(id: "port.\(port)", ok: ok, message: "port \(port): \(v.message)",
                                 remedy: .init(v.fix.map { $0.replacingOccurrences(of: "; run: ", with: "").replacingOccurrences(of: "; ", with: "") })))
         }
         return checks
     }
-
-    /// Runs an async probe from this synchronous command on a thread of its own.
-    static func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
-        let box = ResultBox<T>()
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            box.value = await body()
-            done.signal()
-        }
-        done.wait()
-        return box.value!
-    }
-}
-
-private final class ResultBox<T>: @unchecked Sendable {
-    var value: T?
 }

@@ -9,7 +9,10 @@ public struct InstallMachine: Sendable {
     /// Exists only when systemd is PID 1 (what sd_booted(3) tests).
     public var systemdRuntimeDirectory: String
     public var isRoot: @Sendable () -> Bool
-    public var host: any HostProbe
+    /// The Compose v2 plugin's version, or nil when missing (preflight's probe, blocking).
+    public var composeVersion: @Sendable () -> String?
+    /// Sockets listening on a TCP port (preflight's probe).
+    public var listeners: @Sendable (Int) -> [ListeningSocket]
     public var engine: DockerEngine
     public var run: @Sendable (ProcessRequest) -> ProcessResult
     /// Every container the engine has (for the wait until healthy).
@@ -18,7 +21,8 @@ public struct InstallMachine: Sendable {
     public var monotonic: @Sendable () -> Double
 
     public init(unitDirectory: String = "/etc/systemd/system", systemdRuntimeDirectory: String = "/run/systemd/system",
-                isRoot: @escaping @Sendable () -> Bool, host: any HostProbe, engine: DockerEngine,
+                isRoot: @escaping @Sendable () -> Bool, composeVersion: @escaping @Sendable () -> String?,
+                listeners: @escaping @Sendable (Int) -> [ListeningSocket], engine: DockerEngine,
                 run: @escaping @Sendable (ProcessRequest) -> ProcessResult,
                 containers: @escaping @Sendable () -> Result<[ContainerSample], DockerEngine.Failure>,
                 sleep: @escaping @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) },
@@ -26,7 +30,8 @@ public struct InstallMachine: Sendable {
         self.unitDirectory = unitDirectory
         self.systemdRuntimeDirectory = systemdRuntimeDirectory
         self.isRoot = isRoot
-        self.host = host
+        self.composeVersion = composeVersion
+        self.listeners = listeners
         self.engine = engine
         self.run = run
         self.containers = containers
@@ -36,7 +41,9 @@ public struct InstallMachine: Sendable {
 
     public static func live(_ context: Context) -> InstallMachine {
         let engine = DockerEngine(socket: DockerEngine.socketPath(environment: context.environment))
-        return InstallMachine(isRoot: { geteuid() == 0 }, host: LiveHostProbe(environment: context.environment), engine: engine,
+        let probe = LiveHostProbe(environment: context.environment)
+        return InstallMachine(isRoot: { geteuid() == 0 }, composeVersion: { probe.composeVersionNow() },
+                              listeners: { probe.listeners(on: $0) }, engine: engine,
                               run: { ProcessRunner.run($0) }, containers: { EngineSampler(engine: engine).sample() })
     }
 }
