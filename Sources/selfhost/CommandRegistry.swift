@@ -10,5 +10,7 @@ enum CommandRegistry {
         CostCLI.self,
         LintCLI.self,
         Status.self,
+        Install.self,
+        BackupCLI.self,
     ]
 }

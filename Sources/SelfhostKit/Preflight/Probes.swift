@@ -98,14 +98,19 @@ public struct LiveHostProbe: HostProbe {
     }
 
     public func composeVersion() async -> String? {
+        await DNSClient.onThread { self.composeVersionNow() }
+    }
+
+    /// The same, blocking (for synchronous commands such as `selfhost install`).
+    public func composeVersionNow() -> String? {
         let fm = FileManager.default
         for dir in pluginDirectories {
             let bin = dir + "/docker-compose"
             guard fm.isExecutableFile(atPath: bin) else { continue }
             // Every CLI plugin answers this subcommand with JSON metadata (Version, Vendor…).
-            if let out = await Self.run(bin, ["docker-cli-plugin-metadata"]),
-               let data = out.data(using: .utf8),
-               let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let result = ProcessRunner.run(ProcessRequest(bin, ["docker-cli-plugin-metadata"], timeout: 5, outputLimit: 1 << 20))
+            if result.succeeded,
+               let obj = try? JSONSerialization.jsonObject(with: result.stdout) as? [String: Any],
                let v = obj["Version"] as? String {
                 return v
             }

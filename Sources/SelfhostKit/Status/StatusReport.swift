@@ -59,6 +59,10 @@ public struct StatusReport: Encodable, Sendable {
         public var sizeBytes: Nullable<Int64>
         public var periodSeconds: Nullable<Double>
         public var overdue: Bool
+        /// The last `selfhost backup verify` of the app (its .verified.json): when, which backup, and whether it restored as recorded.
+        public var lastVerifiedAt: Nullable<Date>
+        public var lastVerifiedBackup: Nullable<String>
+        public var lastVerifyOk: Nullable<Bool>
     }
 
     public struct App: Encodable, Sendable {
@@ -146,8 +150,15 @@ extension StatusReport {
                     } else {
                         overdue = false
                     }
+                    let verified = BackupVerifyRecord.read(in: dir)
                     backup = Backup(directory: dir, lastAt: .init(state.lastAt), ageSeconds: .init(age), sizeBytes: .init(state.sizeBytes),
-                                    periodSeconds: .init(app.backupPeriod), overdue: overdue)
+                                    periodSeconds: .init(app.backupPeriod), overdue: overdue,
+                                    lastVerifiedAt: .init(verified?.verifiedAt), lastVerifiedBackup: .init(verified?.backup),
+                                    lastVerifyOk: .init(verified?.ok))
+                    if let verified, !verified.ok {
+                        problems.append(Problem(kind: "backup", subject: app.id,
+                                                message: "the last restore drill failed: \(verified.problems.first ?? "see selfhost backup verify \(app.id)")"))
+                    }
                     if overdue {
                         let when = age.map { "the last is \(StatusText.duration($0)) old" } ?? "there is none yet"
                         problems.append(Problem(kind: "backup", subject: app.id,

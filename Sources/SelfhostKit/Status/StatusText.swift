@@ -46,6 +46,10 @@ public enum StatusText {
                     note += " · no backup yet"
                 }
                 if b.overdue { note += " " + style.red("OVERDUE") }
+                if let at = b.lastVerifiedAt.value {
+                    let ok = b.lastVerifyOk.value ?? false
+                    note += " · restore drill \(duration(max(0, report.generatedAt.timeIntervalSince(at)))) ago " + (ok ? style.green("ok") : style.red("FAILED"))
+                }
             }
             table.rows.append(.banner(style.bold(app.id) + "  " + note))
             if app.containers.isEmpty { table.rows.append(.banner("  " + style.yellow("not started"))) }

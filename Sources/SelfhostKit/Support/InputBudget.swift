@@ -63,4 +63,6 @@ public enum InputBudget {
     /// Queries one preflight run may send, all checks together; past it a lookup is answered
     /// "query budget spent" (inconclusive) without touching the network.
     public static let dnsQueriesPerRun = 500
+    /// A backup's manifest.json or .verified.json (`selfhost backup verify`, `status`).
+    public static let backupManifestBytes = 4 * 1024 * 1024
 }

@@ -30,8 +30,9 @@ struct RenderBackupUnitSandboxTests {
     struct Sandbox {
         var s: [String: [String]]
         func one(_ k: String) -> String { (s[k]?.last ?? "no").lowercased() }
-        var binds: [String] { (s["BindPaths"] ?? []) + (s["BindReadOnlyPaths"] ?? []) }
-        var writableBinds: [String] { s["BindPaths"] ?? [] }
+        // A leading "-" lets systemd skip a path missing at namespace setup; the path is the rest.
+        var binds: [String] { ((s["BindPaths"] ?? []) + (s["BindReadOnlyPaths"] ?? [])).map { $0.hasPrefix("-") ? String($0.dropFirst()) : $0 } }
+        var writableBinds: [String] { (s["BindPaths"] ?? []).map { $0.hasPrefix("-") ? String($0.dropFirst()) : $0 } }
         var readWrite: [String] { (s["ReadWritePaths"] ?? []).map { $0.hasPrefix("-") ? String($0.dropFirst()) : $0 } }
         static let home = ["/home", "/root", "/run/user"]
         static let tmp = ["/tmp", "/var/tmp"]

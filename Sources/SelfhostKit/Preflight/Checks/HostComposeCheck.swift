@@ -13,10 +13,14 @@ public enum HostComposeCheck {
             return [definition.result(.error, "docker compose", "the Compose v2 plugin is not installed",
                                       fix: "; run: sudo apt-get install -y docker-compose-plugin")]
         }
-        let major = v.trimmingCharacters(in: CharacterSet(charactersIn: "v")).split(separator: ".").first.flatMap { Int($0) } ?? 0
-        if major < 2 {
+        if !isV2(v) {
             return [definition.result(.error, "docker compose", "Compose \(v) is too old; v2 is needed", fix: "; run: sudo apt-get install -y docker-compose-plugin")]
         }
         return [definition.result(.ok, "docker compose", "Compose \(v)")]
+    }
+
+    /// Whether a plugin version (`v2.26.1`, `2.40.3-desktop.1`) is Compose v2 or later: shared with `selfhost install`.
+    public static func isV2(_ version: String) -> Bool {
+        (version.trimmingCharacters(in: CharacterSet(charactersIn: "v")).split(separator: ".").first.flatMap { Int($0) } ?? 0) >= 2
     }
 }

@@ -15,22 +15,28 @@ public enum PortInUseCheck {
         guard env.local, let host = env.host else {
             return [def.result(.skipped, "localhost", "run on the server with --local to check")]
         }
-        let ours: Set<String> = ["caddy", "docker-proxy", "rootlesskit", "containerd-shim"]
         return env.webPorts.map { port in
-            let subject = "localhost:\(port)"
-            let ls = host.listeners(on: port)
-            if ls.isEmpty { return def.result(.ok, subject, "free") }
-            let owners = Set(ls.map { $0.process.map { p in "\(p) (pid \(ls.first { $0.process == p }?.pid ?? 0))" } ?? "an unknown process" })
-            if ls.allSatisfy({ $0.process.map(ours.contains) ?? false }) {
-                return def.result(.ok, subject, "served by \(owners.sorted().joined(separator: ", ")): the box is up or another Caddy runs")
-            }
-            if ls.allSatisfy({ $0.process == nil }) {
-                return def.result(.warning, subject, "already in use by a process this user can't see (run as root to name it)",
-                                  fix: "; see who holds it: sudo ss -ltnp 'sport = :\(port)'")
-            }
-            let name = ls.compactMap(\.process).first { !ours.contains($0) } ?? "it"
-            return def.result(.error, subject, "already in use by \(owners.sorted().joined(separator: ", ")): Caddy can't bind it",
-                              fix: "; run: sudo systemctl disable --now \(name) (or stop whatever runs it)")
+            let v = verdict(port: port, listeners: host.listeners(on: port))
+            return def.result(v.status, "localhost:\(port)", v.message, fix: v.fix)
         }
+    }
+
+    /// Processes that hold 80/443 for the box itself (Docker's port proxy, a Caddy).
+    static let ours: Set<String> = ["caddy", "docker-proxy", "rootlesskit", "containerd-shim"]
+
+    /// Whether `listeners` on `port` leave it to the box's Caddy: shared by preflight and `selfhost install`.
+    public static func verdict(port: Int, listeners ls: [ListeningSocket]) -> (status: CheckStatus, message: String, fix: String?) {
+        if ls.isEmpty { return (.ok, "free", nil) }
+        let owners = Set(ls.map { $0.process.map { p in "\(p) (pid \(ls.first { $0.process == p }?.pid ?? 0))" } ?? "an unknown process" })
+        if ls.allSatisfy({ $0.process.map(ours.contains) ?? false }) {
+            return (.ok, "served by \(owners.sorted().joined(separator: ", ")): the box is up or another Caddy runs", nil)
+        }
+        if ls.allSatisfy({ $0.process == nil }) {
+            return (.warning, "already in use by a process this user can't see (run as root to name it)",
+                    "; see who holds it: sudo ss -ltnp 'sport = :\(port)'")
+        }
+        let name = ls.compactMap(\.process).first { !ours.contains($0) } ?? "it"
+        return (.error, "already in use by \(owners.sorted().joined(separator: ", ")): Caddy can't bind it",
+                "; run: sudo systemctl disable --now \(name) (or stop whatever runs it)")
     }
 }

@@ -29,7 +29,7 @@ while [ -e "$BACKUP_DIR/$STAMP" ]; do
 done
 DEST="$BACKUP_DIR/$STAMP"
 PARTIAL="$(mktemp -d "$BACKUP_DIR/.partial-$STAMP.XXXXXX")"
-trap 'rm -rf "$PARTIAL"' EXIT
+trap 'rm -rf "$PARTIAL" "$PARTIAL.manifest"' EXIT
 
 # db: database gitea
 "$DOCKER" compose exec -T db sh -c 'exec pg_dump -U "${POSTGRES_USER:-postgres}" --format=custom "$1"' sh gitea > "$PARTIAL/db-gitea.pgdump"
@@ -44,6 +44,29 @@ trap 'rm -rf "$PARTIAL"' EXIT
 cp compose.yaml "$PARTIAL/compose.yaml"
 # The app's settings and secrets (encryption keys the data can't be read without): mode 0600.
 install -m 0600 .env "$PARTIAL/.env"
+
+# The backup's manifest, for `selfhost backup verify`: each file's size and SHA-256, and for each
+# PostgreSQL dump its tables with their row counts, read back from the dump itself (pg_restore
+# lists the data it holds), so a restore can be compared with what the backup was made from.
+{
+  printf '{\n  "version": 1,\n  "app": "gitea",\n  "created_at": "%s",\n  "files": [' "$STAMP"
+  sep=''
+  for f in "$PARTIAL"/* "$PARTIAL"/.env; do
+    printf '%s\n    {"name": "%s", "bytes": %s, "sha256": "%s"}' "$sep" "$(basename "$f")" "$(stat -c %s "$f")" "$(sha256sum "$f" | cut -d ' ' -f 1)"
+    sep=','
+  done
+  printf '\n  ],\n  "databases": ['
+  sep=''
+  printf '%s\n    {"service": "db", "database": "gitea", "kind": "postgres", "file": "db-gitea.pgdump", "tables": {' "$sep"
+  "$DOCKER" compose exec -T db pg_restore -f - < "$PARTIAL/db-gitea.pgdump" |
+    awk 'BEGIN { first = 1 } /^COPY / { t = $2; gsub(/"/, "", t); n = 0; inside = 1; next }
+         inside && /^\\\.$/ { printf "%s\n      \"%s\": %d", (first ? "" : ","), t, n; first = 0; inside = 0; next }
+         inside { n++ }'
+  printf '\n    }}'
+  sep=','
+  printf '\n  ]\n}\n'
+} > "$PARTIAL.manifest"
+mv "$PARTIAL.manifest" "$PARTIAL/manifest.json"
 chmod 0700 "$PARTIAL"
 mv "$PARTIAL" "$DEST"
 trap - EXIT
