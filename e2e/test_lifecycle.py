@@ -251,8 +251,10 @@ def test_lifecycle(selfhost, engine, tmp_path, out_dir, monkeypatch):
         figures["total_s"] = round(time.monotonic() - t0, 1)
         with open(os.path.join(out_dir, "lifecycle.json"), "w") as f:
             json.dump(figures, f, indent=2)
-        box.teardown()
-        engine("network", "rm", "selfhost_listmonk_web", check=False)
+        started = box.lock.fd is not None
+        box.teardown()   # only if it started (held the port lock): the names are machine-wide
+        if started:
+            engine("network", "rm", "selfhost_listmonk_web", check=False)
         if os.path.exists(INSTALL):
             shutil.rmtree(INSTALL)
         for tag in (OLD, NEW, BROKEN):
