@@ -194,7 +194,8 @@ public enum UpgradeCommand {
                 steps.append(Step(name: "backup", command: "sudo \(appDir)/backup.sh", status: "planned"))
             }
             steps.append(Step(name: "render", command: "selfhost re-renders \(plan.app)/compose.yaml with "
-                              + plan.changes.map(\.to).joined(separator: ", "), status: "planned"))
+                              + plan.changes.map(\.to).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.joined(separator: ", "),
+                              status: "planned"))
             steps.append(Step(name: "pull", command: "\(cd) pull \(changedServices.joined(separator: " "))", status: "planned"))
             for c in plan.kind == .upgrade ? plan.commands : [] {
                 steps.append(Step(name: "migrate", command: "\(cd) run --rm -T --entrypoint /bin/sh \(c.service) -c \(shellQuoted(c.run))", status: "planned"))

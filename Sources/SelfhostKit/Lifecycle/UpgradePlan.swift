@@ -37,7 +37,10 @@ struct UpgradePlan: Sendable, Equatable {
     /// for the app's own image.
     static func upgrade(app: App, current: [String: String], to version: String? = nil) -> UpgradePlan {
         var target = ImagePins.of(app)
-        if let version, let image = app.image { target[ImagePins.appService] = "\(image.name):\(version)" }
+        if let version, let image = app.image {
+            // The app's image and every service running the same image (Nextcloud's cron) go to that tag.
+            for (service, ref) in target where ImagePins.split(ref)?.name == image.name { target[service] = "\(image.name):\(version)" }
+        }
         // Services the box doesn't run yet (a companion the catalog added) come with the next render anyway.
         var plan = UpgradePlan(app: app.id, kind: .upgrade, current: current, target: target,
                                changes: ImagePins.differences(from: current, to: target), path: [], notes: [], blocked: [])

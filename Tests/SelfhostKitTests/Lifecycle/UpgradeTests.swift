@@ -61,6 +61,8 @@ struct UpgradeTests {
         #expect(hop.notes.map(\.to) == ["34"])
         #expect(hop.commands == [.init(service: "app", run: "php occ db:add-missing-indices")])
         #expect(hop.target["app"] == "nextcloud:34.0.5-apache")
+        #expect(hop.target["cron"] == "nextcloud:34.0.5-apache", "the service running the app's image follows --to")
+        #expect(hop.target["db"] == "postgres:15-alpine")
     }
 
     @Test("two majors without a one-at-a-time note: one step")
