@@ -498,6 +498,12 @@ class Box:
         return _curl(["--resolve", f"{host}:80:127.0.0.1", f"http://{host}{path}"], timeout)
 
     def teardown(self):
+        # Compose projects and networks have machine-wide names (selfhost-<app>, selfhost-caddy): a box
+        # that never took the port lock never started, and `down` here would hit the box of another
+        # run that holds it (found the hard way: a box stopped while waiting for the lock took down
+        # another run's umami, listmonk and Caddy).
+        if self.lock.fd is None and os.environ.get("E2E_PORT_LOCK_HELD") != "1":
+            return
         try:
             for a in self.apps + ["caddy"]:
                 if os.path.exists(os.path.join(self.dir, a, "compose.yaml")):

@@ -6,6 +6,7 @@ enum CommandRegistry {
         Recommend.self,
         CatalogCommand.self,
         Render.self,
+        Upgrade.self,
         Preflight.self,
         CostCLI.self,
         LintCLI.self,

@@ -83,7 +83,8 @@ public struct App: Sendable, Hashable {
         smtp = try r.required("smtp") { try SMTP(needed: $0.string("needed"), notes: $0.stringIfPresent("notes")) }
         proxy = try r.map("proxy") { Proxy(websockets: $0.boolIfPresent("websockets"), maxUploadMB: $0.intIfPresent("max_upload_mb"), notes: $0.stringIfPresent("notes")) } ?? Proxy()
         upgrade = try r.list("upgrade") {
-            try Upgrade(from: $0.string("from"), to: $0.string("to"), steps: $0.strings("steps"), docs: $0.stringIfPresent("docs"))
+            try Upgrade(from: $0.string("from"), to: $0.string("to"), steps: $0.strings("steps"), docs: $0.stringIfPresent("docs"),
+                        commands: $0.list("commands") { try Upgrade.Command(service: $0.string("service"), run: $0.string("run")) })
         }
         migrations = try r.list("migrations") {
             try Migration(from: $0.string("from"), summary: $0.stringIfPresent("summary"), steps: $0.strings("steps"),
@@ -220,6 +221,14 @@ extension App {
         public var to: String
         public var steps: [String]
         public var docs: String?
+        /// One-shot commands `selfhost upgrade` runs after pulling the new images and before
+        /// starting them: `docker compose run --rm -T --entrypoint /bin/sh SERVICE -c RUN`.
+        public var commands: [Command] = []
+
+        public struct Command: Sendable, Hashable {
+            public var service: String
+            public var run: String
+        }
     }
 
     public struct Migration: Sendable, Hashable {

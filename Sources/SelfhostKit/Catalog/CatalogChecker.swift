@@ -147,6 +147,12 @@ struct CatalogChecker {
                 error("backup names service '\(db.service)', which is not a companion", file,
                       m?["data"]?.mapping?["backup"]?.mapping?["databases"]?.sequence?.item(i))
             }
+            for (i, u) in app.upgrade.enumerated() {
+                for (j, c) in u.commands.enumerated() where c.service != "app" && !services.contains(c.service) {
+                    error("upgrade command names service '\(c.service)', which is neither app nor a companion" + hint(c.service, Array(services)), file,
+                          m?["upgrade"]?.sequence?.item(i)?.mapping?["commands"]?.sequence?.item(j))
+                }
+            }
             let volumeNames = Set((app.data.volumes ?? []).map(\.name))
             for (i, v) in (app.data.backup?.volumes ?? []).enumerated() where !volumeNames.contains(v) {
                 error("backup names volume '\(v)', which is not under data.volumes", file,

@@ -87,6 +87,7 @@ public enum CatalogSchema {
         ]))),
         optional("upgrade", .list(.map(Schema("upgrade step", [
             required("from", .string), required("to", .string), required("steps", .list(.string)), optional("docs", .url),
+            optional("commands", .list(.map(Schema("upgrade command", [required("service", .string), required("run", .string)])))),
         ])))),
         optional("migrations", .list(.map(Schema("migration", [
             required("from", .string), optional("summary", .string), required("steps", .list(.string)),

@@ -41,6 +41,11 @@ public enum RenderCommand {
         /// `--target`: `swarm` also writes stack files for Docker Swarm (`swarm/`). Remembered; `compose` when never given.
         public var target: RenderTarget?
         public var format: OutputFormat
+        /// Set by `selfhost upgrade`: these apps' images (by compose service), instead of the ones the
+        /// box runs. Without it an app already in the box keeps the images its manifest records.
+        var pins: [String: [String: String]] = [:]
+        /// Set by `selfhost upgrade`: the change recorded in the manifest's history with this render.
+        var historyEntries: [String: RenderManifest.ImageChange] = [:]
 
         public init(apps: [String], domain: String? = nil, hosts: [String] = [], email: String? = nil,
                     out: String = "selfhost-deploy", installDir: String? = nil, docker: String? = nil, backupDir: String? = nil, keep: Int? = nil,
@@ -232,16 +237,19 @@ public enum RenderCommand {
         var removing: [String] = []
         for raw in options.remove {
             let id = raw.lowercased()
-            guard previous[id] != nil else {
-                throw SelfhostError.usage("--remove \(raw): the box in \(out) has no app '\(raw)' (it has \(previous.keys.sorted().joined(separator: ", ")))",
-                                          remedy: "name one of the box's apps")
+            // An app removed earlier with its data kept can be purged later: the manifest still knows its files.
+            let removedEarlier = previous[id] == nil && manifest?.files.keys.contains { $0.hasPrefix("\(id)/") } == true
+            guard previous[id] != nil || (removedEarlier && options.purge) else {
+                throw SelfhostError.usage("--remove \(raw): the box in \(out) has no app '\(raw)' (it has \(previous.keys.sorted().joined(separator: ", ")))"
+                                            + (removedEarlier ? "; it was removed earlier with its data kept" : ""),
+                                          remedy: removedEarlier ? "add --purge to delete its data too" : "name one of the box's apps")
             }
             if ids.contains(id) {
                 throw SelfhostError.usage("\(id) is both rendered and removed", remedy: "drop it from the apps or from --remove")
             }
             if !removing.contains(id) { removing.append(id) }
         }
-        if !removing.isEmpty, previous.keys.allSatisfy(removing.contains) {
+        if !removing.isEmpty, !previous.isEmpty, previous.keys.allSatisfy(removing.contains) {
             throw SelfhostError.usage("--remove would leave the box in \(out) without apps",
                                       remedy: "keep one app, or stop the whole box: sudo systemctl disable --now selfhost-caddy.service and each app's units")
         }
@@ -319,7 +327,17 @@ public enum RenderCommand {
             let ports = (published[id] ?? []).map {
                 ComposeView.PublishedPort(host: $0.host, container: $0.container, protocol: $0.proto, purpose: oneLine($0.purpose ?? ""))
             }
-            members.append(.init(app: app, host: host, publishedPorts: ports, webSubnet: subnets[id]!, previousHost: previous[id]?.host))
+            // The images the box runs stay until `selfhost upgrade` moves them (a removed app's too, when it comes back).
+            var pinned = app
+            if let pins = options.pins[id] ?? manifest?.images?[id] {
+                pinned = ImagePins.apply(pins, to: app)
+                let newer = ImagePins.differences(from: ImagePins.of(pinned), to: ImagePins.of(app))
+                if options.pins[id] == nil, !newer.isEmpty {
+                    notes.append("\(id) keeps its images (\(newer.map { "\($0.service) \($0.from)" }.joined(separator: ", "))); the catalog pins "
+                                 + newer.map(\.to).joined(separator: ", ") + ": `selfhost upgrade \(id) --box \(options.out)` shows the path and moves it")
+                }
+            }
+            members.append(.init(app: pinned, host: host, publishedPorts: ports, webSubnet: subnets[id]!, previousHost: previous[id]?.host))
         }
 
         // 4. Render everything in memory.
@@ -372,6 +390,26 @@ public enum RenderCommand {
             .merging(own.records.filter { ids.contains($0.key) }) { _, new in new }
         newManifest.ownApps = ownRecords.isEmpty ? nil : ownRecords
         newManifest.target = target == .compose ? nil : target
+        var images: [String: [String: String]] = [:]
+        var history: [String: [RenderManifest.ImageChange]] = [:]
+        // A removed app's images and history stay with its data, unless purged.
+        for id in removing where !options.purge {
+            if let kept = manifest?.images?[id] { images[id] = kept }
+            if let kept = manifest?.history?[id] { history[id] = kept }
+        }
+        for m in members {
+            images[m.app.id] = ImagePins.of(m.app)
+            var h = manifest?.history?[m.app.id] ?? []
+            if let entry = options.historyEntries[m.app.id] { h.append(entry) }
+            if !h.isEmpty { history[m.app.id] = h }
+        }
+        // Apps outside the box whose data the manifest still knows (removed earlier, not purged).
+        for (id, kept) in manifest?.images ?? [:] where images[id] == nil && previous[id] == nil && !removing.contains(id) {
+            images[id] = kept
+            if let h = manifest?.history?[id] { history[id] = h }
+        }
+        newManifest.images = images
+        newManifest.history = history.isEmpty ? nil : history
         for m in members {
             newManifest.apps[m.app.id] = .init(host: m.host, publishedPorts: Dictionary(uniqueKeysWithValues: m.publishedPorts.map { ("\($0.container)/\($0.protocol)", $0.host) }))
         }
@@ -483,8 +521,9 @@ public enum RenderCommand {
                       gatePasswordFile: newManifest.gates?[m.app.id]?.state == .closed ? RenderGate.passwordPath(m.app.id) : nil)
         }
         let removed = removing.map { id in
-            RemovedApp(id: id, host: previous[id]!.host, purge: options.purge, newestBackup: newestBackups[id],
-                       commands: RenderRemoval.commands(id, installDir: installDir, docker: docker, purge: options.purge, copyFirst: installDir != out))
+            RemovedApp(id: id, host: previous[id]?.host ?? "", purge: options.purge, newestBackup: newestBackups[id],
+                       commands: RenderRemoval.commands(id, installDir: installDir, docker: docker, purge: options.purge, copyFirst: installDir != out,
+                                                        stillInBox: previous[id] != nil))
         }
         let report = Report(out: out, installDir: installDir, dryRun: options.dryRun, docker: docker, apps: apps, hosts: members.map(\.host),
                             files: results, removed: removed, notes: notes,
@@ -615,8 +654,12 @@ public enum RenderCommand {
                 text += "\n\(skipped) \(skipped == 1 ? "file was left as it is" : "files were left as they are"): \(report.dryRun ? "would be " : "")skipped because edited by hand. Compare, then render again with --force to overwrite (secrets in .env are never overwritten).\n"
             }
             for r in report.removed {
-                text += "\n\(r.id) (\(r.host)) \(report.dryRun ? "would leave" : "left") the box. To stop it on the server"
-                    + (r.purge ? " and delete its data" : "; its volumes and \(report.installDir)/\(r.id) stay") + ":\n\n"
+                if r.host.isEmpty {
+                    text += "\n\(r.id) left the box earlier; its data \(report.dryRun ? "would go" : "goes") now. On the server:\n\n"
+                } else {
+                    text += "\n\(r.id) (\(r.host)) \(report.dryRun ? "would leave" : "left") the box. To stop it on the server"
+                        + (r.purge ? " and delete its data" : "; its volumes and \(report.installDir)/\(r.id) stay") + ":\n\n"
+                }
                 text += r.commands.map { "  \($0)\n" }.joined()
                 if let b = r.newestBackup { text += "\nIts newest backup: \(b)\n" }
             }

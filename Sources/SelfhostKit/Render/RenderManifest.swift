@@ -37,9 +37,29 @@ struct RenderManifest: Codable, Equatable {
     /// `--target`, when not `compose`: later renders keep writing the swarm's stack files.
     var target: RenderTarget?
 
+    /// Each app's images as the box runs them, by compose service (`app`, or a companion's service):
+    /// `umami` → `app` → `ghcr.io/umami-software/umami:3.4.0`. A re-render keeps them; only
+    /// `selfhost upgrade` moves them to the catalog's newer pins. Nil in a manifest written before.
+    var images: [String: [String: String]]?
+    /// Each app's image changes by `selfhost upgrade`, oldest first: the last one's `from` is what
+    /// `upgrade --rollback` goes back to.
+    var history: [String: [ImageChange]]?
+
+    /// One `selfhost upgrade` (or rollback) of an app's images.
+    struct ImageChange: Codable, Equatable {
+        /// `upgrade` or `rollback`.
+        var kind: String
+        var from: [String: String]
+        var to: [String: String]
+        /// UTC, ISO 8601.
+        var at: String
+        /// The backup taken before it (`backup_dir/<app>/<stamp>`), when one was.
+        var backup: String?
+    }
+
     // Explicit keys: a key strategy would also rewrite the dictionary keys (file paths).
     enum CodingKeys: String, CodingKey {
-        case version, apps, files, backupDir = "backup_dir", keep, domain, email, subnets, installDir = "install_dir", docker, gates, ownApps = "own_apps", target
+        case version, apps, files, backupDir = "backup_dir", keep, domain, email, subnets, installDir = "install_dir", docker, gates, ownApps = "own_apps", target, images, history
     }
 
     static let relativePath = ".selfhost/manifest.json"

@@ -28,9 +28,22 @@ enum RenderRemoval {
     /// The commands, in order: stop and disable its units, Caddy stops serving it, then (purge) its
     /// volumes, web network and directory go. Without purge the volumes and directory stay, and
     /// rendering the app back brings it back with its data.
-    static func commands(_ id: String, installDir: String, docker: String, purge: Bool, copyFirst: Bool) -> [String] {
+    /// `stillInBox` false: the app left the box earlier (its units are gone, Caddy no longer serves
+    /// it) and only its data goes now.
+    static func commands(_ id: String, installDir: String, docker: String, purge: Bool, copyFirst: Bool, stillInBox: Bool = true) -> [String] {
         let units = ["selfhost-\(id).service", "selfhost-\(id)-backup.service", "selfhost-\(id)-backup.timer"]
         var c: [String] = []
+        if !stillInBox {
+            if copyFirst { c.append("rsync -a ./ root@SERVER:\(installDir)/") }
+            c.append("cd \(installDir)/\(id) && sudo \(docker) compose down\(purge ? " -v" : "")")
+            if purge {
+                let network = RenderBox.webNetwork(id)
+                c.append("cd \(installDir)/caddy && sudo \(docker) network disconnect \(network) \"$(sudo \(docker) compose ps -q caddy)\" 2>/dev/null || true")
+                c.append("sudo \(docker) network rm \(network)")
+                c.append("sudo rm -rf \(installDir)/\(id)")
+            }
+            return c
+        }
         if copyFirst {
             // The box was rendered elsewhere: bring the new Caddyfile and manifest over, and drop the app's units there too.
             c.append("rsync -a ./ root@SERVER:\(installDir)/")

@@ -145,4 +145,25 @@ struct RenderRemoveTests {
         #expect(FileManager.default.fileExists(atPath: unit.path))
         #expect(!FileManager.default.fileExists(atPath: box.out.appendingPathComponent("systemd/selfhost-gitea-backup.timer").path))
     }
+
+    @Test("an app removed earlier with its data kept: --remove without --purge is refused with the way out; --purge later prints only the data commands and forgets it")
+    func purgeLater() throws {
+        let box = try Box("later")
+        defer { try? FileManager.default.removeItem(at: box.dir) }
+        _ = try box.render([], remove: ["gitea"])
+        #expect(try RenderManifest.read(in: box.out)?.images?["gitea"] != nil, "a removed app's images stay with its data")
+        let again = box.refused { try box.render([], remove: ["gitea"]) }
+        #expect(again?.message.contains("removed earlier with its data kept") == true && again?.remedy?.contains("--purge") == true, "\(String(describing: again))")
+        try box.backup(Self.stamp(Date()))
+        let (status, json) = try box.render([], remove: ["gitea"], purge: true, format: .json)
+        #expect(status == .success, "\(json)")
+        let removed = try #require((try TestSupport.json(json)["removed"] as? [[String: Any]])?.first)
+        let commands = try #require(removed["commands"] as? [String])
+        #expect(commands.contains { $0.contains("compose down -v") } && commands.contains { $0.contains("rm -rf") })
+        #expect(!commands.contains { $0.contains("systemctl") }, "its units went with the first removal: \(commands)")
+        let m = try #require(try RenderManifest.read(in: box.out))
+        #expect(m.images?["gitea"] == nil && !m.files.keys.contains { $0.hasPrefix("gitea/") })
+        let gone = box.refused { try box.render([], remove: ["gitea"], purge: true) }
+        #expect(gone?.message.contains("has no app 'gitea'") == true)
+    }
 }
