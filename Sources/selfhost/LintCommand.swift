@@ -18,6 +18,7 @@ struct LintCLI: ParsableCommand {
               selfhost lint --list-rules
               selfhost lint --explain compose.unbound-port
               selfhost lint --profile third-party --baseline lint-baseline.json vendor/
+              docker compose config | selfhost lint - --stdin-name compose.yaml
 
             Silence a rule on one line: # selfhost-lint disable=RULE
             Project settings: .selfhost-lint.yaml (disable, severity, env,
@@ -28,7 +29,7 @@ struct LintCLI: ParsableCommand {
             """
     )
 
-    @Argument(help: "Files or directories to lint (default: .).", completion: .file())
+    @Argument(help: "Files or directories to lint (default: .); `-` reads standard input.", completion: .file())
     var paths: [String] = []
 
     @Option(name: .long, help: "Output format: text, json, sarif (GitHub code scanning) or github (workflow annotations).")
@@ -55,6 +56,9 @@ struct LintCLI: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Settings file (default: .selfhost-lint.yaml in the working directory).", valueName: "file"), completion: .file())
     var config: String?
 
+    @Option(name: .customLong("stdin-name"), help: ArgumentHelp("The file name standard input (`-`) stands for, which says what it is: compose.yaml, Caddyfile, NAME.service, .env (default: guessed from the content).", valueName: "name"))
+    var stdinName: String?
+
     func run() throws {
         var options = LintCommand.Options()
         options.paths = paths.isEmpty ? ["."] : paths
@@ -66,6 +70,7 @@ struct LintCLI: ParsableCommand {
         options.explain = explain
         options.withExternal = withExternal
         options.configPath = config
+        options.stdinName = stdinName
         let status = try LintCommand.run(options, context: .live())
         try CLI.finish(status)
     }

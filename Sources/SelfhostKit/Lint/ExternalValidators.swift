@@ -17,13 +17,15 @@ public enum ExternalValidators {
         var findings: [Diagnostic] = []
         var runs: [Run] = []
         let path = context.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        let scratch = ScratchCopies()
+        defer { scratch.remove() }
 
         if !project.caddyFiles.isEmpty {
             if let caddy = which("caddy", path: path) {
                 findings += parallel(project.caddyFiles) { c in
                     // Caddy substitutes {$VAR} from its environment: give it what its container would get.
                     let env = context.environment.merging(project.caddyEnvironmentValues(for: c)) { old, _ in old }
-                    let r = execute(caddy, ["validate", "--config", c.source.url.path, "--adapter", "caddyfile"], cwd: c.source.directory, env: env)
+                    let r = execute(caddy, ["validate", "--config", scratch.path(of: c.source), "--adapter", "caddyfile"], cwd: c.source.directory, env: env)
                     return caddyFindings(r, file: c.source)
                 }
                 runs.append(Run(tool: "caddy", status: "ran", detail: "caddy validate on \(project.caddyFiles.count) Caddyfile(s)"))
@@ -34,7 +36,7 @@ public enum ExternalValidators {
         if !project.units.isEmpty {
             if let sa = which("systemd-analyze", path: path) {
                 findings += parallel(project.units) { u in
-                    let r = execute(sa, ["verify", u.source.url.path], cwd: u.source.directory, env: context.environment.merging(["SYSTEMD_LOG_COLOR": "0", "SYSTEMD_PAGER": ""]) { $1 })
+                    let r = execute(sa, ["verify", scratch.path(of: u.source)], cwd: u.source.directory, env: context.environment.merging(["SYSTEMD_LOG_COLOR": "0", "SYSTEMD_PAGER": ""]) { $1 })
                     return systemdFindings(r, file: u.source)
                 }
                 runs.append(Run(tool: "systemd-analyze", status: "ran", detail: "systemd-analyze verify on \(project.units.count) unit(s)"))
@@ -54,7 +56,8 @@ public enum ExternalValidators {
                     // A checkout without .env: the committed .env.example declares the names (empty values),
                     // so compose checks the file's shape instead of warning about every unset variable.
                     let envFile = f.envExample.map { ["--env-file", $0.source.url.path] } ?? []
-                    var args = prefix + envFile + ["-f", f.source.url.path, "config", "-q"]
+                    let directory = f.source.fromStandardInput ? ["--project-directory", f.source.directory.path] : []
+                    var args = prefix + envFile + directory + ["-f", scratch.path(of: f.source), "config", "-q"]
                     var input: String?
                     if prefix.isEmpty, let nameNode = f.root?.pair("name") {
                         // docker-compose 1.x predates the top-level `name:` key (Compose v2 reads it) and
@@ -73,6 +76,31 @@ public enum ExternalValidators {
             }
         }
         return (findings, runs)
+    }
+
+    /// Where a tool reads a source: the file itself, or for standard input (`selfhost lint -`) a copy under
+    /// the same name in a scratch directory removed after the run, so the tools' messages name it alike.
+    final class ScratchCopies: @unchecked Sendable {
+        private let lock = NSLock()
+        private var directory: URL?
+
+        func path(of source: LintSource) -> String {
+            guard source.fromStandardInput else { return source.url.path }
+            return lock.withLock {
+                let dir = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("selfhost-lint-\(UUID().uuidString)")
+                if directory == nil {
+                    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                    directory = dir
+                }
+                let file = dir.appendingPathComponent(source.url.lastPathComponent)
+                try? Data(source.text.utf8).write(to: file)
+                return file.path
+            }
+        }
+
+        func remove() {
+            lock.withLock { if let directory { try? FileManager.default.removeItem(at: directory) } }
+        }
     }
 
     // MARK: Message mapping

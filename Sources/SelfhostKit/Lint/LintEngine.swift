@@ -28,9 +28,9 @@ public struct LintReport: Sendable {
 
 /// Runs discovery, parsing and every enabled rule.
 public enum LintEngine {
-    public static func lint(paths: [String], context: Context, configPath: String? = nil, withExternal: Bool = false) throws -> LintReport {
+    public static func lint(paths: [String], context: Context, configPath: String? = nil, withExternal: Bool = false, stdinName: String? = nil) throws -> LintReport {
         let config = try loadConfig(paths: paths, context: context, explicit: configPath)
-        let discovered = try LintDiscovery.discover(paths: paths.isEmpty ? ["."] : paths, context: context, exclude: config.exclude)
+        let discovered = try LintDiscovery.discover(paths: paths.isEmpty ? ["."] : paths, context: context, exclude: config.exclude, stdinName: stdinName)
         let project = LintProject(sources: discovered.sources, config: config)
         return lint(project: project, discovered: discovered, context: context, withExternal: withExternal)
     }
@@ -60,6 +60,15 @@ public enum LintEngine {
         // Identical findings (a rule reaching one node twice through merges) are reported once.
         var seen = Set<Diagnostic>()
         findings = findings.sortedByLocation().filter { seen.insert($0).inserted }
+        if withExternal {
+            let (kept, echoes) = ExternalRules.withoutEchoes(findings)
+            findings = kept
+            for (rule, count) in echoes {
+                if let i = runs.firstIndex(where: { ExternalRules.tool(of: rule, in: $0) }) {
+                    runs[i].detail += "; \(count) repeated a finding of selfhost's own rules on the same line (shown once)"
+                }
+            }
+        }
         let ids = Set(active.map(\.info.id)).union(withExternal ? ExternalRules.all.map(\.id) : [])
         return LintReport(findings: findings, files: discovered.sources.map { ($0.path, $0.kind) }, skipped: discovered.skipped,
                           external: runs, rules: RuleRegistry.infos.filter { ids.contains($0.id) }, config: config,
@@ -102,6 +111,8 @@ public enum LintCommand {
         public var listRules = false
         public var explain: String?
         public var withExternal = false
+        /// The name standard input (`-`) is linted as; its kind follows from it (`compose.yaml`, `Caddyfile`…).
+        public var stdinName: String?
         public var configPath: String?
         /// Severity preset (`third-party` lowers the box-only rules to info).
         public var profile: LintProfile = .box
@@ -129,11 +140,11 @@ public enum LintCommand {
             throw SelfhostError.usage("an empty path was given (an unset variable?)",
                                       remedy: "name the files or directories to lint, e.g. `selfhost lint deploy/`; no path lints the current directory")
         }
-        if options.paths.contains("-") {
-            throw SelfhostError.usage("lint reads files, not standard input ('-')",
-                                      remedy: "the file name decides how it is read (compose.yaml, Caddyfile, *.service, .env): save it first, e.g. `cat > /tmp/x/compose.yaml`, then `selfhost lint /tmp/x`")
+        if options.stdinName != nil, !options.paths.contains("-") {
+            throw SelfhostError.usage("--stdin-name names standard input, but no `-` path was given",
+                                      remedy: "read standard input with `-`: `cat compose.yaml | selfhost lint - --stdin-name compose.yaml`")
         }
-        var report = try LintEngine.lint(paths: options.paths, context: context, configPath: options.configPath, withExternal: options.withExternal)
+        var report = try LintEngine.lint(paths: options.paths, context: context, configPath: options.configPath, withExternal: options.withExternal, stdinName: options.stdinName)
         options.profile.apply(&report)
         if let path = options.baseline {
             let url = context.url(for: path)

@@ -32,13 +32,17 @@ public struct LintSource: Sendable {
     public var lines: [Substring]
     /// POSIX permission bits, when known.
     public var mode: Int?
+    /// Read from standard input (`selfhost lint -`): `url` names no file on disk, so external tools get
+    /// the text in a scratch file of the same name.
+    public var fromStandardInput: Bool
 
-    public init(path: String, url: URL, kind: LintFileKind, text: String, mode: Int? = nil) {
+    public init(path: String, url: URL, kind: LintFileKind, text: String, mode: Int? = nil, fromStandardInput: Bool = false) {
         self.path = path
         self.url = url
         self.kind = kind
         self.text = text
         self.mode = mode
+        self.fromStandardInput = fromStandardInput
         // \n, \r\n and a lone \r each end a line, in every format (see TextLines).
         self.lines = TextLines.split(text, yaml: kind == .compose)
     }
@@ -78,11 +82,18 @@ public enum LintDiscovery {
 
     /// Walks `paths` (files or directories). A path given explicitly is linted even when its name is
     /// not recognised, if its content says what it is; an unreadable or missing path is a usage error.
-    public static func discover(paths: [String], context: Context, exclude: [String] = []) throws -> Result {
+    /// `-` reads standard input once: its kind comes from `stdinName` (`compose.yaml`, `Caddyfile`,
+    /// `app.service`, `.env`), else from its content.
+    public static func discover(paths: [String], context: Context, exclude: [String] = [], stdinName: String? = nil) throws -> Result {
         var result = Result()
         var seen = Set<String>()
         let fm = FileManager.default
         for raw in paths {
+            if raw == "-" {
+                guard seen.insert("-").inserted else { continue }
+                try readStandardInput(name: stdinName, context: context, into: &result)
+                continue
+            }
             let url = context.url(for: raw)
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: url.path, isDirectory: &isDir) else {
@@ -145,6 +156,35 @@ public enum LintDiscovery {
         // Never more than the limit, even if the file grew since it was measured.
         let data = (try? handle.read(upToCount: maxFileSize + 1)) ?? Data()
         try? handle.close()
+        let mode = (attrs?[.posixPermissions] as? NSNumber)?.intValue
+        accept(data, kind: kind, shown: shown, url: url, mode: mode, into: &result)
+    }
+
+    /// `selfhost lint -`: the text on standard input, named `name` (which also gives its kind) or `<stdin>`.
+    static func readStandardInput(name: String?, context: Context, into result: inout Result) throws {
+        let shown = name ?? "<stdin>"
+        let kind: LintFileKind
+        let data = context.readStandardInput(maxFileSize)
+        if let name {
+            guard let k = LintFileKind.detect(fileName: (name as NSString).lastPathComponent) else {
+                throw SelfhostError.usage("--stdin-name \(name) does not say what the input is",
+                                          remedy: "give --stdin-name a name lint recognises: compose.yaml, Caddyfile, NAME.service, NAME.timer or .env")
+            }
+            kind = k
+        } else if let k = sniff(text: String(decoding: data.prefix(4096), as: UTF8.self), pathExtension: "") {
+            kind = k
+        } else {
+            throw SelfhostError.usage("cannot tell what standard input is (no `services:` or [Unit]/[Service] section at the start)",
+                                      remedy: "name it: `selfhost lint - --stdin-name compose.yaml` (or Caddyfile, NAME.service, .env)")
+        }
+        // Relative files the input names (env_file, .env beside a compose file) resolve from the working directory.
+        let url = context.workingDirectory.appendingPathComponent((shown as NSString).lastPathComponent == "<stdin>" ? "stdin" : (shown as NSString).lastPathComponent)
+        accept(data, kind: kind, shown: shown, url: url, mode: nil, fromStandardInput: true, into: &result)
+    }
+
+    /// Checks bytes read from a file or standard input and keeps them as a source: refuses oversized and
+    /// binary input with a reason, locates invalid UTF-8.
+    static func accept(_ data: Data, kind: LintFileKind, shown: String, url: URL, mode: Int?, fromStandardInput: Bool = false, into result: inout Result) {
         if data.count > maxFileSize {
             result.skipped.append(SkippedFile(file: shown, reason: "over the \(mebibytes(maxFileSize)) limit"))
             return
@@ -159,14 +199,13 @@ public enum LintDiscovery {
             result.diagnostics.append(Diagnostic(.error, "file is not valid UTF-8; the linter read nothing further", at: SourceLocation(file: shown, line: line, column: column), rule: "lint.unreadable", fix: "save the file as UTF-8"))
             return
         }
-        let mode = (attrs?[.posixPermissions] as? NSNumber)?.intValue
         var body = text
         if body.hasPrefix("\u{FEFF}") { body.removeFirst() }
         if kind == .systemd, let reason = notASystemdUnit(body) {
             result.skipped.append(SkippedFile(file: shown, reason: reason))
             return
         }
-        result.sources.append(LintSource(path: shown, url: url, kind: kind, text: body, mode: mode))
+        result.sources.append(LintSource(path: shown, url: url, kind: kind, text: body, mode: mode, fromStandardInput: fromStandardInput))
     }
 
     /// Why a `*.service` file is not a systemd unit, or nil when it may be one: a shebang script
@@ -228,9 +267,15 @@ public enum LintDiscovery {
               let handle = FileHandle(forReadingAtPath: resolved.path) else { return nil }
         defer { try? handle.close() }
         let head = String(decoding: (try? handle.read(upToCount: 4096)) ?? Data(), as: UTF8.self)
+        return sniff(text: head, pathExtension: url.pathExtension)
+    }
+
+    /// What the first 4 KiB of a file say it is: a top-level `services:` is a compose file, a
+    /// `[Unit]`-style section a systemd unit; a `.yaml`/`.yml` name a compose file.
+    static func sniff(text head: String, pathExtension: String) -> LintFileKind? {
         if head.range(of: #"(?m)^services:\s*$"#, options: .regularExpression) != nil { return .compose }
         if head.range(of: #"(?m)^\[(Unit|Service|Install|Timer|Socket)\]\s*$"#, options: .regularExpression) != nil { return .systemd }
-        if url.pathExtension == "yaml" || url.pathExtension == "yml" { return .compose }
+        if pathExtension == "yaml" || pathExtension == "yml" { return .compose }
         return nil
     }
 

@@ -46,13 +46,19 @@ public struct Context: Sendable {
     public var now: @Sendable () -> Date
     /// Whether stdout is a terminal (its width is then the fallback when `COLUMNS` is unset).
     public var isTerminal: Bool
+    /// Reads standard input to its end, or to `limit + 1` bytes so a caller can tell "over the limit"
+    /// (`selfhost lint -`). Tests inject the bytes; the default is an empty input.
+    public var readStandardInput: @Sendable (_ limit: Int) -> Data
+
 
     public init(
         stdout: any OutputSink, stderr: any OutputSink, color: Bool = false,
         environment: [String: String] = [:], workingDirectory: URL,
-        now: @escaping @Sendable () -> Date = { Date() }, isTerminal: Bool = false
+        now: @escaping @Sendable () -> Date = { Date() }, isTerminal: Bool = false,
+        readStandardInput: @escaping @Sendable (_ limit: Int) -> Data = { _ in Data() }
     ) {
         self.isTerminal = isTerminal
+        self.readStandardInput = readStandardInput
         self.stdout = stdout
         self.stderr = stderr
         self.color = color
@@ -70,7 +76,14 @@ public struct Context: Sendable {
             color: isatty(1) == 1 && !noColor,
             environment: env,
             workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-            isTerminal: isatty(1) == 1
+            isTerminal: isatty(1) == 1,
+            readStandardInput: { limit in
+                var data = Data()
+                while data.count <= limit, let chunk = try? FileHandle.standardInput.read(upToCount: min(65_536, limit + 1 - data.count)), !chunk.isEmpty {
+                    data.append(chunk)
+                }
+                return data
+            }
         )
     }
 

@@ -6,6 +6,8 @@ final class ScratchProject: @unchecked Sendable {
     let root: URL
     /// Added to the process environment of every lint run (e.g. a unit path for systemd-analyze).
     var extraEnvironment: [String: String] = [:]
+    /// What `selfhost lint -` reads as standard input.
+    var standardInput = Data()
     private var cleanup: [URL] = []
 
     init(_ files: [ExampleFile]) throws {
@@ -32,7 +34,9 @@ final class ScratchProject: @unchecked Sendable {
 
     func context(_ out: BufferSink = BufferSink(), _ err: BufferSink = BufferSink(), env: [String: String] = [:]) -> Context {
         let base = env.isEmpty ? ProcessInfo.processInfo.environment : env
-        return Context(stdout: out, stderr: err, environment: base.merging(extraEnvironment) { _, new in new }, workingDirectory: root)
+        let input = standardInput
+        return Context(stdout: out, stderr: err, environment: base.merging(extraEnvironment) { _, new in new }, workingDirectory: root,
+                       readStandardInput: { limit in input.prefix(limit + 1) })
     }
 
     /// Units that `Requires=docker.service` fail `systemd-analyze verify` on a machine without the

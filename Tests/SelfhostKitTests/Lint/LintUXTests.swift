@@ -28,16 +28,79 @@ struct LintUXTests {
         }
     }
 
-    @Test func stdinIsRefusedWithARemedy() throws {
-        let project = try ScratchProject(["compose.yaml": Self.thirdParty])
-        do {
-            _ = try project.run { $0.paths = ["-"] }
-            Issue.record("expected a usage error")
-        } catch let e as SelfhostError {
-            #expect(e.status == .usage)
-            #expect(e.message.contains("standard input"))
-            #expect(e.remedy?.contains("compose.yaml") == true)
+    @Test func standardInputIsLintedUnderTheNameGiven() throws {
+        let project = try ScratchProject([:])
+        project.standardInput = Data("services:\n  app:\n    image: nginx:1.27\n    restart: allways\n".utf8)
+        let (status, out, _) = try project.run { $0.paths = ["-"]; $0.stdinName = "compose.yaml" }
+        #expect(status == .problems)
+        #expect(out.contains("compose.yaml:4:14: error: service 'app' has restart: allways"))
+        // Without a name the content says it is a compose file; findings name <stdin>.
+        let (_, unnamed, _) = try project.run { $0.paths = ["-"] }
+        #expect(unnamed.contains("<stdin>:4:14: error"))
+    }
+
+    @Test func standardInputUnitIsRecognisedByItsSections() throws {
+        let project = try ScratchProject([:])
+        project.standardInput = Data("[Unit]\nDescription=Nightly\n[Timer]\nOnCalendar=dialy\n[Install]\nWantedBy=timers.target\n".utf8)
+        let (status, out, _) = try project.run { $0.paths = ["-"]; $0.stdinName = "backup.timer" }
+        #expect(status == .problems)
+        #expect(out.contains("backup.timer:4:12: error: invalid OnCalendar=dialy"))
+    }
+
+    @Test func standardInputOfUnknownKindOrMisusedNameIsAUsageError() throws {
+        let project = try ScratchProject([:])
+        project.standardInput = Data("just some text\n".utf8)
+        for configure: (inout LintCommand.Options) -> Void in [
+            { $0.paths = ["-"] },                                   // nothing says what it is
+            { $0.paths = ["-"]; $0.stdinName = "notes.txt" },      // a name lint doesn't know
+            { $0.paths = ["."]; $0.stdinName = "compose.yaml" },   // a name but no `-`
+        ] {
+            do {
+                _ = try project.run(configure)
+                Issue.record("expected a usage error")
+            } catch let e as SelfhostError {
+                #expect(e.status == .usage)
+                #expect(e.remedy?.contains("--stdin-name") == true || e.remedy?.contains("`-`") == true)
+            }
         }
+    }
+
+    @Test func oversizedStandardInputIsSkippedWithAReason() throws {
+        let project = try ScratchProject([:])
+        project.standardInput = Data(("services:\n" + String(repeating: "#", count: LintDiscovery.maxFileSize)).utf8)
+        let report = try project.lint(["-"])
+        #expect(report.findings.isEmpty)
+        #expect(report.skipped.first?.file == "<stdin>")
+        #expect(report.skipped.first?.reason.contains("limit") == true)
+    }
+
+    @Test func externalToolsReadStandardInputAndTheirEchoesAreShownOnce() throws {
+        guard LintFixtures.requireTool("caddy") != nil else {
+            #expect(!LintFixtures.inCI, "caddy is not on PATH; scripts/test.sh installs it")
+            return
+        }
+        let project = try ScratchProject([:])
+        project.standardInput = Data("example.com {\n    reverse_prox web:80\n}\n".utf8)
+        let report = try LintEngine.lint(paths: ["-"], context: project.context(), withExternal: true, stdinName: "Caddyfile")
+        // caddy validate ran on the text (its scratch copy) and rejected line 2, as the own rule does:
+        // one finding on that line, the own rule's, and the run says a repeat was folded.
+        let line2 = report.findings.filter { $0.location?.line == 2 }
+        #expect(line2.map(\.ruleID) == ["caddy.unknown-directive"])
+        let caddy = report.external.first { $0.tool == "caddy" }
+        #expect(caddy?.status == "ran")
+        #expect(caddy?.detail.contains("1 repeated a finding") == true)
+    }
+
+    @Test func externalFindingOnALineNoOwnRuleReportsIsKept() throws {
+        guard LintFixtures.requireTool("caddy") != nil else {
+            #expect(!LintFixtures.inCI, "caddy is not on PATH; scripts/test.sh installs it")
+            return
+        }
+        // A directive the own rules know but an argument Caddy rejects: only caddy sees it.
+        let project = try ScratchProject(["Caddyfile": "example.com {\n    encode nonsense_codec\n}\n"])
+        let report = try project.lint(external: true)
+        #expect(report.findings("external.caddy").count == 1)
+        #expect(report.external.first { $0.tool == "caddy" }?.detail.contains("repeated") == false)
     }
 
     @Test func restartTypoAndCalendarTypoAreFoundWithoutExternalTools() throws {
