@@ -1,10 +1,9 @@
-import Yams
 
 /// Checks across entries: ids, references and their two-way links, duplicates, licenses,
 /// pinned images, and the honesty rules (a missing figure must say it is unpublished).
 struct CatalogChecker {
-    let apps: [(App, ResourceStore.File, Node)]
-    let saas: [(SaaS, ResourceStore.File, Node)]
+    let apps: [(App, ResourceStore.File, YAMLNode)]
+    let saas: [(SaaS, ResourceStore.File, YAMLNode)]
     let categories: [Category]
     let spdx: Set<String>
     /// Ids of entries whose files could not be read (already reported): not "unknown" again.
@@ -15,7 +14,7 @@ struct CatalogChecker {
     let templates: [String: ResourceStore.File]
     private(set) var diagnostics: [Diagnostic] = []
 
-    init(apps: [(App, ResourceStore.File, Node)], saas: [(SaaS, ResourceStore.File, Node)], categories: [Category],
+    init(apps: [(App, ResourceStore.File, YAMLNode)], saas: [(SaaS, ResourceStore.File, YAMLNode)], categories: [Category],
          spdx: Set<String>, unreadable: Set<String> = [], today: String? = nil, templates: [String: ResourceStore.File] = [:]) {
         self.apps = apps
         self.saas = saas
@@ -26,8 +25,8 @@ struct CatalogChecker {
         self.templates = templates
     }
 
-    private mutating func error(_ message: String, _ file: ResourceStore.File, _ node: Node?, fix: String? = nil) {
-        let location = node?.location(in: file.displayPath) ?? SourceLocation(file: file.displayPath)
+    private mutating func error(_ message: String, _ file: ResourceStore.File, _ node: YAMLNode?, fix: String? = nil) {
+        let location = node?.location ?? SourceLocation(file: file.displayPath)
         diagnostics.append(Diagnostic(.error, message, at: location, rule: "catalog.reference", fix: fix))
     }
 
@@ -41,7 +40,7 @@ struct CatalogChecker {
         // Ids: well-formed, equal to the file name, unique across apps and SaaS.
         var seenIDs: [String: String] = [:]
         for (id, file, node) in apps.map({ ($0.0.id, $0.1, $0.2) }) + saas.map({ ($0.0.id, $0.1, $0.2) }) {
-            let idNode = node.mapping?["id"]
+            let idNode = node["id"]
             if !id.allSatisfy({ ($0.isLowercase && $0.isASCII) || $0.isNumber || $0 == "-" }) {
                 error("id '\(id)' may hold only a-z, 0-9 and '-'", file, idNode)
             }
@@ -52,11 +51,11 @@ struct CatalogChecker {
         }
 
         // Aliases: unique, and never another entry's id. Every clashing use is reported.
-        var uses: [String: [(id: String, file: ResourceStore.File, node: Node?)]] = [:]
+        var uses: [String: [(id: String, file: ResourceStore.File, node: YAMLNode?)]] = [:]
         for (entry, file, node) in saas {
-            uses[Catalog.normalize(entry.id), default: []].append((entry.id, file, node.mapping?["id"]))
+            uses[Catalog.normalize(entry.id), default: []].append((entry.id, file, node["id"]))
             for (i, alias) in entry.aliases.enumerated() {
-                uses[Catalog.normalize(alias), default: []].append((entry.id, file, node.mapping?["aliases"]?.sequence?.item(i)))
+                uses[Catalog.normalize(alias), default: []].append((entry.id, file, node["aliases"]?.item(i)))
             }
         }
         for (name, list) in uses.sorted(by: { $0.key < $1.key }) {
@@ -70,13 +69,13 @@ struct CatalogChecker {
         }
 
         for (app, file, node) in apps {
-            let m = node.mapping
+            let m: YAMLNode? = node
             for (i, c) in app.categories.enumerated() where !categoryIDs.contains(c) {
-                error("unknown category '\(c)'" + hint(c, categoryIDs), file, m?["categories"]?.sequence?[i],
+                error("unknown category '\(c)'" + hint(c, categoryIDs), file, m?["categories"]?.item(i),
                       fix: "use an id from catalog/categories.yaml")
             }
             for (i, s) in app.replaces.enumerated() {
-                let at = m?["replaces"]?.sequence?[i]
+                let at = m?["replaces"]?.item(i)
                 guard let target = saasByID[s] else {
                     if unreadable.contains(s) { continue }
                     error("replaces unknown SaaS '\(s)'" + hint(s, saasIDs), file, at); continue
@@ -87,7 +86,7 @@ struct CatalogChecker {
                 }
             }
             for (i, mig) in app.migrations.enumerated() where !app.replaces.contains(mig.from) {
-                error("migration from '\(mig.from)', which is not in replaces", file, m?["migrations"]?.sequence?.item(i)?.mapping?["from"])
+                error("migration from '\(mig.from)', which is not in replaces", file, m?["migrations"]?.item(i)?["from"])
             }
             do throws(SPDXExpression.Problem) {
                 _ = try SPDXExpression.parse(app.license)
@@ -102,7 +101,7 @@ struct CatalogChecker {
             for (i, c) in app.companions.enumerated() {
                 if let problem = ImageReference.problem(name: c.image, tag: c.tag) {
                     error("companion '\(c.service)' image '\(PlainText.visible(c.reference))': \(problem); render refuses it", file,
-                          m?["companions"]?.sequence?.item(i), fix: "write the image as registry/name and a released version tag")
+                          m?["companions"]?.item(i), fix: "write the image as registry/name and a released version tag")
                 }
             }
             let unknown = SPDXExpression.unknownIdentifiers(in: app.license, known: spdx)
@@ -111,10 +110,10 @@ struct CatalogChecker {
                       fix: "use an id from https://spdx.org/licenses/ or LicenseRef-<name>")
             }
             if let image = app.image, ImageTag.isFloating(image.tag) {
-                error("image tag '\(image.tag)' floats; pin a released version", file, m?["image"]?.mapping?["tag"])
+                error("image tag '\(image.tag)' floats; pin a released version", file, m?["image"]?["tag"])
             }
             for (i, c) in app.companions.enumerated() where ImageTag.isFloating(c.tag) {
-                error("companion '\(c.service)' tag '\(c.tag)' floats; pin a version", file, m?["companions"]?.sequence?.item(i)?.mapping?["tag"])
+                error("companion '\(c.service)' tag '\(c.tag)' floats; pin a version", file, m?["companions"]?.item(i)?["tag"])
             }
             if app.install.renderable {
                 if app.image == nil { error("renderable app needs an `image`", file, m?["install"]) }
@@ -124,7 +123,7 @@ struct CatalogChecker {
             }
             for (key, figure) in [("ram_min_mb", app.resources.ramMinMB), ("ram_recommended_mb", app.resources.ramRecommendedMB)]
             where figure.map({ !(1...InputBudget.maxRAMMB).contains($0) }) ?? false {
-                error("resources.\(key) \(figure!) is outside 1…\(InputBudget.maxRAMMB) MB", file, m?["resources"]?.mapping?[key],
+                error("resources.\(key) \(figure!) is outside 1…\(InputBudget.maxRAMMB) MB", file, m?["resources"]?[key],
                       fix: "give the upstream figure in MB (10^6 bytes)")
             }
             if app.resources.ramMinMB == nil, app.resources.ramRecommendedMB == nil, (app.resources.notes ?? "").isEmpty {
@@ -134,7 +133,7 @@ struct CatalogChecker {
             let services = Set(app.companions.map(\.service))
             var envNames = Set<String>()
             for (i, e) in app.env.enumerated() {
-                let at = m?["env"]?.sequence?[i]
+                let at = m?["env"]?.item(i)
                 if !envNames.insert(e.name + "@" + (e.service ?? "")).inserted { error("duplicate env variable '\(e.name)'", file, at) }
                 if let s = e.service, s != "app", !services.contains(s) {
                     error("env '\(e.name)' names service '\(s)', which is not a companion" + hint(s, Array(services)), file, at)
@@ -145,7 +144,7 @@ struct CatalogChecker {
             }
             for (i, db) in (app.data.backup?.databases ?? []).enumerated() where !services.contains(db.service) {
                 error("backup names service '\(db.service)', which is not a companion", file,
-                      m?["data"]?.mapping?["backup"]?.mapping?["databases"]?.sequence?.item(i))
+                      m?["data"]?["backup"]?["databases"]?.item(i))
             }
             for (i, u) in app.upgrade.enumerated() {
                 for (j, c) in u.commands.enumerated() where c.service != "app" && !services.contains(c.service) {
@@ -156,14 +155,14 @@ struct CatalogChecker {
             let volumeNames = Set((app.data.volumes ?? []).map(\.name))
             for (i, v) in (app.data.backup?.volumes ?? []).enumerated() where !volumeNames.contains(v) {
                 error("backup names volume '\(v)', which is not under data.volumes", file,
-                      m?["data"]?.mapping?["backup"]?.mapping?["volumes"]?.sequence?.item(i))
+                      m?["data"]?["backup"]?["volumes"]?.item(i))
             }
             if app.sources.isEmpty { error("no sources: every fact needs its upstream source", file, m?["sources"]) }
             if app.install.renderable { checkUpstream(app, file, node); checkFirstStart(app, file, node) }
         }
 
         for (entry, file, node) in saas {
-            let m = node.mapping
+            let m: YAMLNode? = node
             if !categoryIDs.contains(entry.category) {
                 error("unknown category '\(entry.category)'" + hint(entry.category, categoryIDs), file, m?["category"])
             }
@@ -172,7 +171,7 @@ struct CatalogChecker {
             }
             var seen = Set<String>()
             for (i, alt) in entry.alternatives.enumerated() {
-                let at = m?["alternatives"]?.sequence?.item(i)?.mapping?["app"]
+                let at = m?["alternatives"]?.item(i)?["app"]
                 if !seen.insert(alt.app).inserted { error("alternative '\(alt.app)' listed twice", file, at) }
                 guard let app = appByID[alt.app] else {
                     if unreadable.contains(alt.app) { continue }
@@ -188,26 +187,26 @@ struct CatalogChecker {
     }
 
     /// A renderable app records what its template was checked against (issue 9.3).
-    private mutating func checkUpstream(_ app: App, _ file: ResourceStore.File, _ node: Node) {
-        let m = node.mapping
+    private mutating func checkUpstream(_ app: App, _ file: ResourceStore.File, _ node: YAMLNode) {
+        let m: YAMLNode? = node
         guard let up = app.upstream else {
             return error("renderable app has no `upstream`: record the compose example and entrypoint its template was checked against",
-                         file, m?["install"]?.mapping?["renderable"],
+                         file, m?["install"]?["renderable"],
                          fix: "add `upstream:` with compose, entrypoint, reads, refuses and notes (docs/CATALOG.md)")
         }
-        let um = m?["upstream"]?.mapping
+        let um = m?["upstream"]
         for (key, f) in [("compose", up.compose), ("entrypoint", up.entrypoint)] {
             guard let f else { continue }
-            let fm = um?[key]?.mapping
+            let fm = um?[key]
             checkHTTPS(f.repository, "upstream.\(key).repository", file, fm?["repository"])
             checkNotFuture(f.checked, "upstream.\(key).checked", file, fm?["checked"])
         }
         let refused = Set(up.refuses)
         for (i, name) in up.reads.enumerated() where refused.contains(name) {
-            error("'\(name)' is listed under both upstream.reads and upstream.refuses", file, um?["reads"]?.sequence?.item(i))
+            error("'\(name)' is listed under both upstream.reads and upstream.refuses", file, um?["reads"]?.item(i))
         }
         for (i, e) in app.env.enumerated() where refused.contains(e.name) {
-            error("env '\(e.name)' is a name upstream's entrypoint refuses (upstream.refuses)", file, m?["env"]?.sequence?.item(i),
+            error("env '\(e.name)' is a name upstream's entrypoint refuses (upstream.refuses)", file, m?["env"]?.item(i),
                   fix: "drop it, or use the name that replaced it")
         }
         if let template = templates[app.id] {
@@ -219,16 +218,16 @@ struct CatalogChecker {
     }
 
     /// A renderable app says what a stranger could do on its first start and how render closes it (issue 10.1).
-    private mutating func checkFirstStart(_ app: App, _ file: ResourceStore.File, _ node: Node) {
-        let m = node.mapping
+    private mutating func checkFirstStart(_ app: App, _ file: ResourceStore.File, _ node: YAMLNode) {
+        let m: YAMLNode? = node
         guard let fs = app.firstStart else {
             return error("renderable app has no `first_start`: say what a stranger reaching a fresh install could do and how render closes it",
-                         file, m?["install"]?.mapping?["renderable"],
+                         file, m?["install"]?["renderable"],
                          fix: "add `first_start:` with exposure, detail, preseed, closed_by and source (docs/CATALOG.md)")
         }
-        let fm = m?["first_start"]?.mapping
-        checkHTTPS(fs.source.url, "first_start.source.url", file, fm?["source"]?.mapping?["url"])
-        checkNotFuture(fs.source.checked, "first_start.source.checked", file, fm?["source"]?.mapping?["checked"])
+        let fm = m?["first_start"]
+        checkHTTPS(fs.source.url, "first_start.source.url", file, fm?["source"]?["url"])
+        checkNotFuture(fs.source.checked, "first_start.source.checked", file, fm?["source"]?["checked"])
         if fs.closedBy == .noneNeeded, fs.exposure != .none {
             error("first_start.exposure '\(fs.exposure.rawValue)' leaves a fresh install open; closed_by cannot be none-needed",
                   file, fm?["closed_by"], fix: "use preseed (render sets upstream's variables) or gate")
@@ -247,7 +246,7 @@ struct CatalogChecker {
             let template = templates[app.id]
             let templateKeys = Set((template.map(Self.environmentKeys(in:)) ?? []).map(\.0))
             for (i, name) in fs.preseed.enumerated() {
-                let at = fm?["preseed"]?.sequence?.item(i)
+                let at = fm?["preseed"]?.item(i)
                 if !envNames.contains(name) {
                     error("preseed variable '\(name)' is not under env, so render does not set it", file, at,
                           fix: "add it to env (a typed secret for passwords) and to the template")
@@ -259,11 +258,11 @@ struct CatalogChecker {
         }
     }
 
-    private mutating func checkHTTPS(_ url: String, _ path: String, _ file: ResourceStore.File, _ node: Node?) {
+    private mutating func checkHTTPS(_ url: String, _ path: String, _ file: ResourceStore.File, _ node: YAMLNode?) {
         if !url.hasPrefix("https://") { error("'\(path)' must be an https URL", file, node) }
     }
 
-    private mutating func checkNotFuture(_ date: String, _ path: String, _ file: ResourceStore.File, _ node: Node?) {
+    private mutating func checkNotFuture(_ date: String, _ path: String, _ file: ResourceStore.File, _ node: YAMLNode?) {
         if let today, date > today { error("'\(path)' is \(date), after today (\(today))", file, node, fix: "write the date it was checked") }
     }
 

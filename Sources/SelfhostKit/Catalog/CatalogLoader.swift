@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Reads the catalog from a `ResourceStore`, validating as it goes.
 ///
@@ -23,23 +22,23 @@ public enum CatalogLoader {
         }
         // Entries whose files could not be read: references to them are not reported again.
         var unreadable = Set<String>()
-        var apps: [(App, ResourceStore.File, Node)] = []
-        var saas: [(SaaS, ResourceStore.File, Node)] = []
+        var apps: [(App, ResourceStore.File, YAMLNode)] = []
+        var saas: [(SaaS, ResourceStore.File, YAMLNode)] = []
         var categories: [Category] = []
         var spdx: Set<String> = []
 
         if let file = store.file("catalog/categories.yaml"),
            let node = parse(file, schema: CatalogSchema.categories, into: &diags),
-           let list = node.mapping?["categories"]?.sequence {
+           let list = node["categories"]?.items {
             for item in list {
-                if let id = item.mapping?["id"]?.string, let name = item.mapping?["name"]?.string {
+                if let id = item["id"]?.string, let name = item["name"]?.string {
                     categories.append(Category(id: id, name: name))
                 }
             }
         }
         if let file = store.file("catalog/spdx.yaml"),
            let node = parse(file, schema: CatalogSchema.spdx, into: &diags) {
-            spdx = Set(node.mapping?["licenses"]?.sequence?.compactMap(\.string) ?? [])
+            spdx = Set(node["licenses"]?.items?.compactMap(\.string) ?? [])
         }
         for file in store.files(under: "catalog/apps/") where isYAML(file.path) {
             guard let node = parse(file, schema: CatalogSchema.app, into: &diags),
@@ -66,7 +65,7 @@ public enum CatalogLoader {
         // Each renderable entry against its template: what render would refuse, reported here too.
         for (app, file, node) in apps where app.install.renderable {
             for v in CatalogTemplateCheck.undeclaredVariables(app: app, store: store) {
-                let at = (node.mapping?["env"] ?? node).location(in: file.displayPath)
+                let at = (node["env"] ?? node).location
                 let e = CatalogTemplateCheck.error(app: app.id, variable: v, at: at)
                 diags.append(Diagnostic(.error, e.message, at: e.location, rule: "catalog.template", fix: e.remedy))
             }
@@ -77,7 +76,7 @@ public enum CatalogLoader {
             do {
                 try load()
             } catch let error as SelfhostError {
-                diags.append(Diagnostic(.error, error.message, at: error.location, rule: "catalog.\(what.replacingOccurrences(of: " ", with: "-"))", fix: error.remedy))
+                diags.append(Diagnostic(error, rule: "catalog.\(what.replacingOccurrences(of: " ", with: "-"))"))
             } catch {
                 diags.append(Diagnostic(.error, "\(what) data: \(error)", rule: "catalog.\(what.replacingOccurrences(of: " ", with: "-"))"))
             }
@@ -142,47 +141,32 @@ public enum CatalogLoader {
     }
 
     /// Parses and schema-checks one file; returns its root node if it could be parsed.
-    static func parse(_ file: ResourceStore.File, schema: Schema, into diags: inout [Diagnostic]) -> Node? {
-        let node: Node?
+    static func parse(_ file: ResourceStore.File, schema: Schema, into diags: inout [Diagnostic]) -> YAMLNode? {
+        let node: YAMLNode?
         do {
-            node = try YAMLSource.compose(file.contents, file: file.displayPath)
-        } catch let error as SelfhostError {
-            diags.append(Diagnostic(.error, error.message, at: error.location, rule: "catalog.yaml", fix: error.remedy))
-            return nil
+            node = try YAMLParser.parse(file.contents, file: file.displayPath)
         } catch {
-            diags.append(Diagnostic(.error, "cannot parse: \(error)", at: SourceLocation(file: file.displayPath), rule: "catalog.yaml"))
+            diags.append(Diagnostic(error, rule: "catalog.yaml"))
             return nil
         }
         guard let node else {
             diags.append(Diagnostic(.error, "file is empty", at: SourceLocation(file: file.displayPath), rule: "catalog.yaml"))
             return nil
         }
-        var validator = SchemaValidator(file: file.displayPath)
-        validator.validate(node, as: .map(schema), path: "")
-        diags += validator.diagnostics
+        diags += SchemaValidator.check(node, against: schema)
         return node
     }
 
     /// Decodes a node the schema check has seen. When the schema check already reported
     /// problems, a failed decode adds nothing (the entry is just left out of cross-checks).
-    static func decode<T>(_ node: Node, _ file: ResourceStore.File, into diags: inout [Diagnostic], _ read: (TreeReader) throws -> T) -> T? {
+    static func decode<T>(_ node: YAMLNode, _ file: ResourceStore.File, into diags: inout [Diagnostic], _ read: (TreeReader) throws -> T) -> T? {
         do {
             return try read(TreeReader(TreeValue(node)))
         } catch {
             if !diags.contains(where: { $0.location?.file == file.displayPath }) {
-                diags.append(Diagnostic(.error, "cannot read entry: \(error)", at: node.location(in: file.displayPath), rule: "catalog.schema"))
+                diags.append(Diagnostic(.error, "cannot read entry: \(error)", at: node.location, rule: "catalog.schema"))
             }
             return nil
         }
     }
-}
-
-extension Node {
-    /// The scalar's text, if a scalar.
-    var string: String? { scalar?.string }
-}
-
-extension Node.Sequence {
-    /// The i-th item, or nil when out of range.
-    func item(_ i: Int) -> Node? { i >= 0 && i < count ? self[i] : nil }
 }

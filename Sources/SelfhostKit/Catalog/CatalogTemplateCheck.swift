@@ -1,5 +1,3 @@
-import Yams
-
 /// Catalog ↔ template agreement, checked the same way by `catalog check` and by `render`: every
 /// `${VAR}` a renderable app's compose template uses must be declared under the entry's `env:`
 /// (or the template's own `templates/apps/<id>/env.yaml`). A missing one is a catalog error
@@ -17,8 +15,8 @@ public enum CatalogTemplateCheck {
     /// Names under `env:` in `templates/apps/<id>/env.yaml`.
     static func extraNames(_ id: String, store: ResourceStore) -> [String] {
         guard let extra = store.file("templates/apps/\(id)/env.yaml"),
-              let node = try? YAMLSource.compose(extra.contents, file: extra.displayPath) else { return [] }
-        return node.mapping?["env"]?.sequence?.compactMap { $0.mapping?["name"]?.string } ?? []
+              let node = try? YAMLParser.parse(extra.contents, file: extra.displayPath) else { return [] }
+        return node["env"]?.items?.compactMap { $0["name"]?.string } ?? []
     }
 
     /// The error for one undeclared variable, at the entry's `env:` (or the file).

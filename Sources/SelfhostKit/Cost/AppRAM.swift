@@ -10,42 +10,11 @@ public struct AppRAM: Sendable, Hashable {
     public var notes: String? = nil
 }
 
-/// Where app RAM comes from. The shipped implementation reads `catalog/apps/<id>.yaml`
-/// (`resources.ram_min_mb` / `ram_recommended_mb`), the same files the catalog model reads.
+/// Where app RAM comes from. The shipped implementation is the loaded catalog's
+/// `App.resources` (`CatalogModelAppRAMSource`): the same `CatalogLoader` path as every command.
 public protocol AppRAMSource: Sendable {
     func ram(for app: String) throws -> AppRAM?
     var knownApps: [String] { get }
-}
-
-/// Reads `resources` from catalog app files without depending on the full catalog model.
-public struct CatalogAppRAMSource: AppRAMSource {
-    public let store: ResourceStore
-    public init(store: ResourceStore) { self.store = store }
-
-    public var knownApps: [String] {
-        store.files(under: "catalog/apps/").map { (($0.path as NSString).lastPathComponent as NSString).deletingPathExtension }
-    }
-
-    public func ram(for app: String) throws -> AppRAM? {
-        guard let file = store.file("catalog/apps/\(app).yaml") ?? store.file("catalog/apps/\(app).yml") else { return nil }
-        let root = try YNode.parse(file.contents, file: file.displayPath)
-        guard let m = root.node.mapping else { throw root.fail("app file must be a mapping") }
-        func child(_ node: YNode, _ key: String) -> YNode? {
-            guard let mm = node.node.mapping else { return nil }
-            for (k, v) in mm where k.scalar?.string == key { return YNode(node: v, file: file.displayPath) }
-            return nil
-        }
-        _ = m
-        let name = child(root, "name")?.string ?? app
-        var minMB: Int?
-        var recMB: Int?
-        if let res = child(root, "resources") {
-            if let n = child(res, "ram_min_mb"), let s = n.string, s != "null", s != "~" { minMB = try n.int("ram_min_mb") }
-            if let n = child(res, "ram_recommended_mb"), let s = n.string, s != "null", s != "~" { recMB = try n.int("ram_recommended_mb") }
-        }
-        let notes = child(root, "resources").flatMap { child($0, "notes")?.string }
-        return AppRAM(id: app, name: name, ramMinMB: minMB, ramRecommendedMB: recMB, notes: notes)
-    }
 }
 
 /// The RAM one app is budgeted with, and why.
@@ -114,16 +83,5 @@ public struct CatalogModelAppRAMSource: AppRAMSource {
     public func ram(for app: String) throws -> AppRAM? {
         guard let a = catalog.app(app) else { return nil }
         return AppRAM(id: a.id, name: a.name, ramMinMB: a.resources.ramMinMB, ramRecommendedMB: a.resources.ramRecommendedMB, notes: a.resources.notes)
-    }
-}
-
-extension CatalogAppRAMSource {
-    /// The catalog model when the whole catalog loads; otherwise the app files' `resources`
-    /// read directly (so a half-written catalog still prices, and `catalog check` reports it).
-    public static func preferred(store: ResourceStore) -> any AppRAMSource {
-        if let catalog = try? CatalogLoader.load(store), !catalog.apps.isEmpty {
-            return CatalogModelAppRAMSource(catalog: catalog)
-        }
-        return CatalogAppRAMSource(store: store)
     }
 }

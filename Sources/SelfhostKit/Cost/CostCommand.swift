@@ -223,13 +223,13 @@ public enum CostCommand {
         var saasSummary: CostReport.SaaSSummary?
         // The apps and the servers they take (what render would write), before any plan is picked,
         // so every row holds them.
-        let modelCatalog = try? CatalogLoader.load(options.store)
+        let modelCatalog = try CatalogLoader.load(options.store)
         var usages: [SaaSUsage] = []
         var budgets: [AppBudget] = []
         var boxes: SelfhostBoxes?
         if !options.saas.isEmpty || !options.apps.isEmpty {
             usages = try options.saas.map { try SaaSUsage(parsing: $0, catalog: catalog, saasCatalog: modelCatalog) }
-            let source = options.appRAM ?? CatalogAppRAMSource.preferred(store: options.store)
+            let source = options.appRAM ?? CatalogModelAppRAMSource(catalog: modelCatalog)
             budgets = try AppBudgeting.budgets(apps: options.apps, overrides: options.ram, assumeMB: options.assumeRAMMB, source: source)
             if !budgets.isEmpty {
                 boxes = try SelfhostBoxes.plan(apps: budgets.map(\.app), catalog: modelCatalog, store: options.store,

@@ -140,3 +140,19 @@ extension Money {
         return shown
     }
 }
+
+extension YAMLNode {
+    /// A price or quantity, read from its text so money stays exact.
+    func decimal(_ what: String) throws -> Decimal {
+        guard !isNull, let s = string, let d = Money.parse(s) else {
+            throw fail(YAMLMessage.mustBe(what, "a plain decimal number (e.g. 0.09)") + ", got '\(string ?? "a non-scalar")'")
+        }
+        return d
+    }
+
+    func nonNegative(_ what: String) throws -> Decimal {
+        let d = try decimal(what)
+        guard d >= 0 else { throw fail("'\(what)' must not be negative") }
+        return d
+    }
+}

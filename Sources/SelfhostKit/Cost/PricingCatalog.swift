@@ -26,7 +26,11 @@ public struct PricingCatalog: Sendable {
     }
 
     mutating func add(file: ResourceStore.File) throws {
-        let root = try YNode.parse(file.contents, file: file.displayPath)
+        try YAMLNode.reading(remedy: "fix the pricing file; keys and meaning are in docs/COST.md") { try read(file) }
+    }
+
+    private mutating func read(_ file: ResourceStore.File) throws {
+        let root = try YAMLParser.parseDocument(file.contents, file: file.displayPath, what: "a price list (docs/COST.md)")
         let top = try root.map("pricing file", allowed: [
             "id", "name", "kind", "currency", "region", "category", "notes", "sources",
             "plans", "egress", "extras", "model", "unit", "aliases", "unit_price", "units",
@@ -64,7 +68,7 @@ public struct PricingCatalog: Sendable {
         }
     }
 
-    static func readSources(_ node: YNode?) throws -> [String: PriceSource] {
+    static func readSources(_ node: YAMLNode?) throws -> [String: PriceSource] {
         guard let node else { return [:] }
         var out: [String: PriceSource] = [:]
         for item in try node.list("sources") {
@@ -80,7 +84,7 @@ public struct PricingCatalog: Sendable {
         return out
     }
 
-    static func readProvider(_ top: YMap, id: String, name: String, kind: PricingKind, currency: String, notes: [String], ctx: FigureReader, file: String) throws -> ProviderPricing {
+    static func readProvider(_ top: YAMLMap, id: String, name: String, kind: PricingKind, currency: String, notes: [String], ctx: FigureReader, file: String) throws -> ProviderPricing {
         var plans: [ComputePlan] = []
         for p in try top.required("plans").list("plans") {
             let m = try p.map("plan", allowed: ["id", "name", "vcpu", "ram", "ram_unit", "disk_gb", "price", "included", "notes", "setup", "price_floor"])
@@ -167,7 +171,7 @@ public struct PricingCatalog: Sendable {
                                loadBalancer: loadBalancer)
     }
 
-    static func readSaaS(_ top: YMap, id: String, name: String, kind: PricingKind, currency: String, notes: [String], ctx: FigureReader, file: String) throws -> SaaSPricing {
+    static func readSaaS(_ top: YAMLMap, id: String, name: String, kind: PricingKind, currency: String, notes: [String], ctx: FigureReader, file: String) throws -> SaaSPricing {
         let modelNode = try top.required("model")
         let unit = try top.required("unit").text("unit")
         let model: SaaSPricing.Model
@@ -217,13 +221,13 @@ public struct PricingCatalog: Sendable {
 struct FigureReader {
     let sources: [String: PriceSource]
 
-    func figure(_ node: YNode, what: String, valueKey: String, extraKeys: [String] = []) throws -> Figure {
+    func figure(_ node: YAMLNode, what: String, valueKey: String, extraKeys: [String] = []) throws -> Figure {
         let m = try node.map(what, allowed: [valueKey, "as_of", "source", "note"] + extraKeys)
         let value = try m.required(valueKey).nonNegative("\(what) \(valueKey)")
         return try finish(m, node: node, value: value, what: what)
     }
 
-    func finish(_ m: YMap, node: YNode, value: Decimal, what: String) throws -> Figure {
+    func finish(_ m: YAMLMap, node: YAMLNode, value: Decimal, what: String) throws -> Figure {
         guard let asOfNode = m["as_of"] else { throw node.fail("\(what) has no as_of date", remedy: "every figure needs as_of (YYYY-MM-DD) and source") }
         guard let srcNode = m["source"] else { throw node.fail("\(what) has no source", remedy: "every figure needs as_of (YYYY-MM-DD) and source") }
         let srcID = try srcNode.text("source")
@@ -234,7 +238,7 @@ struct FigureReader {
         return Figure(value: value, asOf: try asOfNode.date("as_of"), source: src, note: try m["note"]?.text("note"), location: node.location)
     }
 
-    func monthly(_ node: YNode, what: String) throws -> MonthlyPrice {
+    func monthly(_ node: YAMLNode, what: String) throws -> MonthlyPrice {
         let m = try node.map(what, allowed: ["monthly", "hourly", "as_of", "source", "note"])
         switch (m["monthly"], m["hourly"]) {
         case (let mo?, nil):
@@ -246,7 +250,7 @@ struct FigureReader {
         }
     }
 
-    func tiers(_ node: YNode) throws -> [Tier] {
+    func tiers(_ node: YAMLNode) throws -> [Tier] {
         var out: [Tier] = []
         var last: Decimal = -1
         let items = try node.list("tiers")

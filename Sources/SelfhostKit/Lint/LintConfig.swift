@@ -35,16 +35,14 @@ public struct LintConfig: Sendable {
         }
         var config = LintConfig()
         config.path = shown
-        let root: LintNode?
-        do { root = try LintYAMLLoader.load(text) } catch {
-            throw SelfhostError.usage(error.message, at: SourceLocation(file: shown, line: error.line, column: error.column))
-        }
+        let root: YAMLNode?
+        root = try YAMLParser.parse(text, file: shown)
         guard let root else { return config }
         guard let pairs = root.pairs else {
-            throw SelfhostError.usage("expected a mapping of settings", at: SourceLocation(file: shown, line: root.line, column: root.column))
+            throw SelfhostError.usage("expected a mapping of settings", at: root.location)
         }
-        func loc(_ n: LintNode) -> SourceLocation { SourceLocation(file: shown, line: n.line, column: n.column) }
-        func ruleID(_ n: LintNode) throws -> String {
+        func loc(_ n: YAMLNode) -> SourceLocation { n.location }
+        func ruleID(_ n: YAMLNode) throws -> String {
             guard let id = n.string else { throw SelfhostError.usage("expected a rule id", at: loc(n)) }
             guard knownRules.contains(id) else {
                 let hint = LintSuggest.didYouMean(id, in: Array(knownRules)) ?? "run `selfhost lint --list-rules` to see the ids"

@@ -1,8 +1,6 @@
-import Yams
-
 /// An email service provider's (ESP) DNS expectations, read from `catalog/email-providers/<id>.yaml`.
 /// Shapes, not account values: account-specific parts of a target are written as `*`.
-public struct EmailProvider: Sendable, Hashable, Decodable {
+public struct EmailProvider: Sendable, Hashable {
     public var id: String
     public var name: String
     public var aliases: [String]
@@ -12,7 +10,7 @@ public struct EmailProvider: Sendable, Hashable, Decodable {
     public var spf: SPF?
     public var notes: String?
 
-    public struct DKIM: Sendable, Hashable, Decodable {
+    public struct DKIM: Sendable, Hashable {
         /// `cname`, `txt`, or `cname-or-txt`.
         public var type: String
         /// Fixed selector names; empty when the ESP gives each account its own
@@ -25,22 +23,16 @@ public struct EmailProvider: Sendable, Hashable, Decodable {
         /// Label the records live under, relative to the domain (Mailgun: `mg`), or nil.
         public var under: String?
 
-        enum CodingKeys: String, CodingKey {
-            case type, selectors, target, under
-            case selectorHint = "selector_hint"
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            type = try c.decode(String.self, forKey: .type)
-            selectors = try c.decodeIfPresent([String].self, forKey: .selectors) ?? []
-            selectorHint = try c.decodeIfPresent(String.self, forKey: .selectorHint)
-            target = try c.decodeIfPresent(String.self, forKey: .target)
-            under = try c.decodeIfPresent(String.self, forKey: .under)
+        init(tree t: TreeReader) throws {
+            type = try t.string("type")
+            selectors = t.strings("selectors")
+            selectorHint = t.stringIfPresent("selector_hint")
+            target = t.stringIfPresent("target")
+            under = t.stringIfPresent("under")
         }
     }
 
-    public struct ReturnPath: Sendable, Hashable, Decodable {
+    public struct ReturnPath: Sendable, Hashable {
         /// Fixed label (Postmark `pm-bounces`); nil when the account chooses it (`--return-path`).
         public var name: String?
         public var hint: String?
@@ -52,36 +44,41 @@ public struct EmailProvider: Sendable, Hashable, Decodable {
         public var mx: String?
         public var mxPreference: Int?
 
-        enum CodingKeys: String, CodingKey {
-            case name, hint, type, cname, mx
-            case mxPreference = "mx_preference"
+        init(tree t: TreeReader) throws {
+            name = t.stringIfPresent("name")
+            hint = t.stringIfPresent("hint")
+            type = try t.string("type")
+            cname = t.stringIfPresent("cname")
+            mx = t.stringIfPresent("mx")
+            mxPreference = t.intIfPresent("mx_preference")
         }
     }
 
-    public struct SPF: Sendable, Hashable, Decodable {
+    public struct SPF: Sendable, Hashable {
         /// The include the ESP's SPF needs (`amazonses.com`).
         public var include: String
         /// Where it belongs: `return-path` or `domain` (the apex).
         public var on: String
         /// Whether it is optional (Brevo, Postmark: DKIM alignment suffices).
         public var optional: Bool?
+
+        init(tree t: TreeReader) throws {
+            include = try t.string("include")
+            on = try t.string("on")
+            optional = t.boolIfPresent("optional")
+        }
     }
 
-    enum CodingKeys: String, CodingKey {
-        case id, name, aliases, docs, dkim, spf, notes, sources
-        case returnPath = "return_path"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(String.self, forKey: .id)
-        name = try c.decode(String.self, forKey: .name)
-        aliases = try c.decodeIfPresent([String].self, forKey: .aliases) ?? []
-        docs = try c.decodeIfPresent(String.self, forKey: .docs)
-        dkim = try c.decode(DKIM.self, forKey: .dkim)
-        returnPath = try c.decodeIfPresent(ReturnPath.self, forKey: .returnPath)
-        spf = try c.decodeIfPresent(SPF.self, forKey: .spf)
-        notes = try c.decodeIfPresent(String.self, forKey: .notes)
+    /// Reads a profile the schema check (`EmailProviders.schema`) has accepted.
+    init(tree t: TreeReader) throws {
+        id = try t.string("id")
+        name = try t.string("name")
+        aliases = t.strings("aliases")
+        docs = t.stringIfPresent("docs")
+        dkim = try t.required("dkim", DKIM.init(tree:))
+        returnPath = try t.map("return_path", ReturnPath.init(tree:))
+        spf = try t.map("spf", SPF.init(tree:))
+        notes = t.stringIfPresent("notes")
     }
 
     /// Expands `{selector}`, `{domain}` and `{domain_dashes}` in a pattern.
@@ -113,15 +110,44 @@ public struct EmailProvider: Sendable, Hashable, Decodable {
 
 /// The ESP profiles shipped in `catalog/email-providers/` (plus a user's `--catalog` overlay).
 public enum EmailProviders {
-    /// Loads every profile; a malformed file is a usage error located at the file.
+    /// The keys of a profile (docs/PREFLIGHT.md documents them for people).
+    static let schema = Schema("email provider", [
+        required("id", .string), required("name", .string), optional("aliases", .list(.string)), optional("docs", .url),
+        required("dkim", .map(Schema("dkim", [
+            required("type", .oneOf(["cname", "txt", "cname-or-txt"])), optional("selectors", .list(.string)),
+            optional("selector_hint", .string), optional("target", .string), optional("under", .string),
+        ]))),
+        optional("return_path", .map(Schema("return_path", [
+            optional("name", .string, nullable: true), optional("hint", .string), required("type", .oneOf(["cname", "mx-spf"])),
+            optional("cname", .string), optional("mx", .string), optional("mx_preference", .int),
+        ]))),
+        optional("spf", .map(Schema("spf", [
+            required("include", .string), required("on", .oneOf(["return-path", "domain"])), optional("optional", .bool),
+        ]))),
+        optional("notes", .string),
+        optional("sources", .list(.map(Schema("source", [required("url", .url), required("checked", .date)])))),
+    ])
+
+    /// Loads every profile through the YAML layer and `schema`; the first problem is a usage
+    /// error at its `file:line:col`.
     public static func load(_ store: ResourceStore) throws -> [EmailProvider] {
         var out: [EmailProvider] = []
         for file in store.files(under: "catalog/email-providers/") where file.path.hasSuffix(".yaml") || file.path.hasSuffix(".yml") {
-            // Budgeted and located like every catalog file (a user's --catalog may hold anything).
-            out.append(try YAMLSource.decode(EmailProvider.self, from: file.contents, file: file.displayPath,
-                                             remedy: "see docs/PREFLIGHT.md for the profile keys"))
+            out.append(try read(file))
         }
         return out.sorted { $0.id < $1.id }
+    }
+
+    static func read(_ file: ResourceStore.File) throws -> EmailProvider {
+        let node = try YAMLParser.parseDocument(file.contents, file: file.displayPath, what: "an e-mail provider profile (docs/PREFLIGHT.md)")
+        if let first = SchemaValidator.check(node, against: schema, rule: "catalog.email-provider").first {
+            throw SelfhostError.usage(first.message, at: first.location, remedy: first.fix ?? "see docs/PREFLIGHT.md for the profile keys")
+        }
+        do {
+            return try EmailProvider(tree: TreeReader(TreeValue(node)))
+        } catch {
+            throw SelfhostError.usage("cannot read the profile: \(error)", at: node.location, remedy: "see docs/PREFLIGHT.md for the profile keys")
+        }
     }
 
     /// Finds a profile by id or alias (case-insensitive); unknown → usage error with did-you-mean.

@@ -54,7 +54,7 @@ struct CatalogCheckTests {
         let lines = CatalogLoader.loadChecking(store).diagnostics.map(\.compilerStyle)
         let expected = [
             "badapp.yaml:1:1: error: missing required key 'name' in app",
-            "badapp.yaml:2:1: error: unknown key 'nmae'; did you mean 'name'",
+            "badapp.yaml:2:1: error: unknown key 'nmae' in app; did you mean 'name'",
             "badapp.yaml:7:13: error: 'repository' must be an http(s) URL",
             "badapp.yaml:17:7: error: 'port' must be an integer",
             "badapp.yaml:20:11: error: 'companions[0].kind' is 'postgress'",
@@ -70,7 +70,7 @@ struct CatalogCheckTests {
             "badsaas.yaml:3:11: error: name 'ga' is ambiguous: also used by google-analytics",
             "badsaas.yaml:9:10: error: unknown app 'umamii'; did you mean 'umami'?",
             "badsaas.yaml:11:10: error: lists 'listmonk', but catalog/apps/listmonk.yaml does not have 'badsaas' in replaces",
-            "pricing/hetzner.yaml:4:1: error: unknown key 'currncy' in pricing file (did you mean 'currency'?)",
+            "pricing/hetzner.yaml:4:1: error: unknown key 'currncy' in pricing file; did you mean 'currency'?",
         ]
         for e in expected {
             #expect(lines.contains { $0.contains(e) }, "expected a diagnostic containing: \(e)\ngot:\n\(lines.joined(separator: "\n"))")

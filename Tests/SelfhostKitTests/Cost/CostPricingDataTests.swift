@@ -53,7 +53,7 @@ struct CostPricingDataTests {
                         #expect(keys.contains("as_of"), "\(name) \(path): figure without as_of")
                         let src = m["source"]?.scalar?.string
                         #expect(src.map { sources[$0] != nil } == true, "\(name) \(path): figure without a resolvable source")
-                        if let d = m["as_of"]?.scalar?.string { #expect(YNode.parseDay(d) != nil, "\(name) \(path): bad date \(d)") }
+                        if let d = m["as_of"]?.scalar?.string { #expect(CalendarDay.parse(d) != nil, "\(name) \(path): bad date \(d)") }
                     }
                     for (k, v) in m { walk(v, path: path + "." + (k.scalar?.string ?? "?")) }
                 } else if let s = n.sequence {

@@ -131,7 +131,7 @@ struct CostReportTests {
         let (_, text) = try CostFixtures.run(o)
         #expect(text.contains("warning: price from 2022-07-01 is more than 12 months old"))
         // Seen from August 2022, the 2022 list is fresh.
-        let report = try CostCommand.makeReport(o, now: YNode.parseDay("2022-08-01")!)
+        let report = try CostCommand.makeReport(o, now: CalendarDay.parse("2022-08-01")!)
         #expect(!report.warnings.contains { $0.contains("2022-07-01") })
         o.currency = "EUR"
         o.format = .json
@@ -159,8 +159,6 @@ struct CostShippedCatalogTests {
     /// The third invocation against the shipped catalog (no --ram): every app gets a
     /// RAM budget with a stated basis, from the catalog model.
     @Test func saasInvocationOnShippedCatalog() throws {
-        let source = CatalogAppRAMSource.preferred(store: .embedded)
-        #expect(source is CatalogModelAppRAMSource, "the catalog model is the default source when the catalog loads")
         var o = CostCommand.Options()
         o.saas = ["mailchimp=50000contacts", "slack=12seats", "plausible=1Mpageviews"]
         o.apps = ["listmonk", "rocketchat", "plausible"]

@@ -7,12 +7,34 @@ enum CostFixtures {
         .appendingPathComponent("Fixtures/cost")
 
     /// 2026-11-29T00:00:00Z, the day the price data was checked.
-    static let now: Date = YNode.parseDay("2026-11-29")!
+    static let now: Date = CalendarDay.parse("2026-11-29")!
 
     static func catalog() throws -> PricingCatalog { try PricingCatalog.load(from: .embedded) }
 
     static func store(withApps: Bool = true) throws -> ResourceStore {
-        withApps ? try ResourceStore.embedded.overlaying(catalogDirectory: root.appendingPathComponent("catalog")) : .embedded
+        withApps ? try ResourceStore.embedded.overlaying(catalogDirectory: appOverlay.get()) : .embedded
+    }
+
+    /// A `--catalog` directory with the shipped entries of the apps under `Fixtures/cost/catalog/apps`
+    /// whose `resources` RAM figures are replaced by the fixture's (pinned figures, so the reports
+    /// don't move with the catalog). Whole entries, so the overlay passes the one catalog loader
+    /// every command uses; written once per test run.
+    static let appOverlay: Result<URL, any Error> = Result {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cost-apps-\(UUID().uuidString)")
+        let apps = dir.appendingPathComponent("apps")
+        try FileManager.default.createDirectory(at: apps, withIntermediateDirectories: true)
+        let fixtures = root.appendingPathComponent("catalog/apps")
+        for name in try FileManager.default.contentsOfDirectory(atPath: fixtures.path) where name.hasSuffix(".yaml") {
+            let pinned = try String(contentsOf: fixtures.appendingPathComponent(name), encoding: .utf8)
+            let resources = try YAMLParser.parse(pinned, file: name)?["resources"]
+            guard var text = ResourceStore.embedded.file("catalog/apps/\(name)")?.contents else { continue }
+            for key in ["ram_min_mb", "ram_recommended_mb"] {
+                let value = resources?[key]?.text ?? "null"
+                text = text.replacingOccurrences(of: #"\n  \#(key): [^\n]*"#, with: "\n  \(key): \(value)", options: .regularExpression)
+            }
+            try text.write(to: apps.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        return dir
     }
 
     /// The fixture store with Azure's VM prices taken out (the shipped file minus `plans`), for

@@ -114,10 +114,12 @@ enum FuzzTargets {
                 _ = CatalogLoader.decode(node, file, into: &diags, App.init(tree:))
             }
             for d in diags where d.location?.file != "fuzz.yaml" { broken.append("diagnostic without the file: \(d.message.prefix(80))") }
-            do { _ = try YNode.parse(contents, file: "fuzz.yaml") } catch let e as SelfhostError {
-                if e.location?.file != "fuzz.yaml" { broken.append("pricing error without the file") }
+            do { _ = try YAMLParser.parse(contents, file: "fuzz.yaml") } catch let e as SelfhostError {
+                if e.location?.file != "fuzz.yaml" { broken.append("YAML error without the file") }
+            } catch { broken.append("YAML parser threw \(type(of: error))") }
+            do { _ = try PricingCatalog.load(from: ResourceStore(files: ["catalog/pricing/fuzz.yaml": ResourceStore.File(path: "catalog/pricing/fuzz.yaml", displayPath: "fuzz.yaml", contents: contents)])) } catch is SelfhostError {
             } catch { broken.append("pricing reader threw \(type(of: error))") }
-            do { _ = try YAMLSource.decode(EmailProvider.self, from: contents, file: "fuzz.yaml", remedy: "") } catch is SelfhostError {
+            do { _ = try EmailProviders.read(ResourceStore.File(path: "catalog/email-providers/fuzz.yaml", displayPath: "fuzz.yaml", contents: contents)) } catch is SelfhostError {
             } catch { broken.append("ESP reader threw \(type(of: error))") }
             return broken
         })

@@ -79,7 +79,7 @@ struct HostileCatalogTests {
         // Dates: exactly YYYY-MM-DD and a real day, the same in the catalog and in price files.
         for bad in ["-2026-01-01", "2026-1-01", "2026-02-30", "2026-13-01", "２０２６-01-01", "2026-01-01 "] {
             #expect(!CalendarDay.isValid(bad), "\(bad)")
-            #expect(YNode.parseDay(bad) == nil, "\(bad)")
+            #expect(CalendarDay.parse(bad) == nil, "\(bad)")
         }
         #expect(CalendarDay.isValid("2024-02-29") && !CalendarDay.isValid("2026-02-29"))
         // SPDX: the parser reads what recommend matches on.

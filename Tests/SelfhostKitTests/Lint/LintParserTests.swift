@@ -8,7 +8,7 @@ struct LintParserTests {
 
     @Test("YAML nodes carry real lines and columns")
     func yamlMarks() throws {
-        let root = try #require(try LintYAMLLoader.load("services:\n  app:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n"))
+        let root = try #require(try YAMLParser.parse("services:\n  app:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n", file: "compose.yaml"))
         let app = try #require(root["services"]?["app"])
         #expect(app["image"]?.line == 3 && app["image"]?.column == 12)
         let port = try #require(app["ports"]?.items?.first)
@@ -18,7 +18,7 @@ struct LintParserTests {
 
     @Test("merge keys bring in anchored defaults; explicit keys win")
     func mergeKeys() throws {
-        let root = try #require(try LintYAMLLoader.load("x: &d\n  restart: always\n  mem_limit: 1g\nservices:\n  a:\n    <<: *d\n    restart: unless-stopped\n"))
+        let root = try #require(try YAMLParser.parse("x: &d\n  restart: always\n  mem_limit: 1g\nservices:\n  a:\n    <<: *d\n    restart: unless-stopped\n", file: "compose.yaml"))
         let a = try #require(root["services"]?["a"])
         #expect(a["restart"]?.string == "unless-stopped")
         #expect(a["mem_limit"]?.string == "1g")
@@ -27,7 +27,7 @@ struct LintParserTests {
 
     @Test("YAML 1.2 scalars: yes is a string, true a boolean, quoted true a string")
     func scalars() throws {
-        let root = try #require(try LintYAMLLoader.load("a: yes\nb: true\nc: \"true\"\nd: ~\ne: 12\n"))
+        let root = try #require(try YAMLParser.parse("a: yes\nb: true\nc: \"true\"\nd: ~\ne: 12\n", file: "compose.yaml"))
         #expect(root["a"]?.bool == nil && root["a"]?.string == "yes")
         #expect(root["b"]?.bool == true)
         #expect(root["c"]?.bool == nil)
@@ -37,12 +37,12 @@ struct LintParserTests {
 
     @Test("duplicate keys and syntax errors are located")
     func yamlErrors() {
-        #expect(throws: LintYAMLError.self) { try LintYAMLLoader.load("a: 1\na: 2\n") }
+        #expect(throws: SelfhostError.self) { try YAMLParser.parse("a: 1\na: 2\n", file: "compose.yaml") }
         do {
-            _ = try LintYAMLLoader.load("services:\n  app:\n    image: [x\n")
+            _ = try YAMLParser.parse("services:\n  app:\n    image: [x\n", file: "compose.yaml")
             Issue.record("expected an error")
         } catch {
-            #expect(error.line >= 3)
+            #expect((error.location?.line ?? 0) >= 3)
             #expect(error.message.contains("YAML"))
         }
     }
@@ -56,31 +56,31 @@ struct LintParserTests {
         }
         lines.append("services:\n  app:\n    image: *j")
         do {
-            _ = try LintYAMLLoader.load(lines.joined(separator: "\n"))
+            _ = try YAMLParser.parse(lines.joined(separator: "\n"), file: "compose.yaml")
             Issue.record("alias bomb was accepted")
         } catch {
             #expect(error.message.contains("alias bomb"))
-            #expect(error.line > 1)
+            #expect((error.location?.line ?? 0) > 1)
         }
     }
 
     @Test("aliases within the budget still work")
     func smallAliases() throws {
-        let root = try #require(try LintYAMLLoader.load("x: &p [\"80:80\"]\nservices:\n  a:\n    ports: *p\n"))
+        let root = try #require(try YAMLParser.parse("x: &p [\"80:80\"]\nservices:\n  a:\n    ports: *p\n", file: "compose.yaml"))
         #expect(root["services"]?["a"]?["ports"]?.items?.count == 1)
     }
 
     @Test("deep nesting (flow and block) is refused, not a stack overflow")
     func deepNesting() {
         let flow = "services: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
-        #expect(throws: LintYAMLError.self) { try LintYAMLLoader.load(flow) }
+        #expect(throws: SelfhostError.self) { try YAMLParser.parse(flow, file: "compose.yaml") }
         let block = (0..<2000).map { String(repeating: "  ", count: $0) + "k\($0):" }.joined(separator: "\n")
         do {
-            _ = try LintYAMLLoader.load(block)
+            _ = try YAMLParser.parse(block, file: "compose.yaml")
             Issue.record("deep block nesting was accepted")
         } catch {
             #expect(error.message.contains("nesting"))
-            #expect(error.line == LintYAMLLoader.maxDepth + 1)
+            #expect(error.location?.line == InputBudget.yamlMaxDepth + 1)
         }
     }
 
@@ -111,7 +111,7 @@ struct LintParserTests {
         let e = try #require(PortSpec.parse(short: "3000"))
         #expect(e.hostPorts.isEmpty && e.containerPorts == [3000])
         #expect(PortSpec.parse(short: "abc:80") == nil)
-        let node = try #require(try LintYAMLLoader.load("- target: 80\n  published: \"${P:-8081}\"\n  host_ip: 127.0.0.1\n")?.items?.first)
+        let node = try #require(try YAMLParser.parse("- target: 80\n  published: \"${P:-8081}\"\n  host_ip: 127.0.0.1\n", file: "compose.yaml")?.items?.first)
         let f = try #require(PortSpec.parse(node, env: [:]))
         #expect(f.hostPorts == [8081] && f.isLoopback)
     }

@@ -3,9 +3,9 @@ import Foundation
 /// A parsed compose file: the YAML tree plus the lookups rules share.
 public struct ComposeFile: Sendable {
     public var source: LintSource
-    public var root: LintNode?
-    /// Why the file could not be parsed, with a position.
-    public var loadError: LintYAMLError?
+    public var root: YAMLNode?
+    /// Why the file could not be parsed, with its position.
+    public var loadError: SelfhostError?
     /// Variables from the `.env` next to the file (what compose interpolates with), when there is one.
     public var dotEnv: EnvFile?
     /// The `.env.example` next to the file when there is no `.env` (a checkout keeps secrets out of
@@ -18,7 +18,7 @@ public struct ComposeFile: Sendable {
         self.dotEnv = dotEnv
         self.envExample = dotEnv == nil ? envExample : nil
         do {
-            root = try LintYAMLLoader.load(source.text)
+            root = try YAMLParser.parse(source.text, file: source.path)
         } catch {
             loadError = error
         }
@@ -83,18 +83,18 @@ public struct ComposeFile: Sendable {
 
     public func service(named name: String) -> ComposeService? { services.first { $0.name == name } }
 
-    public func location(_ node: LintNode) -> SourceLocation { source.location(node.line, node.column) }
+    public func location(_ node: YAMLNode) -> SourceLocation { node.location }
 }
 
 /// One service in a compose file.
 public struct ComposeService: Sendable {
     public var name: String
     /// The key node, to report at the service's name.
-    public var key: LintNode
-    public var node: LintNode
+    public var key: YAMLNode
+    public var node: YAMLNode
     public var file: String
 
-    public subscript(key: String) -> LintNode? { node[key] }
+    public subscript(key: String) -> YAMLNode? { node[key] }
 
     /// `image:` as written.
     public var image: String? { node["image"]?.text }
@@ -221,5 +221,5 @@ public struct Mount: Sendable {
     /// A host path rather than a named volume.
     public var isBind: Bool
     public var readOnly: Bool
-    public var node: LintNode
+    public var node: YAMLNode
 }

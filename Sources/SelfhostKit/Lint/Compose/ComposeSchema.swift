@@ -152,18 +152,18 @@ public enum ComposeSchema {
         public enum Kind: Sendable { case unknownKey, wrongType }
         public var kind: Kind
         public var message: String
-        public var node: LintNode
+        public var node: YAMLNode
         public var fix: String?
     }
 
     /// Checks a whole file against the schema.
-    public static func validate(_ root: LintNode) -> [Issue] {
+    public static func validate(_ root: YAMLNode) -> [Issue] {
         var issues: [Issue] = []
         check(root, .object(top), path: "", into: &issues)
         return issues
     }
 
-    static func check(_ node: LintNode, _ shape: Shape, path: String, into issues: inout [Issue]) {
+    static func check(_ node: YAMLNode, _ shape: Shape, path: String, into issues: inout [Issue]) {
         let at = path.isEmpty ? "" : " for '\(path)'"
         // Interpolated scalars can hold any type once resolved.
         if let s = node.string, node.style == .plain || node.style == .doubleQuoted || node.style == .singleQuoted, s.contains("${") || s.hasPrefix("$") {
@@ -255,7 +255,7 @@ public enum ComposeSchema {
         }
     }
 
-    static func matchesKind(_ node: LintNode, _ shape: Shape) -> Bool {
+    static func matchesKind(_ node: YAMLNode, _ shape: Shape) -> Bool {
         switch shape {
         case .any: true
         case .string: node.isScalar

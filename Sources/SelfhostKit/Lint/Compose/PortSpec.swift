@@ -24,7 +24,7 @@ public struct PortSpec: Sendable, Hashable {
     }
 
     /// Parses one entry; nil when it can't be read (unresolved variables or malformed).
-    public static func parse(_ node: LintNode, env: [String: String]) -> PortSpec? {
+    public static func parse(_ node: YAMLNode, env: [String: String]) -> PortSpec? {
         if node.isMapping {
             func str(_ k: String) -> String? { node[k]?.text.flatMap { Interpolation.resolve($0, env: env) } }
             guard let target = str("target"), let container = PortSet.parseRange(target) else { return nil }

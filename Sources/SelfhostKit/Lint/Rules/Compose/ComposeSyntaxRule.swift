@@ -15,7 +15,7 @@ struct ComposeSyntaxRule: LintRule {
         var out: [Diagnostic] = []
         for f in project.composeFiles {
             if let e = f.loadError {
-                out.append(Self.info.finding(e.message, at: f.source.location(e.line, e.column)))
+                out.append(Self.info.finding(e.message, at: e.location ?? f.source.location(1, 1)))
             } else if let root = f.root, !root.isMapping {
                 out.append(Self.info.finding("the top level must be a mapping (with `services:`), found \(root.typeName)", at: f.location(root)))
             } else if f.root == nil {

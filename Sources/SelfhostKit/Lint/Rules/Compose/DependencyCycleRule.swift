@@ -15,7 +15,7 @@ struct DependencyCycleRule: LintRule {
     func check(_ project: LintProject) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for f in project.composeFiles {
-            var edges: [String: [(String, LintNode)]] = [:]
+            var edges: [String: [(String, YAMLNode)]] = [:]
             for s in f.services {
                 guard let deps = s["depends_on"] else { continue }
                 edges[s.name] = deps.pairs?.compactMap { p in p.key.string.map { ($0, p.key) } } ?? deps.stringList

@@ -46,7 +46,7 @@ struct ImageTagRule: LintRule {
 
 extension SourceLocation {
     /// The location `offset` Unicode scalars into a scalar, when its line shows it as written.
-    func offset(by offset: Int, node: LintNode, sourceLine: Substring) -> SourceLocation {
+    func offset(by offset: Int, node: YAMLNode, sourceLine: Substring) -> SourceLocation {
         var l = self
         l.column = node.column(atOffset: offset, sourceLine: sourceLine)
         return l

@@ -31,7 +31,7 @@ struct UndefinedReferenceRule: LintRule {
             let networks = union("networks").union(["default"])
             let volumes = union("volumes"), secrets = union("secrets"), configs = union("configs")
             let names = Set(family.flatMap { $0.services.map(\.name) })
-            func missing(_ what: String, _ name: String, _ node: LintNode, _ known: Set<String>, section: String) {
+            func missing(_ what: String, _ name: String, _ node: YAMLNode, _ known: Set<String>, section: String) {
                 let hint = LintSuggest.didYouMean(name, in: Array(known)).map { " (\($0))" } ?? ""
                 out.append(Self.info.finding("service refers to undefined \(what) '\(name)'\(hint)", at: f.location(node),
                                              fix: "define it under top-level `\(section):`, or correct the name"))
@@ -55,7 +55,7 @@ struct UndefinedReferenceRule: LintRule {
                     }
                 }
                 if let deps = s["depends_on"] {
-                    let entries: [(String, LintNode)] = deps.pairs?.compactMap { p in p.key.string.map { ($0, p.key) } } ?? deps.stringList
+                    let entries: [(String, YAMLNode)] = deps.pairs?.compactMap { p in p.key.string.map { ($0, p.key) } } ?? deps.stringList
                     for (dep, node) in entries where !names.contains(dep) {
                         let hint = LintSuggest.didYouMean(dep, in: Array(names)).map { " (\($0))" } ?? ""
                         out.append(Self.info.finding("depends_on names undefined service '\(dep)'\(hint)", at: f.location(node), fix: "name a service defined in this file"))
@@ -94,7 +94,7 @@ struct UndefinedReferenceRule: LintRule {
                                     fix: "add a top-level `services:` section, or lint the file that has it"))
         }
         // extends within the file: `extends: other` or `extends: {service: other}` without `file:`.
-        var extends: [String: (String, LintNode)] = [:]
+        var extends: [String: (String, YAMLNode)] = [:]
         for s in f.services {
             guard let e = s["extends"] else { continue }
             if let name = e.text { extends[s.name] = (name, e) }

@@ -22,7 +22,7 @@ struct UndefinedVariableRule: LintRule {
             guard let root = f.root else { continue }
             let defined = f.definedNames
             var reported = Set<String>()
-            func visit(_ node: LintNode) {
+            func visit(_ node: YAMLNode) {
                 switch node.value {
                 case let .scalar(s, _):
                     guard s.contains("$") else { return }

@@ -81,21 +81,13 @@ public struct TreeReader {
     }
 }
 
-import Yams
-
 extension TreeValue {
-    /// Converts a composed YAML node (the validated, user-supplied path) into a tree.
-    public init(_ node: Node) {
-        switch node {
-        case .scalar(let scalar):
-            if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) {
-                self = .null
-            } else {
-                self = .s(scalar.string)
-            }
-        case .sequence(let sequence): self = .l(sequence.map(TreeValue.init))
-        case .mapping(let mapping): self = .m(mapping.map { ($0.key.scalar?.string ?? "", TreeValue($0.value)) })
-        case .alias: self = .null
+    /// A parsed node (the validated, user-supplied path) as a plain tree.
+    public init(_ node: YAMLNode) {
+        switch node.value {
+        case .scalar(let s, _): self = node.isNull ? .null : .s(s)
+        case .sequence(let items): self = .l(items.map(TreeValue.init))
+        case .mapping(let pairs): self = .m(pairs.map { ($0.key.string ?? "", TreeValue($0.value)) })
         }
     }
 }

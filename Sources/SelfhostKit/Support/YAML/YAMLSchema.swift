@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// The shape of a YAML document: which keys a map may hold, their types, which are required.
 /// Codable alone silently ignores a misspelt key; validating against this first turns every
@@ -15,7 +14,7 @@ public indirect enum SchemaType: Sendable {
     case list(SchemaType)
     case map(Schema)
 
-    var expectation: String {
+    public var expectation: String {
         switch self {
         case .string: "a string"
         case .int: "an integer"
@@ -67,35 +66,47 @@ func optional(_ name: String, _ type: SchemaType, nullable: Bool = false) -> Sch
     .init(name: name, type: type, required: false, nullable: nullable)
 }
 
-/// Walks a node tree against a schema, collecting every problem.
+/// Walks a node tree against a schema, collecting every problem as a `Diagnostic` of `rule`,
+/// worded by `YAMLMessage`.
 public struct SchemaValidator {
-    public let file: String
+    public let rule: String
     public private(set) var diagnostics: [Diagnostic] = []
 
-    public init(file: String) { self.file = file }
+    public init(rule: String = "catalog.schema") { self.rule = rule }
 
-    private mutating func error(_ message: String, _ node: Node, fix: String? = nil) {
-        diagnostics.append(Diagnostic(.error, message, at: node.location(in: file), rule: "catalog.schema", fix: fix))
+    /// The diagnostics of checking `node` against `schema` (the document's top level).
+    public static func check(_ node: YAMLNode, against schema: Schema, rule: String = "catalog.schema") -> [Diagnostic] {
+        var v = SchemaValidator(rule: rule)
+        v.validate(node, as: .map(schema), path: "")
+        return v.diagnostics
     }
 
-    public mutating func validate(_ node: Node, as type: SchemaType, path: String) {
+    private mutating func error(_ message: String, _ node: YAMLNode, fix: String? = nil) {
+        diagnostics.append(Diagnostic(.error, message, at: node.location, rule: rule, fix: fix))
+    }
+
+    /// YAML 1.1 booleans: a plain `yes`/`no`/`on`/`off` where a word is expected is most likely
+    /// a YAML 1.1 habit (many tools read them as true/false).
+    static let yaml11Booleans: Set<String> = ["yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N"]
+
+    public mutating func validate(_ node: YAMLNode, as type: SchemaType, path: String) {
         switch type {
         case .map(let schema):
-            guard let mapping = node.mapping else {
-                return error("\(path.isEmpty ? "document" : "'\(path)'") must be \(type.expectation) (\(schema.name))", node)
+            guard let pairs = node.pairs else {
+                return error(YAMLMessage.mustBe(path.isEmpty ? "document" : path, type.expectation) + " (\(schema.name))", node)
             }
             var seen = Set<String>()
-            for (keyNode, value) in mapping {
-                guard let key = keyNode.scalar?.string else {
+            for pair in pairs {
+                let (keyNode, value) = (pair.key, pair.value)
+                guard keyNode.isScalar, let key = keyNode.string else {
                     error("keys must be plain strings", keyNode)
                     continue
                 }
                 let full = path.isEmpty ? key : "\(path).\(key)"
                 if !seen.insert(key).inserted { error("duplicate key '\(full)'", keyNode) }
                 guard let field = schema.fields.first(where: { $0.name == key }) else {
-                    let hint = Suggestions.didYouMean(key, in: schema.keys)
-                    error("unknown key '\(full)'" + (hint.map { "; \($0)" } ?? ""), keyNode,
-                          fix: "allowed keys in \(schema.name): " + schema.keys.joined(separator: ", "))
+                    let (message, fix) = YAMLMessage.unknownKey(full, in: schema.name, allowed: schema.keys)
+                    error(message, keyNode, fix: fix)
                     continue
                 }
                 if value.isNull {
@@ -105,44 +116,34 @@ public struct SchemaValidator {
                 validate(value, as: field.type, path: full)
             }
             for field in schema.fields where field.required && !seen.contains(field.name) {
-                error("missing required key '\(path.isEmpty ? field.name : "\(path).\(field.name)")' in \(schema.name)", node,
+                error(YAMLMessage.missingKey(path.isEmpty ? field.name : "\(path).\(field.name)", in: schema.name), node,
                       fix: "add `\(field.name):` (\(field.type.expectation))")
             }
         case .list(let element):
-            guard let sequence = node.sequence else { return error("'\(path)' must be a list", node) }
-            for (i, item) in sequence.enumerated() { validate(item, as: element, path: "\(path)[\(i)]") }
+            guard let items = node.items else { return error(YAMLMessage.mustBe(path, type.expectation), node) }
+            for (i, item) in items.enumerated() { validate(item, as: element, path: "\(path)[\(i)]") }
         case .string:
-            guard let s = node.scalar, !node.isNull else { return error("'\(path)' must be a string", node) }
-            if s.string.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { error("'\(path)' must not be empty", node) }
+            guard let s = node.string, node.isScalar, !node.isNull else { return error(YAMLMessage.mustBe(path, type.expectation), node) }
+            if s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { error("'\(path)' must not be empty", node) }
         case .int:
-            guard let s = node.scalar?.string, Int(s) != nil else { return error("'\(path)' must be an integer", node) }
+            guard let s = node.string, Int(s) != nil else { return error(YAMLMessage.mustBe(path, type.expectation), node) }
         case .bool:
-            guard node.scalar != nil, node.tag.rawValue == Tag.Name.bool.rawValue else {
-                return error("'\(path)' must be true or false", node)
-            }
+            guard node.bool != nil else { return error(YAMLMessage.mustBe(path, type.expectation), node) }
         case .url:
-            guard let s = node.scalar?.string, s.hasPrefix("https://") || s.hasPrefix("http://"), !s.contains(" ") else {
-                return error("'\(path)' must be an http(s) URL", node)
+            guard let s = node.string, s.hasPrefix("https://") || s.hasPrefix("http://"), !s.contains(" ") else {
+                return error(YAMLMessage.mustBe(path, type.expectation), node)
             }
         case .date:
-            guard let s = node.scalar?.string, Self.isDate(s) else {
-                return error("'\(path)' must be a date written YYYY-MM-DD", node)
+            guard let s = node.string, CalendarDay.isValid(s) else {
+                return error(YAMLMessage.mustBe(path, "a date written YYYY-MM-DD"), node)
             }
         case .oneOf(let words):
-            guard let s = node.scalar?.string, words.contains(s) else {
-                let got = node.scalar?.string ?? "a non-scalar value"
+            guard let s = node.string, words.contains(s) else {
+                let got = node.string ?? "a non-scalar value"
+                let yes = node.style == .plain && Self.yaml11Booleans.contains(got)
                 return error("'\(path)' is '\(got)'; expected one of: " + words.joined(separator: ", "), node,
-                             fix: node.tag.rawValue == Tag.Name.bool.rawValue ? "YAML reads bare yes/no/on/off as booleans; use the words listed" : nil)
+                             fix: yes ? "YAML 1.1 tools read bare yes/no/on/off as booleans; use the words listed" : nil)
             }
         }
-    }
-
-    static func isDate(_ s: String) -> Bool { CalendarDay.isValid(s) }
-}
-
-extension Node {
-    var isNull: Bool {
-        guard let scalar else { return false }
-        return tag.rawValue == Tag.Name.null.rawValue && (scalar.string == "null" || scalar.string == "~" || scalar.string.isEmpty)
     }
 }
