@@ -155,8 +155,10 @@ def all_apps(session_box_factory, catalog_apps, out_dir, engine):
     }
     with open(os.path.join(out_dir, "all-apps-box.json"), "w") as f:
         json.dump(report, f, indent=2)
+    peak = (f"{sampler.peak_total / 2**20:.0f} MiB" if sampler.peak_total else
+            "unknown: docker stats reported 0 B for every container (an engine without the memory cgroup)")
     line = (f"one box, {len(box.apps)} apps, {len(r.states)} containers: peak memory "
-            f"{sampler.peak_total / 2**20:.0f} MiB (docker stats, {sampler.samples} samples) vs sum of mem_limits "
+            f"{peak} (docker stats, {sampler.samples} samples) vs sum of mem_limits "
             f"{limits / 2**20:.0f} MiB; all healthy in {total_seconds} s" + (" (NOT all healthy)" if r.error else ""))
     with open(os.path.join(out_dir, "all-apps-box.txt"), "w") as f:
         f.write(line + "\n")
