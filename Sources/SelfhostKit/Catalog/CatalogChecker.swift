@@ -149,7 +149,7 @@ struct CatalogChecker {
             for (i, u) in app.upgrade.enumerated() {
                 for (j, c) in u.commands.enumerated() where c.service != "app" && !services.contains(c.service) {
                     error("upgrade command names service '\(c.service)', which is neither app nor a companion" + hint(c.service, Array(services)), file,
-                          m?["upgrade"]?.sequence?.item(i)?.mapping?["commands"]?.sequence?.item(j))
+                          m?["upgrade"]?.item(i)?["commands"]?.item(j))
                 }
             }
             let volumeNames = Set((app.data.volumes ?? []).map(\.name))

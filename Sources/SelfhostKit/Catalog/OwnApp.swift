@@ -150,9 +150,9 @@ public struct OwnApp: Sendable, Equatable {
     /// `checkBuildContext: false` (lint, reading a box's copy) skips whether the build context exists.
     static func read(_ text: String, file: String, baseDirectory: String, catalog: Catalog?, store: ResourceStore,
                      checkBuildContext: Bool = true, into diags: inout [Diagnostic]) -> OwnApp? {
-        let root: Node
+        let root: YAMLNode
         do {
-            guard let node = try YAMLSource.compose(text, file: file) else {
+            guard let node = try YAMLParser.parse(text, file: file) else {
                 diags.append(Diagnostic(.error, "the app file is empty", at: SourceLocation(file: file), rule: "ownapp.schema",
                                         fix: "write at least id, image (or build), port and health (docs/OWNAPP.md)"))
                 return nil
@@ -165,15 +165,14 @@ public struct OwnApp: Sendable, Equatable {
             diags.append(Diagnostic(.error, "cannot parse: \(error)", at: SourceLocation(file: file), rule: "ownapp.yaml"))
             return nil
         }
-        var validator = SchemaValidator(file: file)
-        validator.validate(root, as: .map(schema), path: "")
-        diags += validator.diagnostics.map { var d = $0; d.ruleID = "ownapp.schema"; return d }
-        guard diags.isEmpty, let m = root.mapping else { return nil }
+        diags += SchemaValidator.check(root, against: schema, rule: "ownapp.schema")
+        guard diags.isEmpty, root.isMapping else { return nil }
+        let m = root
         let before = diags.count
-        func error(_ message: String, _ node: Node?, fix: String? = nil) {
-            diags.append(Diagnostic(.error, message, at: (node ?? root).location(in: file), rule: "ownapp.schema", fix: fix))
+        func error(_ message: String, _ node: YAMLNode?, fix: String? = nil) {
+            diags.append(Diagnostic(.error, message, at: (node ?? root).location, rule: "ownapp.schema", fix: fix))
         }
-        func s(_ node: Node?) -> String? { node?.scalar?.string }
+        func s(_ node: YAMLNode?) -> String? { node?.string }
 
         // id and name
         let idNode = m["id"]
@@ -206,7 +205,7 @@ public struct OwnApp: Sendable, Equatable {
                 error("image \(RenderInputValidation.quoted(ref)): \(problem)", node, fix: "pin a release: registry/name:tag, e.g. ghcr.io/you/shop:1.4.2")
             }
         case (nil, let node?):
-            let b = node.mapping!
+            let b = node
             let raw = s(b["context"]) ?? ""
             let path = raw.hasPrefix("/") ? raw : (baseDirectory as NSString).appendingPathComponent(raw)
             let resolved = URL(fileURLWithPath: path).standardizedFileURL.path
@@ -235,11 +234,11 @@ public struct OwnApp: Sendable, Equatable {
                   fix: "the path the app answers 2xx on when it is up, e.g. health: /healthz (letters, digits and / . _ - ~ ? = & %)")
         }
         var healthCommand: [String]?
-        if let hc = m["health_command"]?.sequence {
-            let items = hc.compactMap(\.scalar?.string)
+        if let hc = m["health_command"]?.items {
+            let items = hc.compactMap(\.string)
             if items.isEmpty || !["CMD", "CMD-SHELL"].contains(items[0]) || items.count < 2 {
                 error("health_command must start with CMD or CMD-SHELL and name a command", m["health_command"], fix: "e.g. health_command: [CMD, /app/healthcheck]")
-            } else if let bad = hc.first(where: { ($0.scalar?.string ?? "").contains { "{}\n\r\"\\$".contains($0) } }) {
+            } else if let bad = hc.first(where: { ($0.string ?? "").contains { "{}\n\r\"\\$".contains($0) } }) {
                 error("health_command items must not contain { } $ \" \\ or line breaks", bad)
             } else {
                 healthCommand = items
@@ -256,8 +255,8 @@ public struct OwnApp: Sendable, Equatable {
             let v = Int(s(r) ?? "") ?? 0
             if !(16...InputBudget.maxRAMMB).contains(v) { error("ram_mb \(v) is out of range 16…\(InputBudget.maxRAMMB)", r, fix: "the app's memory limit in MB (10^6 bytes)") } else { ramMB = v }
         }
-        let proxy = m["proxy"]?.mapping
-        let websockets = proxy?["websockets"]?.scalar?.string == "true"
+        let proxy = m["proxy"]
+        let websockets = proxy?["websockets"]?.string == "true"
         var maxUpload: Int?
         if let u = proxy?["max_upload_mb"] {
             let v = Int(s(u) ?? "") ?? 0
@@ -266,8 +265,8 @@ public struct OwnApp: Sendable, Equatable {
 
         // env
         var env: [EnvVar] = []
-        var names: [String: Node] = [:]
-        func claim(_ n: String, _ node: Node?) {
+        var names: [String: YAMLNode] = [:]
+        func claim(_ n: String, _ node: YAMLNode?) {
             if !isEnvName(n) {
                 error("\(RenderInputValidation.quoted(n)) is not an environment variable name", node, fix: "use letters, digits and '_', not starting with a digit")
             } else if reservedNames.contains(n) {
@@ -279,14 +278,14 @@ public struct OwnApp: Sendable, Equatable {
                 names[n] = node ?? root
             }
         }
-        for item in m["env"]?.sequence ?? [] {
-            guard let e = item.mapping else { continue }
+        for item in m["env"]?.items ?? [] {
+            guard let e = item.isMapping ? item : nil else { continue }
             let n = s(e["name"]) ?? ""
             claim(n, e["name"])
             let given = ["value", "secret", "from"].filter { e[$0] != nil }
             if given.count > 1 { error("env \(n): give one of value, secret or from, not \(given.joined(separator: " and "))", item) }
             var secret: App.Secret?
-            if let sn = e["secret"]?.mapping {
+            if let sn = e["secret"], sn.isMapping {
                 let length = Int(s(sn["length"]) ?? "") ?? 0
                 if !(8...4096).contains(length) { error("secret \(n): length \(length) is out of range 8…4096", sn["length"]) }
                 secret = App.Secret(format: App.SecretFormat(rawValue: s(sn["format"]) ?? "") ?? .alphanumeric, length: length)
@@ -297,13 +296,13 @@ public struct OwnApp: Sendable, Equatable {
                       fix: "use a value without $, quotes, backslashes or control characters, or a secret")
             }
             env.append(EnvVar(name: n, value: value, secret: secret, from: s(e["from"]),
-                              required: e["required"]?.scalar?.string == "true", description: s(e["description"]).map(oneLine)))
+                              required: e["required"]?.string == "true", description: s(e["description"]).map(oneLine)))
         }
 
         // companions
         var companions: [CompanionUse] = []
-        for item in m["companions"]?.sequence ?? [] {
-            guard let c = item.mapping, let kind = s(c["kind"]), let def = OwnAppCompanions.definition(kind) else { continue }
+        for item in m["companions"]?.items ?? [] {
+            guard let c = item.isMapping ? item : nil, let kind = s(c["kind"]), let def = OwnAppCompanions.definition(kind) else { continue }
             if companions.contains(where: { $0.kind == kind }) { error("companion \(kind) is listed twice", c["kind"], fix: "one of each kind; the app may use several databases in it"); continue }
             var use = CompanionUse(kind: kind, image: def.image, tag: def.tag, env: [])
             if let i = c["image"] {
@@ -312,8 +311,8 @@ public struct OwnApp: Sendable, Equatable {
                 else { error("companion \(kind): image \(RenderInputValidation.quoted(ref)) is not a pinned name:tag", i) }
             }
             var badRole = false
-            for (keyNode, valueNode) in c["env"]?.mapping ?? [:] {
-                guard let role = keyNode.scalar?.string, let n = valueNode.scalar?.string else { continue }
+            for (keyNode, valueNode) in (c["env"]?.pairs ?? []).map({ ($0.key, $0.value) }) {
+                guard let role = keyNode.string, let n = valueNode.string else { continue }
                 guard def.roles.contains(role) else {
                     error("companion \(kind) has no \(role) to pass (it has \(def.roles.joined(separator: ", ")))", keyNode)
                     badRole = true
@@ -331,8 +330,8 @@ public struct OwnApp: Sendable, Equatable {
 
         // volumes
         var volumes: [Volume] = []
-        for item in m["volumes"]?.sequence ?? [] {
-            guard let v = item.mapping else { continue }
+        for item in m["volumes"]?.items ?? [] {
+            guard let v = item.isMapping ? item : nil else { continue }
             let vn = s(v["name"]) ?? "", path = s(v["path"]) ?? ""
             if !isVolumeName(vn) { error("volume name \(RenderInputValidation.quoted(vn)) is not a plain name", v["name"], fix: "letters, digits, '_', '.', '-', starting with a letter or digit") }
             else if volumes.contains(where: { $0.name == vn }) || companions.contains(where: { "\(id)-\($0.kind)-data" == vn }) { error("volume \(vn) is declared twice", v["name"]) }
@@ -346,12 +345,12 @@ public struct OwnApp: Sendable, Equatable {
         var exposure = App.FirstStart.Exposure.firstVisitorAdmin
         var preseed: [String] = []
         var detail: String?
-        if let f = m["first_start"]?.mapping {
+        if let f = m["first_start"], f.isMapping {
             closedBy = App.FirstStart.ClosedBy(rawValue: s(f["closed_by"]) ?? "") ?? .gate
             if let e = s(f["exposure"]).flatMap(App.FirstStart.Exposure.init(rawValue:)) { exposure = e }
             else { exposure = closedBy == .noneNeeded ? .none : closedBy == .preseed ? .preseeded : .firstVisitorAdmin }
             detail = s(f["detail"]).map(oneLine)
-            preseed = f["preseed"]?.sequence?.compactMap(\.scalar?.string) ?? []
+            preseed = f["preseed"]?.items?.compactMap(\.string) ?? []
             switch closedBy {
             case .preseed:
                 if preseed.isEmpty {
@@ -359,7 +358,7 @@ public struct OwnApp: Sendable, Equatable {
                           fix: "e.g. preseed: [DJANGO_SUPERUSER_USERNAME, DJANGO_SUPERUSER_PASSWORD], each an env entry of this file")
                 }
                 for (i, p) in preseed.enumerated() where !env.contains(where: { $0.name == p && ($0.secret != nil || $0.value != nil || $0.from != nil) }) {
-                    error("first_start: preseed \(p) is not an env entry of this file with a value, secret or from", f["preseed"]?.sequence?.item(i),
+                    error("first_start: preseed \(p) is not an env entry of this file with a value, secret or from", f["preseed"]?.item(i),
                           fix: "add it under env:, e.g. {name: \(p), secret: {format: alphanumeric, length: 32}}")
                 }
             case .gate, .noneNeeded:

@@ -20,7 +20,7 @@ enum SwarmSupport {
     }
 
     /// `deploy.placement.constraints`.
-    static func constraints(_ s: ComposeService) -> [LintNode] {
+    static func constraints(_ s: ComposeService) -> [YAMLNode] {
         s["deploy"]?["placement"]?["constraints"]?.items ?? []
     }
 
