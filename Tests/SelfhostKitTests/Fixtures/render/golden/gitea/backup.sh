@@ -13,6 +13,20 @@ esac
 # The Compose project as docker compose picks it: the environment first, then .env.
 PROJECT="${COMPOSE_PROJECT_NAME:-$(sed -n 's/^COMPOSE_PROJECT_NAME=//p' .env | tail -n 1)}"
 PROJECT="${PROJECT:-selfhost-gitea}"
+# Runs a command in one of the app's services: its Compose container on a single box; on a swarm
+# node (SWARM_STACK set, by the swarm backup unit) the task of the stack's service running here.
+service_exec() {
+  local service="$1"
+  shift
+  if [ -z "${SWARM_STACK:-}" ]; then
+    "$DOCKER" compose exec -T "$service" "$@"
+    return
+  fi
+  local id
+  id="$("$DOCKER" ps -q --filter "label=com.docker.swarm.service.name=${SWARM_STACK}_$service" | head -n 1)"
+  [ -n "$id" ] || { echo "backup.sh: no task of ${SWARM_STACK}_$service runs on this node (run the backup on the node labelled selfhost.data.gitea=true)" >&2; return 1; }
+  "$DOCKER" exec -i "$id" "$@"
+}
 
 # Everything written below is for root only (dumps, archives, the .env with its secrets).
 umask 077
@@ -32,7 +46,7 @@ PARTIAL="$(mktemp -d "$BACKUP_DIR/.partial-$STAMP.XXXXXX")"
 trap 'rm -rf "$PARTIAL" "$PARTIAL.manifest"' EXIT
 
 # db: database gitea
-"$DOCKER" compose exec -T db sh -c 'exec pg_dump -U "${POSTGRES_USER:-postgres}" --format=custom "$1"' sh gitea > "$PARTIAL/db-gitea.pgdump"
+service_exec db sh -c 'exec pg_dump -U "${POSTGRES_USER:-postgres}" --format=custom "$1"' sh gitea > "$PARTIAL/db-gitea.pgdump"
 
 # Volume gitea-data, archived by a throwaway container (read-only mount, no network) to stdout, so the
 # file is created here, by this script, with its umask (0600). A missing volume is an error, not an
@@ -42,6 +56,7 @@ trap 'rm -rf "$PARTIAL" "$PARTIAL.manifest"' EXIT
   tar -czf - -C /volume . > "$PARTIAL/volume-gitea-data.tar.gz"
 
 cp compose.yaml "$PARTIAL/compose.yaml"
+if [ -n "${SWARM_STACK:-}" ] && [ -f ../swarm/gitea.stack.yaml ]; then cp ../swarm/gitea.stack.yaml "$PARTIAL/stack.yaml"; fi
 # The app's settings and secrets (encryption keys the data can't be read without): mode 0600.
 install -m 0600 .env "$PARTIAL/.env"
 
