@@ -23,8 +23,8 @@ struct BackupVerify: ParsableCommand {
             and every table's row count compared with the count the backup recorded. The
             scratch project is removed afterwards. Other dumps (MariaDB, MongoDB, Redis,
             ClickHouse) are checked by checksum only. The result is kept in
-            <backup-dir>/<app>/.verified.json, which `selfhost status` shows; the rendered
-            selfhost-backup-verify.timer runs this weekly. Run as root (backups are 0600).
+            <backup-dir>/<app>/.verified.json, which `selfhost status` shows. Run it
+            weekly (cron or a timer of your own), as root (backups are 0600).
 
             Examples:
               sudo selfhost backup verify --box /srv/selfhost

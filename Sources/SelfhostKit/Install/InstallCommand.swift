@@ -137,7 +137,10 @@ public enum InstallCommand {
         report.waiting = wait.waiting
         say(wait.healthy ? "  every container is up (\(Int(wait.seconds.rounded())) s)"
                          : "  not up after \(Int(wait.seconds)) s: \(wait.waiting.joined(separator: ", "))")
-        let statusMachine = StatusCommand.Machine(engine: machine.engine)
+        // A loaded server answers stats slowly: the status table gets more time than one probe.
+        var statusEngine = machine.engine
+        statusEngine.timeout = max(statusEngine.timeout, 30)
+        let statusMachine = StatusCommand.Machine(engine: statusEngine)
         if let status = try? StatusSampler(box: inventory, machine: statusMachine, thresholds: .init(), now: context.now).twice(interval: 1) {
             report.status = .init(status)
             if text {

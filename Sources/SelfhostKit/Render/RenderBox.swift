@@ -194,9 +194,6 @@ struct RenderBox {
                                       networks: networks, readme: "\(out)/README.md")
         files.append(PlannedFile(path: "systemd/selfhost-caddy.service", content: try templates.render("systemd/caddy.service", caddyUnit), mode: 0o644, kind: .regular))
         files.append(PlannedFile(path: "caddy/reload.sh", content: try templates.render("caddy/reload.sh", caddyUnit), mode: 0o755, kind: .regular))
-        let verifyUnit = VerifyUnitView(box: out, selfhost: Self.selfhostOnServer)
-        files.append(PlannedFile(path: "systemd/selfhost-backup-verify.service", content: try templates.render("systemd/verify.service", verifyUnit), mode: 0o644, kind: .regular))
-        files.append(PlannedFile(path: "systemd/selfhost-backup-verify.timer", content: try templates.render("systemd/verify.timer", verifyUnit), mode: 0o644, kind: .regular))
         // Caddy's Compose project name, explicit: named after its directory (`caddy`) it could be
         // another project's, whose containers `up --remove-orphans` would then remove.
         files.append(PlannedFile(path: "caddy/.env", content: "# Written by `selfhost render`: Caddy's Compose project name (its containers, volumes).\n"
@@ -214,7 +211,7 @@ struct RenderBox {
         let gitignore = try gitignoreFile()
         files.append(gitignore)
 
-        let timers = members.map { "selfhost-\($0.app.id)-backup.timer" } + ["selfhost-backup-verify.timer"]
+        let timers = members.map { "selfhost-\($0.app.id)-backup.timer" }
         let readme = try templates.render("readme/README.md", ReadmeView(
             out: out, docker: docker, copyToServer: outDirectory.standardizedFileURL.path != out, apps: readmeApps,
             hasPublishedPorts: members.contains { !$0.publishedPorts.isEmpty },
@@ -315,8 +312,6 @@ struct RenderBox {
 
     /// The Compose project of the box's Caddy (`caddy/.env`).
     static let caddyProject = "selfhost-caddy"
-    /// Where the README installs the selfhost binary on the server; the restore-drill unit runs it from there.
-    static let selfhostOnServer = "/usr/local/bin/selfhost"
 
     func composeView(_ m: Member) -> ComposeView {
         let app = m.app

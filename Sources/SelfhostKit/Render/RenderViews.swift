@@ -108,14 +108,6 @@ struct AppUnitView {
     var readme: String
 }
 
-/// `templates/systemd/verify.service.mustache` and `verify.timer.mustache`: the weekly restore drill.
-struct VerifyUnitView {
-    /// The box on the server (`--install-dir`).
-    var box: String
-    /// Where the selfhost binary is on the server (`/usr/local/bin/selfhost`, as the README installs it).
-    var selfhost: String
-}
-
 /// `templates/systemd/caddy.service.mustache`.
 struct CaddyUnitView {
     var directory: String

@@ -34,13 +34,13 @@ struct InstallCommandTests {
         #expect(status == .success)
         #expect(server.commands.isEmpty)
         let lines = out.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
-        let units = ["selfhost-backup-verify.service", "selfhost-backup-verify.timer", "selfhost-caddy.service",
+        let units = ["selfhost-caddy.service",
                      "selfhost-gitea-backup.service", "selfhost-gitea-backup.timer", "selfhost-gitea.service",
                      "selfhost-umami-backup.service", "selfhost-umami-backup.timer", "selfhost-umami.service"]
         #expect(lines.contains("install -m 0644 -t \(server.unitDirectory.path) " + units.map { b.path + "/systemd/" + $0 }.joined(separator: " ")))
         let order = ["systemctl daemon-reload", "systemctl enable --now selfhost-gitea.service selfhost-umami.service",
                      "systemctl enable --now selfhost-caddy.service",
-                     "systemctl enable --now selfhost-backup-verify.timer selfhost-gitea-backup.timer selfhost-umami-backup.timer"]
+                     "systemctl enable --now selfhost-gitea-backup.timer selfhost-umami-backup.timer"]
         #expect(lines.filter { $0.hasPrefix("systemctl") } == order)
         #expect(out.contains("new: gitea, umami"))
     }
@@ -55,7 +55,7 @@ struct InstallCommandTests {
         #expect(json["new_apps"] as? [String] == ["umami"] && json["caddy"] as? String == "start")
         let steps = try #require(json["steps"] as? [[String: Any]])
         #expect(steps.map { $0["status"] as? String } == Array(repeating: "planned", count: steps.count))
-        #expect(steps.last?["shell"] as? String == "systemctl enable --now selfhost-backup-verify.timer selfhost-umami-backup.timer")
+        #expect(steps.last?["shell"] as? String == "systemctl enable --now selfhost-umami-backup.timer")
         #expect(json["healthy"] is NSNull && json["status"] is NSNull)
     }
 

@@ -78,7 +78,15 @@ struct RenderBackupScriptTests {
         #expect(kept.count == 2, "retention keeps 2: \(kept)")
         #expect(try box.hidden() == [".lock"], "no partial directory left behind")
         let newest = box.backups.appendingPathComponent(kept.last!)
-        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: newest.path)) == ["db-gitea.pgdump", "volume-gitea-data.tar.gz", "compose.yaml", ".env"])
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: newest.path)) == ["db-gitea.pgdump", "volume-gitea-data.tar.gz", "compose.yaml", ".env", "manifest.json"])
+        // The backup's manifest names every other file with its size and SHA-256.
+        let manifest = try JSONDecoder().decode(BackupManifest.self, from: Data(contentsOf: newest.appendingPathComponent("manifest.json")))
+        #expect(Set(manifest.files.map(\.name)) == ["db-gitea.pgdump", "volume-gitea-data.tar.gz", "compose.yaml", ".env"])
+        for f in manifest.files {
+            let data = try Data(contentsOf: newest.appendingPathComponent(f.name))
+            #expect(f.bytes == Int64(data.count) && f.sha256 == RenderHash.sha256([UInt8](data)), "\(f.name)")
+        }
+        #expect(manifest.databases.map(\.kind) == ["postgres"] && manifest.databases.first?.file == "db-gitea.pgdump")
         #expect(Self.mode(newest.path) == 0o700)
         for f in try FileManager.default.contentsOfDirectory(atPath: newest.path) {
             let m = Self.mode(newest.appendingPathComponent(f).path)
@@ -133,7 +141,7 @@ struct RenderBackupScriptTests {
         let kept = try box.kept()
         #expect(kept.count == 2, "\(kept)")
         for k in kept {
-            #expect(Set(try FileManager.default.contentsOfDirectory(atPath: box.backups.appendingPathComponent(k).path)).count == 4)
+            #expect(Set(try FileManager.default.contentsOfDirectory(atPath: box.backups.appendingPathComponent(k).path)).count == 5)
         }
         #expect(try box.hidden() == [".lock"])
     }
