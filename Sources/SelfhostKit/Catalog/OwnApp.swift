@@ -273,7 +273,7 @@ public struct OwnApp: Sendable, Equatable {
                 error("\(n) is a name render sets itself (the companions' generated passwords, the Compose project)", node,
                       fix: "map the password to your own name instead, e.g. companions: [{kind: postgres, env: {password: DB_PASSWORD}}]")
             } else if let earlier = names[n] {
-                error("\(n) is set twice (first at line \(earlier.mark?.line ?? 0))", node)
+                error("\(n) is set twice (first at line \(earlier.line))", node)
             } else {
                 names[n] = node ?? root
             }

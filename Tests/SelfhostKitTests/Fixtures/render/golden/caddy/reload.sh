@@ -18,7 +18,11 @@ connect() {
   local network=$1 subnet=$2
   "$DOCKER" network inspect "$network" >/dev/null 2>&1 || "$DOCKER" network create --subnet "$subnet" "$network" >/dev/null
   # The network's containers are listed by their full id; `compose ps -q` may print a prefix.
-  if ! "$DOCKER" network inspect "$network" | grep -q "\"$CONTAINER"; then
+  # Read the whole answer first: `inspect | grep -q` under pipefail fails when grep stops reading
+  # early (SIGPIPE), and the connect then fails with "endpoint … already exists".
+  local members
+  members="$("$DOCKER" network inspect "$network")"
+  if [[ $members != *"\"$CONTAINER"* ]]; then
     "$DOCKER" network connect "$network" "$CONTAINER"
     echo "connected Caddy to $network"
   fi
