@@ -48,7 +48,7 @@ if [ "${SELFHOST_SKIP_E2E:-}" != 1 ]; then
     # Debian's interpreter, where engine.sh installed pytest and PyYAML (not a python3 earlier on PATH).
     # The modules that have passed on this engine run by default; E2E_ALL=1 adds the ones that
     # haven't completed a run yet (docs/E2E.md, "Status of the modules").
-    modules=(e2e/test_docs.py e2e/test_status.py e2e/test_gate.py e2e/test_resilience.py e2e/test_apps.py)
+    modules=(e2e/test_docs.py e2e/test_status.py e2e/test_gate.py e2e/test_resilience.py)
     if [ "${E2E_ALL:-}" = 1 ]; then modules=(e2e); fi
     /usr/bin/python3 -m pytest "${modules[@]}" -q -rA -p no:cacheprovider
 fi
