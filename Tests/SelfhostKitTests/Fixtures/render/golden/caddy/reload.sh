@@ -21,7 +21,7 @@ connect() {
   # Read the whole answer first: `inspect | grep -q` under pipefail fails when grep stops reading
   # early (SIGPIPE), and the connect then fails with "endpoint … already exists".
   local members
-  members="$("$DOCKER" network inspect "$network")"
+  members="$("$DOCKER" network inspect "$network" 2>/dev/null || true)"
   if [[ $members != *"\"$CONTAINER"* ]]; then
     "$DOCKER" network connect "$network" "$CONTAINER"
     echo "connected Caddy to $network"

@@ -43,7 +43,7 @@ while [ -e "$BACKUP_DIR/$STAMP" ]; do
 done
 DEST="$BACKUP_DIR/$STAMP"
 PARTIAL="$(mktemp -d "$BACKUP_DIR/.partial-$STAMP.XXXXXX")"
-trap 'rm -rf "$PARTIAL" "$PARTIAL.manifest"' EXIT
+trap 'rm -rf "$PARTIAL"' EXIT
 
 # db: database umami
 service_exec db sh -c 'exec pg_dump -U "${POSTGRES_USER:-postgres}" --format=custom "$1"' sh umami > "$PARTIAL/db-umami.pgdump"
@@ -73,8 +73,8 @@ install -m 0600 .env "$PARTIAL/.env"
   printf '\n    }}'
   sep=','
   printf '\n  ]\n}\n'
-} > "$PARTIAL.manifest"
-mv "$PARTIAL.manifest" "$PARTIAL/manifest.json"
+} > "$PARTIAL/.manifest.partial"
+mv "$PARTIAL/.manifest.partial" "$PARTIAL/manifest.json"
 chmod 0700 "$PARTIAL"
 mv "$PARTIAL" "$DEST"
 trap - EXIT
