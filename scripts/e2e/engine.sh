@@ -86,6 +86,27 @@ if ! compose_ok; then
     say "installed $("$plugin_dir/docker-compose" version --short) from $(basename "$deb")"
 fi
 
+# --- cgroup v1 hierarchies --------------------------------------------------------------------
+# Every active cgroup v1 hierarchy must be mounted where containerd looks for it. A container that
+# runs systemd or its own dockerd with /sys/fs/cgroup mounted read-write (the opt-in server and
+# swarm modules, as docs/E2E.md describes) can activate hierarchies the host never mounted
+# (net_cls,net_prio, perf_event, hugetlb). New containers are then placed in them, containerd
+# can't find their mount ("cannot find cgroup mount destination") and the engine reports no
+# statistics at all (`docker stats` 0 B, the Engine API's memory_stats empty), which `selfhost
+# status` reads. Mount each missing one under /sys/fs/cgroup, as systemd would on a host.
+if [ -r /proc/cgroups ] && grep -q ' /sys/fs/cgroup/memory ' /proc/self/mountinfo; then
+    awk 'NR > 1 && $2 != 0 && $4 == 1 { print $2, $1 }' /proc/cgroups | sort -n \
+        | awk '{ if (seen[$1]++) h[$1] = h[$1] "," $2; else h[$1] = $2 } END { for (k in h) print h[k] }' \
+        | while read -r names; do
+            # Mounted already (under its own name or a link to it)?
+            # mountinfo: "... - cgroup cgroup rw,net_cls,net_prio": the super options name the controllers.
+            if sed -n 's/.* - cgroup [^ ]* //p' /proc/self/mountinfo | tr '\n' ' ' | sed 's/^/ /' | grep -q "[ ,]$names[, ]"; then continue; fi
+            say "mounting the cgroup v1 hierarchy $names (activated by a nested container; the engine's statistics need it)"
+            $sudo mkdir -p "/sys/fs/cgroup/$names" 2>/dev/null || true
+            $sudo mount -t cgroup -o "$names" cgroup "/sys/fs/cgroup/$names" || say "could not mount $names: container statistics may be missing"
+        done
+fi
+
 # --- dockerd -----------------------------------------------------------------------------------
 if ! $sudo "$docker" info >/dev/null 2>&1; then
     pgrep -x dockerd >/dev/null && say "a dockerd process exists but doesn't answer yet; waiting" || {
