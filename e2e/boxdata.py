@@ -105,7 +105,9 @@ def restore_block(box, app):
     with open(os.path.join(box.dir, "README.md")) as f:
         readme = f.read()
     want = f"cd {os.path.join(box.dir, app)}\n"
-    for m in re.finditer(r"```sh\n(.*?)\n```", readme, re.S):
+    # Fences at the start of a line only: an indented ```sh block (the setup gate's "lift" step) must not
+    # swallow the opening fence of the next app's restore block.
+    for m in re.finditer(r"^```sh\n(.*?)\n```$", readme, re.S | re.M):
         block = m.group(1)
         if block.startswith("(\nset -euo pipefail\n" + want):
             return block
