@@ -10,7 +10,7 @@ import Testing
 struct KnotServer {
     let port: Int
     let directory: URL
-    let process: Process
+    let process: RunningProcess
 
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures/preflight")
@@ -140,12 +140,7 @@ struct KnotServer {
 
                 """ + zones.joined()
             try conf.write(to: dir.appendingPathComponent("knot.conf"), atomically: true, encoding: .utf8)
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: knotd)
-            p.arguments = ["-c", dir.appendingPathComponent("knot.conf").path]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
+            let p = ProcessRunner.start(ProcessRequest(knotd, ["-c", dir.appendingPathComponent("knot.conf").path], output: .discard))
             let server = KnotServer(port: port, directory: dir, process: p)
             if server.waitUntilAnswering() { return server }
             lastError = (try? String(contentsOf: dir.appendingPathComponent("knot.log"), encoding: .utf8)) ?? lastError
@@ -169,10 +164,8 @@ struct KnotServer {
     }
 
     func stop(keepDirectory: Bool = false) {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        process.terminate()
+        _ = process.wait()
         if !keepDirectory { try? FileManager.default.removeItem(at: directory) }
     }
 

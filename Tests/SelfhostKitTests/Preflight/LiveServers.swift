@@ -7,8 +7,7 @@ import Testing
 /// certificate and a leaf for `names`, valid `days` days.
 final class LiveServers: @unchecked Sendable {
     let directory: URL
-    let process: Process
-    let stdin: Pipe
+    let process: RunningProcess
     let httpsPort: Int, httpPort: Int, smtpPort: Int
     var caFile: String { directory.appendingPathComponent("ca.pem").path }
 
@@ -24,17 +23,8 @@ final class LiveServers: @unchecked Sendable {
 
     /// Runs a program to completion; throws with its stderr on failure.
     static func run(_ path: String, _ args: [String], in dir: URL) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw LiveError.failed("\(path) \(args.joined(separator: " ")): \(text)") }
+        let r = ProcessRunner.run(ProcessRequest(path, args, workingDirectory: dir, timeout: 120))
+        guard r.succeeded else { throw LiveError.failed("\(path) \(args.joined(separator: " ")): \(r.launchFailure ?? r.stderrText)") }
     }
 
     enum LiveError: Error { case failed(String) }
@@ -60,34 +50,27 @@ final class LiveServers: @unchecked Sendable {
         var lastError = "did not start"
         for _ in 0..<5 {
             let ports = try (0..<3).map { _ in try KnotServer.freePort() }
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-            p.arguments = args + ["--https-port", String(ports[0]), "--http-port", String(ports[1]), "--smtp-port", String(ports[2])] + extra
-            p.currentDirectoryURL = directory
-            let input = Pipe(), output = Pipe(), errors = Pipe()
-            p.standardInput = input
-            p.standardOutput = output
-            p.standardError = errors
-            try p.run()
-            let line = output.fileHandleForReading.availableLine()
+            let p = ProcessRunner.start(ProcessRequest(
+                "/usr/bin/python3", args + ["--https-port", String(ports[0]), "--http-port", String(ports[1]), "--smtp-port", String(ports[2])] + extra,
+                workingDirectory: directory, output: .stream, keepInputOpen: true))
+            let line = p.output?.availableLine()
             if line == "ready" {
                 process = p
-                stdin = input
                 (httpsPort, httpPort, smtpPort) = (ports[0], ports[1], ports[2])
                 return
             }
-            try? input.fileHandleForWriting.close()
-            p.waitUntilExit()
-            lastError = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            try? p.input?.close()
+            let ended = p.wait()
+            lastError = ended.launchFailure ?? ended.stderrText
         }
         throw LiveError.failed("live_servers.py: \(lastError)")
     }
 
     /// Closing stdin ends the script.
     func stop() {
-        try? stdin.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        try? process.input?.close()
+        process.terminate()
+        _ = process.wait()
         try? FileManager.default.removeItem(at: directory)
     }
 }

@@ -38,21 +38,15 @@ struct RenderBackupScriptTests {
                                       store: try RenderTestSupport.fixtureStore(), context: ctx)
         }
 
-        func start(_ env: [String: String] = [:]) throws -> Process {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/bash")
-            p.arguments = [script]
-            p.environment = ["PATH": "/usr/bin:/bin", "FAKE_LOG": log].merging(env) { _, new in new }
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
+        func start(_ env: [String: String] = [:]) throws -> RunningProcess {
+            let p = ProcessRunner.start(ProcessRequest("/bin/bash", [script], environment: ["PATH": "/usr/bin:/bin", "FAKE_LOG": log].merging(env) { _, new in new },
+                                                       timeout: 300, output: .discard))
+            if let failure = p.launchFailure { throw NSError(domain: "test", code: 127, userInfo: [NSLocalizedDescriptionKey: failure]) }
             return p
         }
 
         func run(_ env: [String: String] = [:]) throws -> Int32 {
-            let p = try start(env)
-            p.waitUntilExit()
-            return p.terminationStatus
+            try start(env).wait().status
         }
 
         /// Backup directories (timestamps), oldest first; hidden entries (lock, partials) apart.
@@ -135,9 +129,7 @@ struct RenderBackupScriptTests {
         let box = try Box()
         defer { try? FileManager.default.removeItem(at: box.dir) }
         let a = try box.start(["FAKE_SLOW": "1", "KEEP": "5"]), b = try box.start(["FAKE_SLOW": "1", "KEEP": "5"])
-        a.waitUntilExit()
-        b.waitUntilExit()
-        #expect(a.terminationStatus == 0 && b.terminationStatus == 0)
+        #expect(a.wait().status == 0 && b.wait().status == 0)
         let kept = try box.kept()
         #expect(kept.count == 2, "\(kept)")
         for k in kept {

@@ -4,7 +4,7 @@ import Foundation
 /// A real HTTP server on loopback (Fixtures/http/server.py, Python's http.server), over TCP on
 /// 127.0.0.1 or a Unix socket, for the HTTP layer's tests. Stopped when the value is released.
 final class LoopbackHTTPServer: @unchecked Sendable {
-    let process = Process()
+    let process: RunningProcess
     /// `http://127.0.0.1:PORT` (TCP), or `http://local` with `unixSocket` set.
     let baseURL: String
     let unixSocket: String?
@@ -16,23 +16,14 @@ final class LoopbackHTTPServer: @unchecked Sendable {
 
     /// Any fixture server that prints "port N" (or "unix PATH") once listening.
     init(unixSocket: String? = nil, scriptURL: URL) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scriptURL.path]
-            + (unixSocket.map { ["--unix", $0] } ?? [])
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = ProcessRunner.start(ProcessRequest("python3", [scriptURL.path] + (unixSocket.map { ["--unix", $0] } ?? []),
+                                                     output: .stream))
         // The first line says where it listens.
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let words = String(decoding: line, as: UTF8.self).split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let line = process.output?.availableLine() ?? ""
+        let words = line.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         guard words.count == 2 else {
-            kill(process.processIdentifier, SIGKILL)
+            process.terminate(SIGKILL)
+            _ = process.wait()
             throw NSError(domain: "LoopbackHTTPServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "server did not start: \(words)"])
         }
         self.unixSocket = unixSocket
@@ -45,9 +36,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
 
     deinit {
         // SIGKILL: a child started from the test runner's threads may inherit a mask that blocks SIGTERM.
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        process.terminate(SIGKILL)
+        _ = process.wait()
     }
 }

@@ -63,4 +63,34 @@ struct ProcessRunnerTests {
         #expect(r.status == 0)
         #expect(!r.timedOut)
     }
+
+    @Test func startStreamsOutputAndTakesInputWhileRunning() throws {
+        // A server-like program: says it is ready, then echoes what it reads until its stdin closes.
+        let p = ProcessRunner.start(ProcessRequest("/bin/sh", ["-c", "echo ready; while read l; do echo \"got $l\" >&2; done; exit 4"],
+                                                   output: .stream, keepInputOpen: true))
+        #expect(p.launchFailure == nil)
+        #expect(p.output?.availableLine() == "ready")
+        #expect(p.isRunning)
+        try p.input?.write(contentsOf: Data("one\n".utf8))
+        try p.input?.close()
+        let r = p.wait()
+        #expect(r.status == 4)
+        #expect(r.stderrText == "got one\n")
+        #expect(!p.isRunning)
+        #expect(p.wait().status == 4)
+    }
+
+    @Test func startedProgramIsTerminated() {
+        let p = ProcessRunner.start(ProcessRequest("/bin/sleep", ["30"], output: .discard))
+        #expect(p.isRunning)
+        p.terminate(SIGKILL)
+        #expect(p.wait().status == 128 + SIGKILL)
+    }
+
+    @Test func startOfAMissingProgramSaysWhy() {
+        let p = ProcessRunner.start(ProcessRequest("no-such-program-here", environment: ["PATH": "/nonexistent"]))
+        #expect(p.launchFailure?.contains("not found on PATH") == true)
+        #expect(!p.isRunning)
+        #expect(p.wait().status == 127)
+    }
 }

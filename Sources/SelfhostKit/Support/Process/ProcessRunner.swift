@@ -10,6 +10,9 @@ public struct ProcessRequest: Sendable {
         case merged
         /// Neither kept.
         case discard
+        /// stdout left to the caller to read while the program runs (`RunningProcess.output`, a
+        /// server that says where it listens); stderr kept.
+        case stream
     }
 
     /// An absolute path, or a name looked up on the `PATH` of `environment` (or of this process).
@@ -19,6 +22,8 @@ public struct ProcessRequest: Sendable {
     public var environment: [String: String]?
     public var workingDirectory: URL?
     public var input: Data?
+    /// stdin left open for the caller (`RunningProcess.input`): a server that stops when it closes.
+    public var keepInputOpen: Bool = false
     /// Seconds before the program is sent SIGTERM (then SIGKILL two seconds later); nil: no limit.
     public var timeout: Double?
     public var output: Output
@@ -27,8 +32,9 @@ public struct ProcessRequest: Sendable {
 
     public init(_ executable: String, _ arguments: [String] = [], environment: [String: String]? = nil,
                 workingDirectory: URL? = nil, input: Data? = nil, timeout: Double? = nil,
-                output: Output = .separate, outputLimit: Int = 16 << 20) {
+                output: Output = .separate, outputLimit: Int = 16 << 20, keepInputOpen: Bool = false) {
         self.executable = executable
+        self.keepInputOpen = keepInputOpen
         self.arguments = arguments
         self.environment = environment
         self.workingDirectory = workingDirectory
@@ -61,9 +67,14 @@ public struct ProcessResult: Sendable {
 /// Swift's cooperative pool or Dispatch's global queues, which a busy test run can exhaust.
 public enum ProcessRunner {
     public static func run(_ request: ProcessRequest) -> ProcessResult {
+        start(request).wait()
+    }
+
+    /// Starts the program and returns at once: for a program that runs beside the caller (a test's
+    /// server). `wait()` gives the same result `run` would have.
+    public static func start(_ request: ProcessRequest) -> RunningProcess {
         guard let path = resolve(request.executable, environment: request.environment) else {
-            return ProcessResult(status: 127, stdout: Data(), stderr: Data(), timedOut: false, truncated: false,
-                                 launchFailure: "\(request.executable): not found on PATH")
+            return RunningProcess(failure: "\(request.executable): not found on PATH")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -73,7 +84,7 @@ public enum ProcessRunner {
 
         let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
         switch request.output {
-        case .separate:
+        case .separate, .stream:
             process.standardOutput = outPipe
             process.standardError = errPipe
         case .merged:
@@ -83,21 +94,20 @@ public enum ProcessRunner {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
         }
-        process.standardInput = request.input == nil ? FileHandle.nullDevice : inPipe
+        process.standardInput = request.input == nil && !request.keepInputOpen ? FileHandle.nullDevice : inPipe
 
         do {
             try process.run()
         } catch {
-            return ProcessResult(status: 127, stdout: Data(), stderr: Data(), timedOut: false, truncated: false,
-                                 launchFailure: "\(path): \(error.localizedDescription)")
+            return RunningProcess(failure: "\(path): \(error.localizedDescription)")
         }
         // The parent's copies of the write ends must go, or the readers never see end-of-file.
         if request.output != .discard { try? outPipe.fileHandleForWriting.close() }
-        if request.output == .separate { try? errPipe.fileHandleForWriting.close() }
+        if request.output == .separate || request.output == .stream { try? errPipe.fileHandleForWriting.close() }
 
-        let outReader = request.output == .discard ? nil : PipeReader(outPipe.fileHandleForReading, limit: request.outputLimit)
-        let errReader = request.output == .separate ? PipeReader(errPipe.fileHandleForReading, limit: request.outputLimit) : nil
-        if let input = request.input {
+        let outReader = request.output == .discard || request.output == .stream ? nil : PipeReader(outPipe.fileHandleForReading, limit: request.outputLimit)
+        let errReader = request.output == .separate || request.output == .stream ? PipeReader(errPipe.fileHandleForReading, limit: request.outputLimit) : nil
+        if let input = request.input, !request.keepInputOpen {
             let writer = inPipe.fileHandleForWriting
             let box = UncheckedBox(writer)
             Thread {
@@ -108,10 +118,12 @@ public enum ProcessRunner {
             }.start()
         }
 
-        let finished = DispatchSemaphore(value: 0)
-        let timedOut = Flag()
+        let running = RunningProcess(process: process, outReader: outReader, errReader: errReader,
+                                     output: request.output == .stream ? outPipe.fileHandleForReading : nil,
+                                     input: request.keepInputOpen ? inPipe.fileHandleForWriting : nil)
         if let timeout = request.timeout {
             let watched = UncheckedBox(process)
+            let finished = running.finished, timedOut = running.timedOut
             Thread {
                 guard finished.wait(timeout: .now() + timeout) == .timedOut, watched.value.isRunning else { return }
                 timedOut.set()
@@ -121,14 +133,7 @@ public enum ProcessRunner {
                 }
             }.start()
         }
-        let out = outReader?.finish() ?? (Data(), false)
-        let err = errReader?.finish() ?? (Data(), false)
-        process.waitUntilExit()
-        finished.signal()
-        finished.signal()
-        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
-        return ProcessResult(status: status, stdout: out.0, stderr: err.0, timedOut: timedOut.isSet,
-                             truncated: out.1 || err.1, launchFailure: nil)
+        return running
     }
 
     /// `name` as an executable path: itself when it contains a slash, else the first match on PATH.
@@ -140,6 +145,76 @@ public enum ProcessRunner {
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         return nil
+    }
+}
+
+/// A program `ProcessRunner.start` left running.
+public final class RunningProcess: @unchecked Sendable {
+    private let process: Process?
+    private let outReader: PipeReader?
+    private let errReader: PipeReader?
+    fileprivate let finished = DispatchSemaphore(value: 0)
+    fileprivate let timedOut = Flag()
+    private let failure: String?
+    private let lock = NSLock()
+    private var result: ProcessResult?
+    /// stdout, for `.stream` requests: read it while the program runs.
+    public let output: FileHandle?
+    /// stdin, for `keepInputOpen` requests: write to it, close it.
+    public let input: FileHandle?
+
+    fileprivate init(process: Process, outReader: PipeReader?, errReader: PipeReader?, output: FileHandle?, input: FileHandle?) {
+        self.process = process
+        self.outReader = outReader
+        self.errReader = errReader
+        self.output = output
+        self.input = input
+        failure = nil
+    }
+
+    fileprivate init(failure: String) {
+        process = nil
+        outReader = nil
+        errReader = nil
+        output = nil
+        input = nil
+        self.failure = failure
+    }
+
+    /// Why it could not be started; nil when it was.
+    public var launchFailure: String? { failure }
+    public var processIdentifier: Int32 { process?.processIdentifier ?? 0 }
+    public var isRunning: Bool { process?.isRunning ?? false }
+
+    /// Sends `signal` (SIGTERM by default) if the program still runs.
+    public func terminate(_ signal: Int32 = SIGTERM) {
+        guard let process, process.isRunning else { return }
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Waits for the program to end and for its output; the same result every call.
+    public func wait() -> ProcessResult {
+        lock.withLock {
+            if let result { return result }
+            let r = finish()
+            result = r
+            return r
+        }
+    }
+
+    private func finish() -> ProcessResult {
+        guard let process else {
+            return ProcessResult(status: 127, stdout: Data(), stderr: Data(), timedOut: false, truncated: false,
+                                 launchFailure: failure)
+        }
+        let out = outReader?.finish() ?? (Data(), false)
+        let err = errReader?.finish() ?? (Data(), false)
+        process.waitUntilExit()
+        finished.signal()
+        finished.signal()
+        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        return ProcessResult(status: status, stdout: out.0, stderr: err.0, timedOut: timedOut.isSet,
+                             truncated: out.1 || err.1, launchFailure: nil)
     }
 }
 
@@ -173,7 +248,7 @@ private final class PipeReader: @unchecked Sendable {
     }
 }
 
-private final class Flag: @unchecked Sendable {
+fileprivate final class Flag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
     func set() { lock.withLock { value = true } }
