@@ -185,8 +185,8 @@ struct RenderGateTests {
 
     @Test("Caddy itself: the gated host answers 401 without the password, the app with it, and after --open without it")
     func caddyEnforces() throws {
-        guard let caddy = RenderTestSupport.tool("caddy", package: "caddy"),
-              let curl = RenderTestSupport.tool("curl", package: "curl") else { return }
+        guard let caddy = RenderTestSupport.tool("caddy", package: "caddy") else { return }
+        let http = CurlHTTPClient()
         let out = Self.temp()
         let store = try RenderTestSupport.fixtureStore()
         try RenderTestSupport.render(["umami"], out: out, store: store)
@@ -204,26 +204,23 @@ struct RenderGateTests {
             let config = "{\n\tadmin off\n\tauto_https off\n}\n\nhttp://127.0.0.1:\(port) {\n\(inner)\n}\n"
             let file = out.deletingLastPathComponent().appendingPathComponent("Caddyfile.test")
             try config.write(to: file, atomically: true, encoding: .utf8)
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: caddy)
-            p.arguments = ["run", "--adapter", "caddyfile", "--config", file.path]
-            p.environment = ["HOME": out.deletingLastPathComponent().path, "XDG_DATA_HOME": out.deletingLastPathComponent().path,
-                             "XDG_CONFIG_HOME": out.deletingLastPathComponent().path]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            defer { p.terminate(); p.waitUntilExit() }
+            let home = out.deletingLastPathComponent().path
+            let p = ProcessRunner.start(ProcessRequest(caddy, ["run", "--adapter", "caddyfile", "--config", file.path],
+                                                       environment: ["HOME": home, "XDG_DATA_HOME": home, "XDG_CONFIG_HOME": home],
+                                                       output: .discard))
+            #expect(p.launchFailure == nil)
+            defer { p.terminate(); _ = p.wait() }
             // Up when it answers at all.
             for _ in 0..<100 {
-                if try RenderTestSupport.run(curl, ["-s", "-o", "/dev/null", "http://127.0.0.1:\(port)/"]).status == 0 { break }
+                if case .success = http.send(HTTPRequest(url: "http://127.0.0.1:\(port)/", timeout: 2)) { break }
                 Thread.sleep(forTimeInterval: 0.1)
             }
             try body(port)
         }
         func get(_ port: Int, user: String? = nil) throws -> String {
-            var args = ["-s", "-w", " %{http_code}", "--max-time", "20", "http://127.0.0.1:\(port)/"]
-            if let user { args += ["-u", user] }
-            return try RenderTestSupport.run(curl, args).output
+            let auth = user.map { ["Authorization": "Basic " + Data($0.utf8).base64EncodedString()] } ?? [:]
+            let response = try http.send(HTTPRequest(url: "http://127.0.0.1:\(port)/", headers: auth, timeout: 20)).get()
+            return "\(response.text) \(response.status)"
         }
 
         try serve { port in
