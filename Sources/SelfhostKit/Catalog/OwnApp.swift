@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// A person's own app in the box (`selfhost render ./myapp.yaml umami`): a short YAML file
 /// (docs/OWNAPP.md), far smaller than a catalog entry. It is read through the catalog's located

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// `templates/apps/<id>/setup.yaml` (optional): what the generated README must tell people to do
 /// around the first start, and `.env` values the render can derive from its own flags.
@@ -73,12 +72,8 @@ struct RenderAppSetup: Decodable, Equatable {
     /// The app's setup file, or an empty one when it has none.
     static func load(_ appID: String, store: ResourceStore) throws -> RenderAppSetup {
         guard let file = store.file("templates/apps/\(appID)/setup.yaml") else { return RenderAppSetup() }
-        let setup: RenderAppSetup
-        do {
-            setup = try YAMLDecoder().decode(RenderAppSetup.self, from: file.contents)
-        } catch {
-            throw SelfhostError.problem("\(file.displayPath): cannot read: \(error)",
-                                        remedy: "fix the file (before_start/after_start: [{command, why}], settings: [text], env_from_render: {KEY: host|url|email|subnet|subnet_json}, moved_port_notes: {PORT: text}, first_login: [text])")
+        let setup = try YAMLNode.reading(remedy: "fix the file (before_start/after_start: [{command, why}], settings: [text], env_from_render: {KEY: host|url|email|subnet|subnet_json}, moved_port_notes: {PORT: text}, first_login: [text])") {
+            try YAMLNodeDecoder.decode(RenderAppSetup.self, from: file.contents, file: file.displayPath, what: "an app's setup steps")
         }
         for (key, source) in setup.envFromRender where !sources.contains(source) {
             throw SelfhostError.problem("\(file.displayPath): env_from_render \(key): unknown source '\(source)'", remedy: "use host, url, email, subnet or subnet_json")

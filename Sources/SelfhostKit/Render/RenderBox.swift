@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Everything one render produces, in memory: the files of a box of apps behind one Caddy.
 /// Nothing here touches the disk except reading existing `.env` files (to keep their values).
@@ -345,23 +344,23 @@ struct RenderBox {
         func fail(_ message: String) -> SelfhostError {
             .problem("templates/\(template).mustache rendered for \(app.id): \(message)", remedy: "fix the template")
         }
-        let node: Node?
-        do { node = try Yams.compose(yaml: text) } catch { throw fail("not valid YAML: \(error)") }
-        guard let root = node?.mapping else { throw fail("not a YAML mapping") }
+        let node: YAMLNode?
+        do { node = try YAMLParser.parse(text, file: "templates/\(template)") } catch { throw fail("not valid YAML: \(error.message)") }
+        guard let root = node, root.isMapping else { throw fail("not a YAML mapping") }
         for key in ["version", "name"] where root[key] != nil {
             throw fail("top-level `\(key):` is not allowed (docker-compose 1.29 rejects `name:`; `version:` is obsolete)")
         }
-        guard let services = root["services"]?.mapping else { throw fail("no `services:`") }
-        let serviceNames = Set(services.keys.compactMap(\.string))
+        guard let services = root["services"]?.pairs else { throw fail("no `services:`") }
+        let serviceNames = Set(services.compactMap(\.key.string))
+        func service(_ name: String) -> YAMLNode? { services.first { $0.key.string == name }?.value }
         for c in app.companions where (c.required ?? true) && !serviceNames.contains(c.service) {
             throw fail("companion service `\(c.service)` (\(c.kind)) from the catalog is missing")
         }
         // `condition: service_healthy` on a service without a healthcheck never becomes true.
-        for (name, svc) in services {
-            guard let deps = svc.mapping?["depends_on"]?.mapping else { continue }
-            for (dep, spec) in deps where spec.mapping?["condition"]?.string == "service_healthy" {
-                guard let target = dep.string, services[Node(target)]?.mapping?["healthcheck"] != nil else {
-                    throw fail("service `\(name.string ?? "?")` waits for `\(dep.string ?? "?")` to be healthy, which has no healthcheck")
+        for svc in services {
+            for dep in svc.value["depends_on"]?.pairs ?? [] where dep.value["condition"]?.string == "service_healthy" {
+                guard let target = dep.key.string, service(target)?["healthcheck"] != nil else {
+                    throw fail("service `\(svc.key.string ?? "?")` waits for `\(dep.key.string ?? "?")` to be healthy, which has no healthcheck")
                 }
             }
         }
@@ -371,9 +370,9 @@ struct RenderBox {
         // roles), so they count as app services here.
         let companionServices = Set(app.companions.filter { $0.kind != "other" }.map(\.service))
         let appEnvText = services.filter { !companionServices.contains($0.key.string ?? "") }
-            .compactMap { $0.value.mapping?["environment"] }.map { (try? Yams.serialize(node: $0)) ?? "" }.joined()
+            .compactMap { $0.value["environment"] }.map(Self.scalarText).joined(separator: "\n")
         for c in app.companions where ["postgres", "mysql", "mariadb"].contains(c.kind) {
-            guard let env = services[Node(c.service)]?.mapping?["environment"]?.mapping else { continue }
+            guard let env = service(c.service)?["environment"], env.isMapping else { continue }
             let keys = ["POSTGRES_PASSWORD", "MYSQL_PASSWORD", "MARIADB_PASSWORD"].contains { env[$0] != nil }
                 ? ["POSTGRES_PASSWORD", "MYSQL_PASSWORD", "MARIADB_PASSWORD"] : ["MYSQL_ROOT_PASSWORD", "MARIADB_ROOT_PASSWORD"]
             for key in keys {
@@ -383,13 +382,13 @@ struct RenderBox {
                 }
             }
         }
-        let volumes = Set(root["volumes"]?.mapping?.keys.compactMap(\.string) ?? [])
-        for (name, svc) in services {
-            for mount in svc.mapping?["volumes"]?.sequence?.compactMap(\.string) ?? [] {
+        let volumes = Set(root["volumes"]?.pairs?.compactMap(\.key.string) ?? [])
+        for svc in services {
+            for mount in svc.value["volumes"]?.items?.compactMap(\.string) ?? [] {
                 let source = String(mount.split(separator: ":").first ?? "")
                 guard !source.isEmpty, !mount.hasPrefix("."), !mount.hasPrefix("/"), !mount.hasPrefix("~"), mount.contains(":") else { continue }
                 if !volumes.contains(source) {
-                    throw fail("service `\(name.string ?? "?")` mounts the named volume `\(source)`, which is not declared under top-level `volumes:`")
+                    throw fail("service `\(svc.key.string ?? "?")` mounts the named volume `\(source)`, which is not declared under top-level `volumes:`")
                 }
             }
         }
@@ -397,6 +396,13 @@ struct RenderBox {
             throw fail("catalog volume `\(v.name)` is not declared under top-level `volumes:`")
         }
         return ComposeAnalysis(variables: Self.interpolatedVariables(text), volumes: volumes, services: serviceNames)
+    }
+
+    /// Every scalar under `node` (keys and values), one a line: where its `${VAR}`s are looked for.
+    static func scalarText(_ node: YAMLNode) -> String {
+        if let pairs = node.pairs { return pairs.map { scalarText($0.key) + "\n" + scalarText($0.value) }.joined(separator: "\n") }
+        if let items = node.items { return items.map(scalarText).joined(separator: "\n") }
+        return node.string ?? ""
     }
 
     /// `${NAME}`, `${NAME:-x}`, `${NAME?err}` and `$NAME` references, skipping `$$` escapes.
@@ -427,7 +433,11 @@ struct RenderBox {
         var declared = app.env
         if let extra = store.file("templates/apps/\(app.id)/env.yaml") {
             do {
-                for v in try YAMLDecoder().decode(ExtraEnv.self, from: extra.contents).env {
+                let remedy = "fix the file (a list `env:` shaped like catalog env entries)"
+                let file = try YAMLNode.reading(remedy: remedy) {
+                    try YAMLNodeDecoder.decode(ExtraEnv.self, from: extra.contents, file: extra.displayPath, what: "a list `env:`")
+                }
+                for v in file.env {
                     var secret: App.Secret?
                     if let sv = v.secret {
                         guard let format = App.SecretFormat(rawValue: sv.format) else {

@@ -1,4 +1,3 @@
-import Yams
 
 /// `templates/render/defaults.yaml`: the figures render uses where the catalog has none.
 struct RenderDefaults: Sendable, Decodable {
@@ -42,10 +41,8 @@ struct RenderDefaults: Sendable, Decodable {
         guard let file = store.file(path) else {
             throw SelfhostError.problem("\(path) is missing", remedy: "restore it from the repository")
         }
-        do {
-            return try YAMLDecoder().decode(RenderDefaults.self, from: file.contents)
-        } catch {
-            throw SelfhostError.problem("\(file.displayPath): cannot read: \(error)", remedy: "fix the file")
+        return try YAMLNode.reading(remedy: "fix the file") {
+            try YAMLNodeDecoder.decode(RenderDefaults.self, from: file.contents, file: file.displayPath, what: "render's defaults")
         }
     }
 

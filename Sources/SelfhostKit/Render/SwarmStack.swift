@@ -40,10 +40,8 @@ struct SwarmStack {
             guard let file = store.file(path) else {
                 throw SelfhostError.problem("\(path) is missing", remedy: "restore it from the repository")
             }
-            do {
-                return try YAMLDecoder().decode(Settings.self, from: file.contents)
-            } catch {
-                throw SelfhostError.problem("\(file.displayPath): cannot read: \(error)", remedy: "fix the file")
+            return try YAMLNode.reading(remedy: "fix the file") {
+                try YAMLNodeDecoder.decode(Settings.self, from: file.contents, file: file.displayPath, what: "render's swarm settings")
             }
         }
     }
