@@ -89,24 +89,85 @@ public enum CatalogLoader {
     ///
     /// The shipped catalog alone takes a fast path: its files were parsed at build time and are
     /// validated by the test suite and `catalog check`, so it is decoded without YAML parsing or
-    /// re-validation. Anything a user adds is validated in full.
+    /// re-validation, and lazily: an entry when a command first asks for it. Anything a user adds
+    /// is validated in full.
     public static func load(_ store: ResourceStore) throws -> Catalog {
-        if store.overlaidPaths.isEmpty, store.misplaced.isEmpty, let catalog = try? loadPrebuilt(store) { return catalog }
+        if store.overlaidPaths.isEmpty, store.misplaced.isEmpty, let entries = prebuiltEntries(store) {
+            return Catalog(entries: entries)
+        }
         return try loadValidated(store)
     }
 
-    /// Decodes the build-time trees of the shipped catalog.
+    /// Decodes the build-time trees of the shipped catalog, every entry at once.
     static func loadPrebuilt(_ store: ResourceStore) throws -> Catalog {
         struct Missing: Error {}
         func tree(_ path: String) throws -> TreeReader {
             guard let tree = store.prebuiltTree(path) else { throw Missing() }
             return try TreeReader(tree)
         }
-        let apps = try store.files(under: "catalog/apps/").filter { isYAML($0.path) }.map { try App(tree: tree($0.path)) }
-        let saas = try store.files(under: "catalog/saas/").filter { isYAML($0.path) }.map { try SaaS(tree: tree($0.path)) }
+        let apps = try store.paths(under: "catalog/apps/").filter(isYAML).map { try App(tree: tree($0)) }
+        let saas = try store.paths(under: "catalog/saas/").filter(isYAML).map { try SaaS(tree: tree($0)) }
         let categories = try tree("catalog/categories.yaml").list("categories") { try Category(id: $0.string("id"), name: $0.string("name")) }
         let licenses = Set(try tree("catalog/spdx.yaml").strings("licenses"))
         return Catalog(apps: apps, saas: saas, categories: categories, licenseIDs: licenses)
+    }
+
+    /// The shipped catalog read entry by entry from its build-time trees; nil when a file has no
+    /// tree (it did not parse at build time: the validated path reports why). Should an entry not
+    /// decode, the whole catalog is loaded through the validated path once and the entry taken
+    /// from there, so a lazy read answers exactly what an eager one would.
+    static func prebuiltEntries(_ store: ResourceStore) -> Catalog.Entries? {
+        let appPaths = store.paths(under: "catalog/apps/").filter(isYAML)
+        let saasPaths = store.paths(under: "catalog/saas/").filter(isYAML)
+        let names = Dictionary(EmbeddedResources.saasNames.map { (EmbeddedResources.paths[$0.index], $0) }, uniquingKeysWith: { a, _ in a })
+        guard (appPaths + saasPaths + ["catalog/categories.yaml", "catalog/spdx.yaml"]).allSatisfy({ ResourceStore.embeddedIndex($0) != nil }),
+              saasPaths.allSatisfy({ names[$0] != nil }) else { return nil }
+        let appFiles = Dictionary(appPaths.map { (baseName($0), $0) }, uniquingKeysWith: { a, _ in a })
+        let saasFiles = Dictionary(saasPaths.map { (baseName($0), $0) }, uniquingKeysWith: { a, _ in a })
+        guard appFiles.count == appPaths.count, saasFiles.count == saasPaths.count else { return nil }
+        let fallback = ValidatedFallback(store: store)
+        @Sendable func decode<T>(_ path: String?, _ read: (TreeReader) throws -> T) -> T? {
+            guard let path, let tree = store.prebuiltTree(path) else { return nil }
+            return try? read(TreeReader(tree))
+        }
+        return Catalog.Entries(
+            appIDs: appFiles.keys.sorted(), saasIDs: saasFiles.keys.sorted(),
+            saasNames: saasFiles.keys.sorted().compactMap { id in names[saasFiles[id]!].map { ($0.id, $0.name, $0.aliases) } },
+            app: { id in
+                if let app = decode(appFiles[id], App.init(tree:)), app.id == id { return app }
+                return fallback.catalog().app(id)
+            },
+            saas: { id in
+                if let entry = decode(saasFiles[id], SaaS.init(tree:)), entry.id == id { return entry }
+                return fallback.catalog().saas(id)
+            },
+            categories: {
+                decode("catalog/categories.yaml") { try $0.list("categories") { try Category(id: $0.string("id"), name: $0.string("name")) } }
+                    ?? fallback.catalog().categories
+            },
+            licenseIDs: { decode("catalog/spdx.yaml") { Set(try $0.strings("licenses")) } ?? fallback.catalog().licenseIDs })
+    }
+
+    /// The validated load of a store, done at most once, for an entry whose build-time tree did
+    /// not decode. The shipped catalog always decodes (`CatalogLoadingTests` holds the lazy and
+    /// validated reads equal), so reaching the failure here is a defect of the build, not input.
+    private final class ValidatedFallback: @unchecked Sendable {
+        private let store: ResourceStore
+        private let lock = NSLock()
+        private var loaded: Catalog?
+        init(store: ResourceStore) { self.store = store }
+        func catalog() -> Catalog {
+            lock.withLock {
+                if let loaded { return loaded }
+                do {
+                    let c = try loadValidated(store)
+                    loaded = c
+                    return c
+                } catch {
+                    fatalError("selfhost's built-in catalog does not load (\(error)); this is a defect of the build: please report it")
+                }
+            }
+        }
     }
 
     static func loadValidated(_ store: ResourceStore) throws -> Catalog {

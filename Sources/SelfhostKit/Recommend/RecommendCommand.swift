@@ -111,7 +111,8 @@ public enum RecommendCommand {
         if !options.usages.isEmpty && found.count < 2 {
             throw SelfhostError.usage("--saas prices the bills of a combined plan", remedy: "name several SaaS (e.g. `selfhost recommend mailchimp slack --saas slack=12seats`), or use `selfhost cost --saas \(options.usages[0])`")
         }
-        let pricing = try store.map { try PricingCatalog.load(from: $0) }
+        // Only a combined plan prices bills: one SaaS's report reads no price list.
+        let pricing = found.count > 1 ? try store.map { try PricingCatalog.load(from: $0) } : nil
         var usages: [SaaSUsage] = []
         for item in options.usages {
             guard let pricing else { break }

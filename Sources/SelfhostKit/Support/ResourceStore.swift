@@ -11,36 +11,100 @@ public struct ResourceStore: Sendable {
         public var contents: String
     }
 
-    public private(set) var files: [String: File]
+    /// Files this value holds itself: the user's and added ones, or all of them for `init(files:)`.
+    private var held: [String: File]
+    /// Whether the files compiled into the binary lie under `held` (`embedded` and what derives from it).
+    private var embeddedBelow: Bool
     /// Relative paths a user directory added or replaced.
     public private(set) var overlaidPaths: Set<String> = []
 
-    public init(files: [String: File]) { self.files = files }
+    public init(files: [String: File]) {
+        self.held = files
+        self.embeddedBelow = false
+    }
+
+    /// Every file, by relative path. This reads every embedded file: prefer `file(_:)` and `files(under:)`.
+    public var files: [String: File] {
+        var all = held
+        if embeddedBelow {
+            for (i, path) in EmbeddedResources.paths.enumerated() where all[path] == nil {
+                all[path] = File(path: path, displayPath: path, contents: EmbeddedResources.text(i))
+            }
+        }
+        return all
+    }
 
     /// The shipped file at `path` as a pre-parsed tree (built at compile time), unless a user
     /// directory overrides it. Nil for non-YAML files and for files that aren't valid YAML.
     public func prebuiltTree(_ path: String) -> TreeValue? {
-        guard !overlaidPaths.contains(path) else { return nil }
-        return EmbeddedResources.trees[path]?()
+        guard !overlaidPaths.contains(path), let i = Self.embeddedIndex(path) else { return nil }
+        return EmbeddedResources.tree(i)
     }
 
-    /// The files compiled into the binary.
-    public static let embedded: ResourceStore = ResourceStore(
-        files: EmbeddedResources.files.reduce(into: [:]) { acc, pair in
-            acc[pair.key] = File(path: pair.key, displayPath: pair.key, contents: pair.value)
-        })
+    /// The files compiled into the binary. Nothing is read until asked for: a file's text is
+    /// built when `file(_:)` or `files(under:)` reaches it.
+    public static let embedded: ResourceStore = {
+        var store = ResourceStore(files: [:])
+        store.embeddedBelow = true
+        return store
+    }()
+
+    /// Where `path` is in `EmbeddedResources.paths` (sorted), by binary search.
+    static func embeddedIndex(_ path: String) -> Int? {
+        let paths = EmbeddedResources.paths
+        let i = lowerBound(path, in: paths)
+        return i < paths.count && paths[i] == path ? i : nil
+    }
+
+    private static func lowerBound(_ key: String, in paths: [String]) -> Int {
+        var low = 0, high = paths.count
+        while low < high {
+            let mid = (low + high) / 2
+            if paths[mid] < key { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
 
     /// Files under `prefix` (e.g. `catalog/apps/`), sorted by path.
     public func files(under prefix: String) -> [File] {
-        files.values.filter { $0.path.hasPrefix(prefix) }.sorted { $0.path < $1.path }
+        var found = held.filter { $0.key.hasPrefix(prefix) }
+        if embeddedBelow {
+            let paths = EmbeddedResources.paths
+            var i = Self.lowerBound(prefix, in: paths)
+            while i < paths.count, paths[i].hasPrefix(prefix) {
+                if found[paths[i]] == nil {
+                    found[paths[i]] = File(path: paths[i], displayPath: paths[i], contents: EmbeddedResources.text(i))
+                }
+                i += 1
+            }
+        }
+        return found.values.sorted { $0.path < $1.path }
     }
 
-    public func file(_ path: String) -> File? { files[path] }
+    /// Relative paths under `prefix`, sorted, without reading the files.
+    public func paths(under prefix: String) -> [String] {
+        var found = Set(held.keys.filter { $0.hasPrefix(prefix) })
+        if embeddedBelow {
+            let paths = EmbeddedResources.paths
+            var i = Self.lowerBound(prefix, in: paths)
+            while i < paths.count, paths[i].hasPrefix(prefix) {
+                found.insert(paths[i])
+                i += 1
+            }
+        }
+        return found.sorted()
+    }
+
+    public func file(_ path: String) -> File? {
+        if let f = held[path] { return f }
+        guard embeddedBelow, let i = Self.embeddedIndex(path) else { return nil }
+        return File(path: path, displayPath: path, contents: EmbeddedResources.text(i))
+    }
 
     /// The store with `added` files at their paths (a render's own apps' templates: `OwnApp`).
     public func adding(_ added: [File]) -> ResourceStore {
         var copy = self
-        for f in added { copy.files[f.path] = f }
+        for f in added { copy.held[f.path] = f }
         return copy
     }
 
@@ -109,7 +173,7 @@ public struct ResourceStore: Sendable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw SelfhostError.usage("\(url.path) is not UTF-8 text", at: SourceLocation(file: url.path), remedy: "save it as UTF-8")
         }
-        files[key] = File(path: key, displayPath: url.path, contents: text)
+        held[key] = File(path: key, displayPath: url.path, contents: text)
         overlaidPaths.insert(key)
     }
 }

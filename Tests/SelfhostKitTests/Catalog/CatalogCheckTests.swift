@@ -121,6 +121,52 @@ struct CatalogLoadingTests {
         #expect(fast.categories == slow.categories)
     }
 
+    /// The shipped catalog read entry by entry answers as the validated one: every look-up, the
+    /// lists, the name index (aliases included) and the categories and licenses.
+    @Test func lazyCatalogMatchesValidated() throws {
+        let slow = try CatalogLoader.loadValidated(ResourceStore.embedded)
+        let lazy = try CatalogLoader.load(ResourceStore.embedded)
+        #expect(lazy.decodedEntryCount == 0)
+        for app in slow.apps { #expect(lazy.app(app.id) == app) }
+        for s in slow.saas {
+            for name in [s.id, s.name, s.name.uppercased()] + s.aliases { #expect(lazy.findSaaS(name) == slow.findSaaS(name), "\(name)") }
+            #expect(lazy.saas(s.id) == s)
+        }
+        #expect(lazy.saasNamesForSuggestions == slow.saasNamesForSuggestions)
+        #expect(lazy.apps == slow.apps)
+        #expect(lazy.saas == slow.saas)
+        #expect(lazy.categories == slow.categories)
+        #expect(lazy.licenseIDs == slow.licenseIDs)
+        #expect(lazy.app("no-such-app") == nil && lazy.findSaaS("no such saas") == nil)
+        #expect(lazy.app("../saas/mailchimp") == nil)
+    }
+
+    /// `recommend mailchimp` decodes mailchimp and its alternatives, not the whole catalog.
+    @Test func recommendDecodesOnlyWhatItShows() throws {
+        let catalog = try CatalogLoader.load(ResourceStore.embedded)
+        let (ctx, out, _) = TestSupport.context()
+        let status = try RecommendCommand.run(.init(query: "mailchimp"), catalog: catalog, store: .embedded, context: ctx)
+        #expect(status == .success)
+        #expect(out.text.contains("Mailchimp"))
+        let mailchimp = try #require(TestSupport.catalog.saas("mailchimp"))
+        #expect(catalog.decodedEntryCount == 1 + Set(mailchimp.alternatives.map(\.app)).count)
+        #expect(catalog.decodedEntryCount < TestSupport.catalog.apps.count + TestSupport.catalog.saas.count)
+    }
+
+    /// The embedded files are found by path and by folder as the build plugin listed them.
+    @Test func embeddedStoreLooksUpByPath() throws {
+        let store = ResourceStore.embedded
+        let all = store.files
+        #expect(all.count == EmbeddedResources.paths.count)
+        #expect(EmbeddedResources.paths == EmbeddedResources.paths.sorted())
+        for (path, file) in all {
+            #expect(store.file(path) == file)
+        }
+        #expect(store.files(under: "catalog/apps/").map(\.path) == all.keys.filter { $0.hasPrefix("catalog/apps/") }.sorted())
+        #expect(store.paths(under: "templates/") == all.keys.filter { $0.hasPrefix("templates/") }.sorted())
+        #expect(store.file("catalog/apps/") == nil && store.file("catalog/apps/umami.yam") == nil)
+    }
+
     /// A user overlay replaces a shipped entry by relative path and is validated.
     @Test func userDirectoryOverridesShippedEntry() throws {
         let dir = try TestSupport.tempDirectory()
