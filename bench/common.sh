@@ -12,9 +12,14 @@ need_tools() {
 }
 
 # The same link mode for both: a static Swift runtime.
+# SELFHOST_BIN=path uses a binary built already (e.g. with --scratch-path) instead of building.
 build_release() {
-    (cd "$ROOT" && swift build -c release --static-swift-stdlib >/dev/null)
-    SELFHOST="$(cd "$ROOT" && swift build -c release --static-swift-stdlib --show-bin-path)/selfhost"
+    if [ -n "${SELFHOST_BIN:-}" ]; then
+        SELFHOST="$SELFHOST_BIN"
+    else
+        (cd "$ROOT" && swift build -c release --static-swift-stdlib >/dev/null)
+        SELFHOST="$(cd "$ROOT" && swift build -c release --static-swift-stdlib --show-bin-path)/selfhost"
+    fi
     BASELINE="$OUT/baseline"
     if [ ! -x "$BASELINE" ] || [ "$ROOT/bench/baseline/main.swift" -nt "$BASELINE" ]; then
         swiftc -O -static-stdlib "$ROOT/bench/baseline/main.swift" -o "$BASELINE"

@@ -5,7 +5,7 @@
 #  - `selfhost --version` (the binary's own start: loading, relocations, static initialisers);
 #  - `selfhost recommend mailchimp` (start + catalog look-up + the report).
 # Goal: recommend <= 1.5x the trivial executable. Prints the ratios; writes $OUT/startup.json.
-# RUNS (default 300) sets the number of runs per command.
+# RUNS (default 300) sets the number of runs per command; SELFHOST_BIN uses a binary built already.
 source "$(dirname "$0")/common.sh"
 need_tools hyperfine python3 swift
 build_release
@@ -16,12 +16,17 @@ for variant in foundation essentials; do
     fi
 done
 ls -l "$SELFHOST" "$BASELINE" "$OUT/startup-foundation" "$OUT/startup-essentials" | awk '{printf "%12d bytes  %s\n", $5, $9}'
+# SELFHOST_BEFORE=path adds another build of the binary (e.g. before a change) to the same run.
+before=()
+if [ -n "${SELFHOST_BEFORE:-}" ]; then
+    before=(-n "before: selfhost --version" "$SELFHOST_BEFORE --version" -n "before: selfhost recommend mailchimp" "$SELFHOST_BEFORE recommend mailchimp")
+fi
 hyperfine -N --warmup 20 --runs "${RUNS:-300}" --export-json "$OUT/startup.json" \
     -n "trivial" "$BASELINE" \
     -n "trivial + Foundation" "$OUT/startup-foundation" \
     -n "trivial + FoundationEssentials" "$OUT/startup-essentials" \
     -n "selfhost --version" "$SELFHOST --version" \
-    -n "selfhost recommend mailchimp" "$SELFHOST recommend mailchimp" >/dev/null
+    -n "selfhost recommend mailchimp" "$SELFHOST recommend mailchimp" "${before[@]}" >/dev/null
 python3 - "$OUT/startup.json" <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
