@@ -71,28 +71,54 @@ extension Catalog {
 
 /// The decoded entries so far, behind a lock (a `Catalog` is shared by value across threads).
 private final class EntryCache: @unchecked Sendable {
+    /// One kind of entry (apps or SaaS): those decoded so far by id, and all of them, sorted by id,
+    /// once every one is.
+    struct Decoded<Entry> {
+        var byID: [String: Entry] = [:]
+        var all: [Entry]?
+        var count: Int { byID.count }
+
+        init() {}
+
+        init(whole: [Entry], id: (Entry) -> String) {
+            all = whole.sorted { id($0) < id($1) }
+            for e in all! { byID[id(e)] = e }
+        }
+
+        /// The entry `id`, decoded now unless it was before.
+        mutating func one(_ id: String, ids: [String]?, decode: ((String) -> Entry?)?) -> Entry? {
+            if let e = byID[id] { return e }
+            guard all == nil, let ids, let decode, ids.contains(id), let e = decode(id) else { return nil }
+            byID[id] = e
+            return e
+        }
+
+        /// Every entry, decoding those not decoded yet.
+        mutating func every(ids: [String]?, decode: ((String) -> Entry?)?, id: (Entry) -> String) -> [Entry] {
+            if let all { return all }
+            var decoded: [Entry] = []
+            for i in ids ?? [] {
+                if let e = one(i, ids: ids, decode: decode) { decoded.append(e) }
+            }
+            let sorted = decoded.sorted { id($0) < id($1) }
+            all = sorted
+            return sorted
+        }
+    }
+
     private let lock = NSLock()
     private let entries: Catalog.Entries?
-    private var apps: [String: App] = [:]
-    private var saasEntries: [String: SaaS] = [:]
-    private var allAppsDecoded = false
-    private var allSaaSDecoded = false
+    private var apps = Decoded<App>()
+    private var saasEntries = Decoded<SaaS>()
     private var cachedCategories: [Category]?
     private var cachedLicenseIDs: Set<String>?
     private var cachedNames: [String: String]?
     private var cachedIndex: [(id: String, name: String, aliases: [String])]?
-    /// Given whole: sorted by id.
-    private var sortedApps: [App] = []
-    private var sortedSaaS: [SaaS] = []
 
     init(whole: ([App], [SaaS], [Category], Set<String>)) {
         entries = nil
-        sortedApps = whole.0.sorted { $0.id < $1.id }
-        sortedSaaS = whole.1.sorted { $0.id < $1.id }
-        for a in sortedApps { apps[a.id] = a }
-        for s in sortedSaaS { saasEntries[s.id] = s }
-        allAppsDecoded = true
-        allSaaSDecoded = true
+        apps = Decoded(whole: whole.0, id: \.id)
+        saasEntries = Decoded(whole: whole.1, id: \.id)
         cachedCategories = whole.2
         cachedLicenseIDs = whole.3
     }
@@ -103,53 +129,10 @@ private final class EntryCache: @unchecked Sendable {
 
     func decodedCount() -> Int { lock.withLock { apps.count + saasEntries.count } }
 
-    func app(_ id: String) -> App? {
-        lock.withLock {
-            if let a = apps[id] { return a }
-            guard let entries, !allAppsDecoded, entries.appIDs.contains(id), let a = entries.app(id) else { return nil }
-            apps[id] = a
-            return a
-        }
-    }
-
-    func saas(_ id: String) -> SaaS? {
-        lock.withLock {
-            if let s = saasEntries[id] { return s }
-            guard let entries, !allSaaSDecoded, entries.saasIDs.contains(id), let s = entries.saas(id) else { return nil }
-            saasEntries[id] = s
-            return s
-        }
-    }
-
-    func allApps() -> [App] {
-        lock.withLock {
-            if let entries, !allAppsDecoded {
-                sortedApps = entries.appIDs.compactMap { id in
-                    if let a = apps[id] { return a }
-                    let a = entries.app(id)
-                    apps[id] = a
-                    return a
-                }.sorted { $0.id < $1.id }
-                allAppsDecoded = true
-            }
-            return sortedApps
-        }
-    }
-
-    func allSaaS() -> [SaaS] {
-        lock.withLock {
-            if let entries, !allSaaSDecoded {
-                sortedSaaS = entries.saasIDs.compactMap { id in
-                    if let s = saasEntries[id] { return s }
-                    let s = entries.saas(id)
-                    saasEntries[id] = s
-                    return s
-                }.sorted { $0.id < $1.id }
-                allSaaSDecoded = true
-            }
-            return sortedSaaS
-        }
-    }
+    func app(_ id: String) -> App? { lock.withLock { apps.one(id, ids: entries?.appIDs, decode: entries?.app) } }
+    func saas(_ id: String) -> SaaS? { lock.withLock { saasEntries.one(id, ids: entries?.saasIDs, decode: entries?.saas) } }
+    func allApps() -> [App] { lock.withLock { apps.every(ids: entries?.appIDs, decode: entries?.app, id: \.id) } }
+    func allSaaS() -> [SaaS] { lock.withLock { saasEntries.every(ids: entries?.saasIDs, decode: entries?.saas, id: \.id) } }
 
     func categories() -> [Category] {
         lock.withLock {
