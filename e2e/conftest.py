@@ -248,7 +248,10 @@ class Box:
         return self.env(app).get("COMPOSE_PROJECT_NAME", app)
 
     def caddy_local_certs(self):
-        """Test only: Caddy's own CA instead of ACME (no network), in the box's Caddyfile."""
+        """Test only: Caddy's own CA instead of ACME (no network), in the box's Caddyfile; and
+        `skip_install_trust`: otherwise Caddy runs update-ca-certificates in its container at every
+        start, before it listens, and on this loaded machine that took over five minutes (the
+        client here passes -k anyway)."""
         path = os.path.join(self.dir, "caddy", "Caddyfile")
         with open(path) as f:
             text = f.read()
@@ -258,10 +261,10 @@ class Box:
         lines = text.splitlines(keepends=True)
         first = next((i for i, l in enumerate(lines) if l.strip() and not l.lstrip().startswith("#")), None)
         if first is not None and lines[first].strip() == "{":
-            lines.insert(first + 1, "\tlocal_certs\n")
+            lines.insert(first + 1, "\tlocal_certs\n\tskip_install_trust\n")
             text = "".join(lines)
         else:
-            text = "{\n\tlocal_certs\n}\n" + text
+            text = "{\n\tlocal_certs\n\tskip_install_trust\n}\n" + text
         with open(path + ".tmp", "w") as f:
             f.write(text)
         os.replace(path + ".tmp", path)
