@@ -252,7 +252,16 @@ def swarm(selfhost, engine, tmp_path_factory, out_dir):
         node(1, "swarm", "init", "--advertise-addr", node_ip(1))
         token = node(1, "swarm", "join-token", "-q", "manager").stdout.strip()
         for i in (2, 3):
-            node(i, "swarm", "join", "--token", token, f"{node_ip(1)}:2377")
+            p = node(i, "swarm", "join", "--token", token, f"{node_ip(1)}:2377", check=False)
+            if p.returncode != 0:
+                # Under load the join can outlast the CLI's wait ("Timeout was reached before node
+                # joined. The attempt to join the swarm will continue in the background"): wait for it.
+                assert "continue in the background" in p.stderr, f"swarm join on n{i}: {p.stdout}{p.stderr}"
+                deadline = time.monotonic() + 300
+                while node(i, "info", "-f", "{{.Swarm.LocalNodeState}}", check=False).stdout.strip() != "active":
+                    assert time.monotonic() < deadline, f"n{i} did not join the swarm within 300 s after: {p.stderr}"
+                    time.sleep(3)
+                figures.setdefault("notes", []).append(f"n{i}'s swarm join outlasted the CLI's wait; it completed in the background")
         node(1, "node", "update", "--label-add", "selfhost.edge=true", f"{PREFIX}-n1")
         for app in APPS:
             node(1, "node", "update", "--label-add", f"selfhost.data.{app}=true", f"{PREFIX}-n2")
