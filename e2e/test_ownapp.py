@@ -59,6 +59,24 @@ def _https(box, path, method="GET", data=None, auth=True):
     return int(code) if code.isdigit() else 0, body
 
 
+def _why(box, engine):
+    """What a failed request through Caddy needs to be understood: who answers to the app's web
+    alias on its web network (a container left there by another run would get some of the
+    requests), and the tails of Caddy's and the app's logs."""
+    net = engine("network", "inspect", "selfhost_notes_web", check=False).stdout
+    caddy = [c for c in box.containers("caddy") if c["service"] == "caddy"]
+    app = [c for c in box.containers("notes") if c["service"] == "app"]
+    logs = ""
+    for c in caddy + app:
+        p = engine("logs", "--tail", "20", c["id"], check=False)
+        logs += f"--- {c['app']}/{c['service']}:\n{(p.stdout + p.stderr)[-3000:]}\n"
+    try:
+        members = {k: v.get("Name") for k, v in json.loads(net)[0].get("Containers", {}).items()}
+    except (ValueError, IndexError):
+        members = net[-500:]
+    return f"selfhost_notes_web members: {members}\n{logs}"
+
+
 def test_render_remembers_the_file_and_copies_it(box):
     m = box.manifest()
     assert m["own_apps"]["notes"]["file"] == APP_FILE
@@ -127,7 +145,7 @@ def test_backup_and_restore_of_its_rows(box, engine, tmp_path):
     # The app's own rows, written through Caddy, plus the suite's known rows and files.
     for text in ("first note", "zweite Notiz ünïcode"):
         code, body = _https(box, "/notes", "POST", text)
-        assert code == 201, body
+        assert code == 201, f"POST /notes through Caddy: {code} {body[:300]}\n{_why(box, engine)}"
     token = boxdata.seed(box, plan)
     want = boxdata.expected(plan, token)
     assert boxdata.read_back(box, plan) == want

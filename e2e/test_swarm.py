@@ -8,8 +8,8 @@ other capability, no seccomp/AppArmor, the cgroup hierarchy mounted read-write, 
 /var/lib/docker on a volume (overlay2 works there, as it can't on the container's own overlay root).
 
 The swarm: three managers (a quorum that survives one node down); n1 is the edge (Caddy), n2 the
-data node of both apps, n3 unlabelled. Only the images the stacks use are loaded into each node
-(`docker save | docker exec -i NODE docker load`). The box (umami + listmonk) is rendered with
+data node of both apps, n3 unlabelled. Each node gets only the images of the services its labels
+let it run (`docker save … | docker exec -i NODE docker load`, streamed, the three at once). The box (umami + listmonk) is rendered with
 --target swarm and deployed with its own swarm/deploy.sh, run on n1.
 
 Checked: every service converges (tasks running and healthy where they have a healthcheck) with
@@ -252,24 +252,43 @@ def swarm(selfhost, engine, tmp_path_factory, out_dir):
         node(1, "swarm", "init", "--advertise-addr", node_ip(1))
         token = node(1, "swarm", "join-token", "-q", "manager").stdout.strip()
         for i in (2, 3):
-            node(i, "swarm", "join", "--token", token, f"{node_ip(1)}:2377")
+            p = node(i, "swarm", "join", "--token", token, f"{node_ip(1)}:2377", check=False)
+            if p.returncode != 0:
+                # Under load the join can outlast the CLI's wait ("Timeout was reached before node
+                # joined. The attempt to join the swarm will continue in the background"): wait for it.
+                assert "continue in the background" in p.stderr, f"swarm join on n{i}: {p.stdout}{p.stderr}"
+                deadline = time.monotonic() + 300
+                while node(i, "info", "-f", "{{.Swarm.LocalNodeState}}", check=False).stdout.strip() != "active":
+                    assert time.monotonic() < deadline, f"n{i} did not join the swarm within 300 s after: {p.stderr}"
+                    time.sleep(3)
+                figures.setdefault("notes", []).append(f"n{i}'s swarm join outlasted the CLI's wait; it completed in the background")
         node(1, "node", "update", "--label-add", "selfhost.edge=true", f"{PREFIX}-n1")
         for app in APPS:
             node(1, "node", "update", "--label-add", f"selfhost.data.{app}=true", f"{PREFIX}-n2")
 
-        # 4. The images the stacks use (and the backup helper), into every node.
-        images = set()
+        # 4. The images the stacks use (and the backup helper), each into the nodes that can run it:
+        # a service pinned to the edge label runs on n1 only, one pinned to a data label (and the
+        # backup helper, which backup.sh runs on the data node) on n2 only, anything else anywhere.
+        # Loading every image into every node wrote 3 x 1.7 GB (739 s on this machine under load);
+        # by placement it is about 2.3 GB in all.
+        import yaml
+        wanted = {1: set(), 2: set(), 3: set()}
         for name in os.listdir(swarm_dir):
             if name.endswith(".stack.yaml"):
                 with open(os.path.join(swarm_dir, name)) as f:
-                    images |= set(re.findall(r"^\s+image: (\S+)$", f.read(), re.M))
-        images.add(_backup_image(box))
+                    stack = yaml.safe_load(f)
+                for svc in (stack.get("services") or {}).values():
+                    constraints = " ".join(((svc.get("deploy") or {}).get("placement") or {}).get("constraints") or [])
+                    nodes = (1,) if "selfhost.edge" in constraints else (2,) if "selfhost.data." in constraints else (1, 2, 3)
+                    for i in nodes:
+                        wanted[i].add(svc["image"])
+        wanted[2].add(_backup_image(box))
+        images = set().union(*wanted.values())
         t0 = time.monotonic()
 
         # Under the images lock: scripts/e2e/images.sh run from another tree retags these references.
-        # One `docker save` of them all (layers shared between them are written once), loaded into
-        # the three nodes at once.
-        archive = os.path.join(str(tmp_path_factory.mktemp("swarm-images")), "images.tar")
+        # Each node's images are streamed from `docker save` into the node's `docker load` (no archive
+        # on disk; layers shared between a node's images are sent once), the three nodes at once.
         lock = os.open(IMAGES_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(lock, fcntl.LOCK_EX)
@@ -283,19 +302,20 @@ def swarm(selfhost, engine, tmp_path_factory, out_dir):
                 _run([os.path.join(ROOT, "scripts", "e2e", "images.sh")], env=dict(os.environ, SELFHOST=selfhost), timeout=1800)
             for ref in postgres:
                 assert reads_file_variables(ref), f"the {ref} stand-in reads no POSTGRES_PASSWORD_FILE (e2e/images/postgres)"
-            docker("save", "-o", archive, *sorted(images), timeout=1200)
+
+            def load(i):
+                t = time.monotonic()
+                p = subprocess.run(["bash", "-o", "pipefail", "-c",
+                                    f"{DOCKER} save {' '.join(sorted(wanted[i]))} | {DOCKER} exec -i {PREFIX}-n{i} docker load -q"],
+                                   capture_output=True, text=True, timeout=1800)
+                assert p.returncode == 0, f"save | load into n{i}: {p.stderr}"
+                return i, round(time.monotonic() - t, 1)
+
+            with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+                figures["image_load_by_node_s"] = {f"n{i}": s for i, s in pool.map(load, (1, 2, 3))}
         finally:
             os.close(lock)
-
-        def load(i):
-            with open(archive, "rb") as f:
-                p = subprocess.run([DOCKER, "exec", "-i", f"{PREFIX}-n{i}", "docker", "load", "-q"], stdin=f,
-                                   capture_output=True, text=True, timeout=1200)
-            assert p.returncode == 0, f"load into n{i}: {p.stderr}"
-
-        with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
-            list(pool.map(load, (1, 2, 3)))
-        os.remove(archive)
+        figures["images_by_node"] = {f"n{i}": sorted(v) for i, v in wanted.items()}
         figures["images"] = sorted(images)
         figures["image_load_s"] = round(time.monotonic() - t0, 1)
 

@@ -11,10 +11,14 @@ struct RenderBackupScriptTests {
         #!/bin/sh
         # Records each call; `compose exec` prints a dump (fails when FAKE_FAIL is set, takes
         # FAKE_SLOW seconds when set); `volume inspect` fails when FAKE_NO_VOLUME is set;
-        # `run --rm … tar -czf - …` prints an archive on stdout.
+        # `run --rm … tar -czf - …` prints an archive on stdout. A swarm node: `ps -q --filter label=…`
+        # prints a task's id, `exec -i` prints a dump; `compose` is missing, as on a node without the plugin.
         echo "$*" >> "$FAKE_LOG"
         case "$1 $2" in
-          "compose exec") [ -n "${FAKE_FAIL:-}" ] && exit 3; [ -n "${FAKE_SLOW:-}" ] && sleep "$FAKE_SLOW"; echo "dump: $*" ;;
+          "compose exec") [ -n "${FAKE_NO_COMPOSE:-}" ] && { echo "docker: 'compose' is not a docker command." >&2; exit 125; }
+            [ -n "${FAKE_FAIL:-}" ] && exit 3; [ -n "${FAKE_SLOW:-}" ] && sleep "$FAKE_SLOW"; echo "dump: $*" ;;
+          "ps -q") echo "f00dtask" ;;
+          "exec -i") echo "dump: $*" ;;
           "volume inspect") [ -n "${FAKE_NO_VOLUME:-}" ] && { echo "Error: No such volume: $3" >&2; exit 1; }; echo "[]" ;;
           "run --rm") echo "archive: $*" ;;
         esac
@@ -99,6 +103,20 @@ struct RenderBackupScriptTests {
 
         // KEEP from the environment overrides the rendered default.
         #expect(try box.run(["KEEP": "1"]) == 0)
+        #expect(try box.kept().count == 1)
+    }
+
+    @Test("on a swarm node (SWARM_STACK, the swarm backup unit) every command runs in the local task: no `docker compose`")
+    func swarmNode() throws {
+        let box = try Box()
+        defer { try? FileManager.default.removeItem(at: box.dir) }
+        #expect(try box.run(["SWARM_STACK": "selfhost-gitea", "FAKE_NO_COMPOSE": "1"]) == 0)
+        let calls = try String(contentsOfFile: box.log, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(!calls.contains { $0.hasPrefix("compose") }, "\(calls)")
+        #expect(calls.contains { $0.hasPrefix("ps -q --filter label=com.docker.swarm.service.name=selfhost-gitea_db") }, "\(calls)")
+        // The dump, then the manifest's read-back of it (pg_restore), both in the task.
+        #expect(calls.contains { $0.hasPrefix("exec -i f00dtask sh -c exec pg_dump") }, "\(calls)")
+        #expect(calls.contains { $0.hasPrefix("exec -i f00dtask pg_restore -f -") }, "\(calls)")
         #expect(try box.kept().count == 1)
     }
 

@@ -11,10 +11,22 @@ struct RenderRestoreAndReloadTests {
     static let recorder = """
         #!/bin/sh
         # Records each call. `compose exec` reads stdin. `compose ps -q caddy` prints $FAKE_CADDY_ID; `network inspect N` fails for
-        # networks in $FAKE_MISSING and lists the Caddy container only for networks in $FAKE_JOINED.
+        # networks in $FAKE_MISSING and lists the Caddy container only for networks in $FAKE_JOINED. `inspect --type
+        # container` gives Caddy's name; `ps --filter id=… --filter network=N` lists it for networks in $FAKE_JOINED.
+        # `network connect N` fails as the engine does on a stale endpoint of Caddy's name for networks in $FAKE_STALE,
+        # until `network disconnect --force N selfhost-caddy-caddy-1` was called; with $FAKE_CONNECT_ERROR set, always.
         echo "$*" >> "$FAKE_LOG"
         case "$1 $2" in
           "compose ps") echo "${FAKE_CADDY_ID:-}" ;;
+          "ps -q")  # ps -q --no-trunc --filter id=ID --filter network=N
+            case " ${FAKE_JOINED:-} " in *" ${7#network=} "*) echo "${FAKE_CADDY_ID}0123456789" ;; esac ;;
+          "inspect --type") printf '[\\n    {\\n        "Id": "%s0123456789",\\n        "Name": "/selfhost-caddy-caddy-1",\\n' "$FAKE_CADDY_ID" ;;
+          "network connect")
+            if [ -n "${FAKE_CONNECT_ERROR:-}" ]; then echo "$FAKE_CONNECT_ERROR" >&2; exit 1; fi
+            case " ${FAKE_STALE:-} " in *" $3 "*)
+              grep -qx "network disconnect --force $3 selfhost-caddy-caddy-1" "$FAKE_LOG" \\
+                || { echo "Error response from daemon: endpoint with name selfhost-caddy-caddy-1 already exists in network $3" >&2; exit 1; } ;;
+            esac ;;
           "compose exec") cat >/dev/null ;;  # reads the dump it is given, as the database client would
           "network inspect")
             case " ${FAKE_MISSING:-} " in *" $3 "*) exit 1 ;; esac
@@ -185,6 +197,28 @@ struct RenderRestoreAndReloadTests {
         #expect(!calls.contains { $0.contains("network create") && $0.contains("umami") })
         #expect(calls.last == "compose exec -T caddy caddy reload --config /etc/caddy/Caddyfile --adapter caddyfile", "\(calls)")
         #expect(!calls.contains { $0.hasPrefix("compose up") || $0.hasPrefix("compose restart") || $0.hasPrefix("compose down") }, "no restart")
+
+        // A stale endpoint of Caddy's name on a network Caddy isn't on (left by a container removed with
+        // --force): Caddy is renamed for a moment, the endpoint forced out by that name, the name given back.
+        try? FileManager.default.removeItem(atPath: box.log)
+        let stale = try box.bash("exec \(script)", env: ["FAKE_CADDY_ID": "c0ffee", "FAKE_JOINED": "selfhost_umami_web", "FAKE_STALE": "selfhost_gitea_web"])
+        #expect(stale.status == 0 && stale.output.contains("stale endpoint named selfhost-caddy-caddy-1"), "\(stale.output)")
+        let s = box.calls()
+        func index(_ prefix: String) -> Int? { s.firstIndex { $0.hasPrefix(prefix) } }
+        let away = try #require(index("rename c0ffee selfhost-caddy-caddy-1-reload-"), "\(s)")
+        let forced = try #require(index("network disconnect --force selfhost_gitea_web selfhost-caddy-caddy-1"), "\(s)")
+        let back = try #require(s.firstIndex(of: "rename c0ffee selfhost-caddy-caddy-1"), "\(s)")
+        let joined = try #require(s.lastIndex(of: "network connect selfhost_gitea_web c0ffee"), "\(s)")
+        #expect(away < forced && forced < back && back < joined, "\(s)")
+        #expect(s.last == "compose exec -T caddy caddy reload --config /etc/caddy/Caddyfile --adapter caddyfile", "\(s)")
+        #expect(!s.contains { $0.hasPrefix("network connect selfhost_umami_web") }, "\(s)")
+
+        // Any other failure to connect stops the reload, with the engine's message.
+        try? FileManager.default.removeItem(atPath: box.log)
+        let failing = try box.bash("exec \(script)", env: ["FAKE_CADDY_ID": "c0ffee", "FAKE_JOINED": "selfhost_umami_web",
+                                                           "FAKE_CONNECT_ERROR": "Error response from daemon: no space left"])
+        #expect(failing.status != 0 && failing.output.contains("no space left"), "\(failing.output)")
+        #expect(!box.calls().contains { $0.contains("rename") || $0.contains("caddy reload") }, "\(box.calls())")
 
         try? FileManager.default.removeItem(atPath: box.log)
         let stopped = try box.bash("exec \(script)", env: ["FAKE_CADDY_ID": ""])

@@ -73,7 +73,7 @@ install -m 0600 .env "$PARTIAL/.env"
   printf '\n  ],\n  "databases": ['
   sep=''
   printf '%s\n    {"service": "db", "database": "gitea", "kind": "postgres", "file": "db-gitea.pgdump", "tables": {' "$sep"
-  "$DOCKER" compose exec -T db pg_restore -f - < "$PARTIAL/db-gitea.pgdump" |
+  service_exec db pg_restore -f - < "$PARTIAL/db-gitea.pgdump" |
     awk 'BEGIN { first = 1 } /^COPY / { t = $2; gsub(/"/, "", t); n = 0; inside = 1; next }
          inside && /^\\\.$/ { printf "%s\n      \"%s\": %d", (first ? "" : ","), t, n; first = 0; inside = 0; next }
          inside { n++ }'
