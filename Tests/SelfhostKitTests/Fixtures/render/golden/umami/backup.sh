@@ -29,7 +29,7 @@ while [ -e "$BACKUP_DIR/$STAMP" ]; do
 done
 DEST="$BACKUP_DIR/$STAMP"
 PARTIAL="$(mktemp -d "$BACKUP_DIR/.partial-$STAMP.XXXXXX")"
-trap 'rm -rf "$PARTIAL" "$PARTIAL.manifest"' EXIT
+trap 'rm -rf "$PARTIAL"' EXIT
 
 # db: database umami
 "$DOCKER" compose exec -T db sh -c 'exec pg_dump -U "${POSTGRES_USER:-postgres}" --format=custom "$1"' sh umami > "$PARTIAL/db-umami.pgdump"
@@ -45,6 +45,7 @@ install -m 0600 .env "$PARTIAL/.env"
   printf '{\n  "version": 1,\n  "app": "umami",\n  "created_at": "%s",\n  "files": [' "$STAMP"
   sep=''
   for f in "$PARTIAL"/* "$PARTIAL"/.env; do
+    [ "$(basename "$f")" = manifest.json ] && continue
     printf '%s\n    {"name": "%s", "bytes": %s, "sha256": "%s"}' "$sep" "$(basename "$f")" "$(stat -c %s "$f")" "$(sha256sum "$f" | cut -d ' ' -f 1)"
     sep=','
   done
@@ -58,8 +59,7 @@ install -m 0600 .env "$PARTIAL/.env"
   printf '\n    }}'
   sep=','
   printf '\n  ]\n}\n'
-} > "$PARTIAL.manifest"
-mv "$PARTIAL.manifest" "$PARTIAL/manifest.json"
+} > "$PARTIAL/manifest.json"
 chmod 0700 "$PARTIAL"
 mv "$PARTIAL" "$DEST"
 trap - EXIT
