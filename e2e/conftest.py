@@ -527,6 +527,8 @@ class Box:
                 pass
             for a in self.apps:
                 self.engine("network", "rm", f"selfhost_{a}_web", check=False)
+            # Caddy's own network (its published ports), made by its unit's ExecStartPre.
+            self.engine("network", "rm", "selfhost-caddy_edge", check=False)
             del m
         finally:
             self.lock.release()

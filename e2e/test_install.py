@@ -154,11 +154,11 @@ class Server:
         self.engine("network", "rm", self.network, check=False)
 
     # the box
-    def render(self, *apps):
+    def render(self, *apps, smtp=()):
         """`selfhost render` inside the server, the rendered Caddyfile put back first (see local_certs)."""
         self.sh(f"f={BOX}/caddy/Caddyfile; [ -e $f.rendered ] && cp $f.rendered $f || true")
         p = self.selfhost("render", *apps, "--domain", DOMAIN, "--email", f"ops@{DOMAIN}", "--out", BOX,
-                          "--backup-dir", BACKUPS, "--format", "json")
+                          "--backup-dir", BACKUPS, *smtp, "--format", "json")
         assert p.returncode == 0, f"render exited {p.returncode}\n{p.stdout[-3000:]}\n{p.stderr[-3000:]}"
         self.local_certs()
         return json.loads(p.stdout)
@@ -210,8 +210,16 @@ def _steps(report):
     return [s["command"][:3] if s["command"][0] == "systemctl" else s["command"][:1] for s in report["steps"]]
 
 
+# The box's SMTP relay: Brevo, with credentials given once in a mode-0600 file (never on the command line).
+SMTP_USER, SMTP_PASSWORD = "relay@e2e.test", "e2e relay key"
+SMTP = ("--smtp", "brevo", "--smtp-credentials", "/root/smtp.env")
+
+
 def test_install_refuses_a_server_without_compose(server):
-    server.render(*APPS)
+    server.sh(f"umask 077 && printf 'SELFHOST_SMTP_USERNAME=%s\\nSELFHOST_SMTP_PASSWORD=\"%s\"\\n' '{SMTP_USER}' '{SMTP_PASSWORD}' > /root/smtp.env")
+    rendered = server.render(*APPS, smtp=SMTP)
+    FIGURES["mail_filled_apps"] = rendered["mail"]["filled_apps"]
+    assert rendered["mail"]["provider"] == "brevo" and "gitea" in rendered["mail"]["filled_apps"]
     report, _ = server.json("install", "--box", BOX, "--dry-run")
     assert report["dry_run"] and not report["refused"]
     assert report["new_apps"] == sorted(APPS) and report["caddy"] == "start"
@@ -248,6 +256,21 @@ def test_install_starts_the_box(server):
     assert not [x for x in report["status"]["problems"] if x["kind"] == "container"]
     text = server.selfhost("install", "--box", BOX)
     assert text.returncode == 0 and "Nothing to do" not in text.stdout
+
+
+def test_the_relay_reaches_the_apps(server):
+    """Gitea's running container has the relay in its own variables; Umami (no mail) has none."""
+    def env_of(app):
+        cid = server.sh(f"cd {BOX}/{app} && docker compose ps -q app").stdout.split()[0]
+        return dict(e.split("=", 1) for e in json.loads(server.sh(f"docker inspect -f '{{{{json .Config.Env}}}}' {cid}").stdout))
+    gitea = env_of("gitea")
+    assert gitea["GITEA__mailer__ENABLED"] == "true" and gitea["GITEA__mailer__SMTP_ADDR"] == "smtp-relay.brevo.com"
+    assert gitea["GITEA__mailer__SMTP_PORT"] == "587" and gitea["GITEA__mailer__PROTOCOL"] == "smtp+starttls"
+    assert gitea["GITEA__mailer__USER"] == SMTP_USER and gitea["GITEA__mailer__PASSWD"] == SMTP_PASSWORD
+    assert gitea["GITEA__mailer__FROM"] == f"noreply@{DOMAIN}"
+    assert not [k for k in env_of("umami") if "SMTP" in k or "MAIL" in k]
+    readme = server.sh(f"cat {BOX}/README.md").stdout
+    assert "**Gitea** sends mail through the box's relay" in readme and "Apps that send no mail: Umami." in readme
 
 
 def test_a_second_install_changes_nothing(server):

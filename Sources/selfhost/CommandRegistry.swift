@@ -12,6 +12,7 @@ enum CommandRegistry {
         LintCLI.self,
         Status.self,
         Install.self,
+        Verify.self,
         BackupCLI.self,
     ]
 }

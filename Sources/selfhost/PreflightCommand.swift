@@ -56,7 +56,7 @@ struct Preflight: AsyncParsableCommand {
     @Option(name: .customLong("host"), help: ArgumentHelp("Serve an app at another hostname (repeatable), as in render.", valueName: "app=fqdn"))
     var hosts: [String] = []
 
-    @Option(help: ArgumentHelp("Email provider profile: ses, sendgrid, mailgun, postmark, brevo, mailtrap.", valueName: "name"))
+    @Option(help: ArgumentHelp("Email provider profile: ses, sendgrid, mailgun, postmark, brevo, mailtrap (with --box: the box's `render --smtp` provider unless given).", valueName: "name"))
     var esp: String?
 
     @Option(name: .customLong("dkim-selector"), help: ArgumentHelp("A DKIM selector to check (repeatable); ESPs with fixed selectors add theirs.", valueName: "selector"))

@@ -18,6 +18,7 @@ struct Render: ParsableCommand {
               selfhost render --rehost --domain example.org --out /srv/box
               selfhost render --remove gitea --out /srv/box
               selfhost render umami --open --out /srv/box   (after finishing Umami's setup behind its gate)
+              selfhost render gitea vaultwarden --domain example.com --smtp brevo --smtp-credentials smtp.env
 
             Exit status: 0 rendered; 1 some files skipped because edited by hand (see --force); 2 bad input (unknown app, app not renderable, invalid host name, a --domain or --email other than the box's without --force or --rehost, --remove --purge without a backup from the last day), nothing written.
             """)
@@ -70,15 +71,39 @@ struct Render: ParsableCommand {
     @Option(help: ArgumentHelp("What to deploy with: compose (one server, the default) or swarm (also stack files for Docker Swarm under swarm/); remembered.", valueName: "compose|swarm"))
     var target: RenderTarget?
 
+    @Option(help: ArgumentHelp("One SMTP relay for every app: ses, sendgrid, mailgun, postmark, brevo, mailtrap, or custom (with --smtp-host). Credentials from --smtp-credentials, SELFHOST_SMTP_USERNAME/SELFHOST_SMTP_PASSWORD, or asked for at the terminal; never on the command line.", valueName: "provider"))
+    var smtp: String?
+
+    @Option(name: .customLong("smtp-host"), help: ArgumentHelp("The relay's host (custom; or another region's endpoint, e.g. smtp.eu.mailgun.org).", valueName: "host"))
+    var smtpHost: String?
+
+    @Option(name: .customLong("smtp-port"), help: ArgumentHelp("The relay's port (default the provider's, 587 with STARTTLS; 465 is TLS from the start).", valueName: "port"))
+    var smtpPort: Int?
+
+    @Option(name: .customLong("smtp-region"), help: ArgumentHelp("Amazon SES: the region of your identity (email-smtp.<region>.amazonaws.com).", valueName: "region"))
+    var smtpRegion: String?
+
+    @Option(name: .customLong("smtp-from"), help: ArgumentHelp("Sender address the apps use (default noreply@<domain>).", valueName: "address"))
+    var smtpFrom: String?
+
+    @Option(name: .customLong("smtp-credentials"), help: ArgumentHelp("A file (mode 0600) with SELFHOST_SMTP_USERNAME=… and SELFHOST_SMTP_PASSWORD=… lines.", valueName: "file"), completion: .file())
+    var smtpCredentials: String?
+
     @OptionGroup var output: FormatOption
     @OptionGroup var catalogOption: CatalogOption
 
     func run() throws {
         let context = Context.live()
-        let options = RenderCommand.Options(
+        var options = RenderCommand.Options(
             apps: apps, domain: domain, hosts: hosts, email: email, out: out, installDir: installDir, docker: docker,
             backupDir: backupDir, keep: keep, dryRun: dryRun, force: force, rehost: rehost,
             remove: remove, purge: purge, open: open, target: target, format: output.format)
+        options.smtp = smtp
+        options.smtpHost = smtpHost
+        options.smtpPort = smtpPort
+        options.smtpRegion = smtpRegion
+        options.smtpFrom = smtpFrom
+        options.smtpCredentials = smtpCredentials
         // Render loads the catalog strictly itself, after checking its flags.
         try CLI.finish(RenderCommand.run(options, store: catalogOption.store(context, check: false), context: context))
     }

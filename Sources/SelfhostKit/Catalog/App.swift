@@ -80,7 +80,11 @@ public struct App: Sendable, Hashable {
                            volumes: b.value("volumes") == nil ? nil : b.strings("volumes"), notes: b.stringIfPresent("notes"))
                 })
         }
-        smtp = try r.required("smtp") { try SMTP(needed: $0.string("needed"), notes: $0.stringIfPresent("notes")) }
+        smtp = try r.required("smtp") { s in
+            try SMTP(needed: s.string("needed"), notes: s.stringIfPresent("notes"), service: s.stringIfPresent("service"),
+                     env: s.list("env") { try SMTP.Variable(name: $0.string("name"), value: $0.string("value")) },
+                     source: s.map("source") { try Source(tree: $0) })
+        }
         proxy = try r.map("proxy") { Proxy(websockets: $0.boolIfPresent("websockets"), maxUploadMB: $0.intIfPresent("max_upload_mb"), notes: $0.stringIfPresent("notes")) } ?? Proxy()
         upgrade = try r.list("upgrade") {
             try Upgrade(from: $0.string("from"), to: $0.string("to"), steps: $0.strings("steps"), docs: $0.stringIfPresent("docs"),
@@ -201,6 +205,27 @@ extension App {
     public struct SMTP: Sendable, Hashable {
         public var needed: String
         public var notes: String?
+        /// The compose service that sends mail (`app` when not given).
+        public var service: String?
+        /// The variables `render --smtp` writes into the app's `.env` and passes to `service`, each
+        /// a template over the relay's settings (`SMTPRelay.expand`); empty: render can't configure
+        /// the app's mail (it has none, or it keeps the settings in its database).
+        public var env: [Variable]
+        /// Where the variable names were read.
+        public var source: Source?
+
+        public struct Variable: Sendable, Hashable {
+            public var name: String
+            public var value: String
+        }
+
+        public init(needed: String, notes: String?, service: String? = nil, env: [Variable] = [], source: Source? = nil) {
+            self.needed = needed
+            self.notes = notes
+            self.service = service
+            self.env = env
+            self.source = source
+        }
     }
 
     public struct Proxy: Sendable, Hashable {

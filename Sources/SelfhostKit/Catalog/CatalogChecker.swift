@@ -85,6 +85,7 @@ struct CatalogChecker {
                           fix: "add `- app: \(app.id)` with a parity note to \(s)'s alternatives, or drop it here")
                 }
             }
+            checkSMTP(app, file, node)
             for (i, mig) in app.migrations.enumerated() where !app.replaces.contains(mig.from) {
                 error("migration from '\(mig.from)', which is not in replaces", file, m?["migrations"]?.item(i)?["from"])
             }
@@ -218,6 +219,29 @@ struct CatalogChecker {
     }
 
     /// A renderable app says what a stranger could do on its first start and how render closes it (issue 10.1).
+    /// `smtp.env` (what `render --smtp` writes): known placeholders, one entry per name, an app that
+    /// sends mail, and where the names were read.
+    private mutating func checkSMTP(_ app: App, _ file: ResourceStore.File, _ node: YAMLNode) {
+        let sm: YAMLNode? = node["smtp"]
+        guard !app.smtp.env.isEmpty else { return }
+        if app.smtp.needed == "none" {
+            error("smtp.env is given but smtp.needed is none", file, sm?["needed"], fix: "say optional or required, or drop smtp.env")
+        }
+        if let source = app.smtp.source {
+            checkHTTPS(source.url, "smtp.source.url", file, sm?["source"]?["url"])
+            checkNotFuture(source.checked, "smtp.source.checked", file, sm?["source"]?["checked"])
+        } else {
+            error("smtp.env has no smtp.source: where were the variable names read?", file, sm?["env"],
+                  fix: "add `source: {url: …, checked: YYYY-MM-DD}` (the app's mail settings documentation)")
+        }
+        var seen: Set<String> = []
+        for (i, v) in app.smtp.env.enumerated() {
+            let at = sm?["env"]?.item(i)
+            if !seen.insert(v.name).inserted { error("smtp.env names '\(v.name)' twice", file, at) }
+            if let problem = SMTPRelay.problem(v.value) { error("smtp.env \(v.name): \(problem)", file, at?["value"]) }
+        }
+    }
+
     private mutating func checkFirstStart(_ app: App, _ file: ResourceStore.File, _ node: YAMLNode) {
         let m: YAMLNode? = node
         guard let fs = app.firstStart else {

@@ -102,8 +102,8 @@ public struct OwnApp: Sendable, Equatable {
     /// Names of the passwords render generates for the companions (in the app's `.env`).
     static let reservedNames: Set<String> = Set(["COMPOSE_PROJECT_NAME"] + OwnAppCompanions.all.flatMap(\.secrets))
 
-    /// Ids the box uses for its own directories.
-    static let reservedIDs: Set<String> = ["caddy", "systemd", "backups", "selfhost"]
+    /// Ids the box uses for its own directories (and the key of Caddy's edge network).
+    static let reservedIDs: Set<String> = ["caddy", "systemd", "backups", "selfhost", RenderBox.edgeKey]
 
     // MARK: - Reading
 

@@ -9,6 +9,43 @@ public struct EmailProvider: Sendable, Hashable {
     public var returnPath: ReturnPath?
     public var spf: SPF?
     public var notes: String?
+    /// The relay apps send through (`render --smtp`); nil when the profile gives none.
+    public var smtp: SMTP?
+
+    /// The provider's SMTP submission endpoint, as its documentation gives it.
+    public struct SMTP: Sendable, Hashable {
+        /// Host name; `{region}` stands for `--smtp-region` (Amazon SES).
+        public var host: String
+        /// The STARTTLS submission port.
+        public var port: Int
+        /// A fixed user name (SendGrid's `apikey`); nil when the account has its own.
+        public var username: String?
+        public var usernameHint: String?
+        public var passwordHint: String?
+        public var source: String?
+        public var checked: String?
+
+        public init(host: String, port: Int, username: String? = nil, usernameHint: String? = nil, passwordHint: String? = nil,
+                    source: String? = nil, checked: String? = nil) {
+            self.host = host
+            self.port = port
+            self.username = username
+            self.usernameHint = usernameHint
+            self.passwordHint = passwordHint
+            self.source = source
+            self.checked = checked
+        }
+
+        init(tree t: TreeReader) throws {
+            host = try t.string("host")
+            port = try t.int("port")
+            username = t.stringIfPresent("username")
+            usernameHint = t.stringIfPresent("username_hint")
+            passwordHint = t.stringIfPresent("password_hint")
+            source = t.stringIfPresent("source")
+            checked = t.stringIfPresent("checked")
+        }
+    }
 
     public struct DKIM: Sendable, Hashable {
         /// `cname`, `txt`, or `cname-or-txt`.
@@ -79,6 +116,7 @@ public struct EmailProvider: Sendable, Hashable {
         returnPath = try t.map("return_path", ReturnPath.init(tree:))
         spf = try t.map("spf", SPF.init(tree:))
         notes = t.stringIfPresent("notes")
+        smtp = try t.map("smtp", SMTP.init(tree:))
     }
 
     /// Expands `{selector}`, `{domain}` and `{domain_dashes}` in a pattern.
@@ -125,6 +163,10 @@ public enum EmailProviders {
             required("include", .string), required("on", .oneOf(["return-path", "domain"])), optional("optional", .bool),
         ]))),
         optional("notes", .string),
+        optional("smtp", .map(Schema("smtp", [
+            required("host", .string), required("port", .int), optional("username", .string), optional("username_hint", .string),
+            optional("password_hint", .string), optional("source", .url), optional("checked", .date),
+        ]))),
         optional("sources", .list(.map(Schema("source", [required("url", .url), required("checked", .date)])))),
     ])
 

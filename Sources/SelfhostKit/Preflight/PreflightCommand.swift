@@ -253,7 +253,9 @@ public enum PreflightCommand {
             PreflightApp(app, hostname: overrides[app.id] ?? manifest?.apps[app.id]?.host ?? "\(app.id).\(domain)",
                          published: published[app.id] ?? [])
         }
-        let esp = try o.esp.map { try EmailProviders.find($0, in: providers) }
+        // The box's SMTP relay (`render --smtp`) unless --esp names another: its DNS records for the domain.
+        let espName = o.esp ?? manifest?.smtp.flatMap { $0.provider == "custom" ? nil : $0.provider }
+        let esp = try espName.map { try EmailProviders.find($0, in: providers) }
         var selectors: [String] = []
         for s in o.dkimSelectors.flatMap({ $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }) where !s.isEmpty {
             guard DomainName.normalize("\(s)._domainkey.\(domain)") != nil, !s.contains("_domainkey") else {

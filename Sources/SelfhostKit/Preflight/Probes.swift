@@ -107,8 +107,10 @@ public struct LiveHostProbe: HostProbe {
         for dir in pluginDirectories {
             let bin = dir + "/docker-compose"
             guard fm.isExecutableFile(atPath: bin) else { continue }
-            // Every CLI plugin answers this subcommand with JSON metadata (Version, Vendor…).
-            let result = ProcessRunner.run(ProcessRequest(bin, ["docker-cli-plugin-metadata"], timeout: 5, outputLimit: 1 << 20))
+            // Every CLI plugin answers this subcommand with JSON metadata (Version, Vendor…). On a
+            // loaded server the plugin took 16.7 s to answer (e2e/test_install.py, load average 137):
+            // 5 s made install refuse a server whose Compose was there all along.
+            let result = ProcessRunner.run(ProcessRequest(bin, ["docker-cli-plugin-metadata"], timeout: 60, outputLimit: 1 << 20))
             if result.succeeded,
                let obj = try? JSONSerialization.jsonObject(with: result.stdout) as? [String: Any],
                let v = obj["Version"] as? String {

@@ -54,6 +54,10 @@ struct RenderBox {
     /// `--target`: `.swarm` adds the stack files under `swarm/` (`RenderSwarm`), derived from the same
     /// rendered compose files.
     var target: RenderTarget = .compose
+    /// `--smtp`: the relay every app with mail settings in the environment sends through.
+    var smtp: SMTPRelay? = nil
+    /// The relay of this render or, without `--smtp`, of an earlier one (the README names it).
+    var smtpRecord: RenderManifest.SMTPRecord? = nil
 
     /// A per-app template-side list of variables the compose file uses beyond the catalog's
     /// `env` (e.g. a database root password the catalog doesn't name): same shape as catalog `env`.
@@ -69,7 +73,21 @@ struct RenderBox {
         var env: [Var]
     }
 
+    /// Apps whose mail goes through the relay after this render, and keys a person set that the
+    /// relay's values did not replace (by app); filled by `plan()`.
+    final class SMTPOutcome {
+        var apps: [String] = []
+        var kept: [String: [String]] = [:]
+    }
+    let smtpOutcome = SMTPOutcome()
+
     func plan() throws -> [PlannedFile] {
+        var smtpApps: [String] = []
+        var smtpKept: [String: [String]] = [:]
+        defer {
+            smtpOutcome.apps = smtpApps
+            smtpOutcome.kept = smtpKept
+        }
         var files: [PlannedFile] = []
         var sites: [CaddyfileView.Site] = []
         var readmeApps: [ReadmeView.AppSection] = []
@@ -92,13 +110,18 @@ struct RenderBox {
                 }
             }
             let view = composeView(m)
-            let compose = try templates.render(composeTemplate, view)
+            var compose = try templates.render(composeTemplate, view)
+            let envPath = "\(app.id)/.env"
+            var existing = try readIfPresent(outDirectory.appendingPathComponent(envPath))
+            // The box's SMTP relay, in the variables this app reads (catalog smtp.env).
+            let smtpPlan = RenderSMTP.plan(app: app, relay: smtp, existingEnv: existing)
+            if let p = smtpPlan {
+                compose = try RenderSMTP.addEnvironment(p.names, service: app.smtp.service ?? "app", to: compose, appID: app.id)
+            }
             let analysis = try analyseCompose(compose, app: app, template: composeTemplate)
             let setup = try RenderAppSetup.load(app.id, store: store)
             try setup.check(services: analysis.services, appID: app.id)
             let derived = Self.derived(setup, host: m.host, subnet: m.webSubnet, email: adminEmail)
-            let envPath = "\(app.id)/.env"
-            var existing = try readIfPresent(outDirectory.appendingPathComponent(envPath))
             // A host or e-mail that changed (--rehost, a new --host or --email): values the last render
             // derived from the old one follow, unless a person edited them since.
             var moved: [String] = []
@@ -110,8 +133,19 @@ struct RenderBox {
                     moved.append(key)
                 }
             }
+            if let p = smtpPlan, !p.values.isEmpty {
+                let defaults = Dictionary(try declaredEnv(app).compactMap { v in v.default.map { (v.name, $0) } }, uniquingKeysWith: { a, _ in a })
+                let applied = RenderSMTP.apply(p, to: existing, defaults: defaults)
+                existing = applied.text
+                moved += applied.replaced
+                if !applied.kept.isEmpty {
+                    smtpKept[app.id] = applied.kept
+                }
+            }
+            if smtpPlan != nil { smtpApps.append(app.id) }
             let env = try envEntries(app: app, referenced: analysis.variables, compose: compose, template: composeTemplate,
-                                     present: existing.map(RenderEnvFile.keys(in:)) ?? [], derived: derived)
+                                     present: existing.map(RenderEnvFile.keys(in:)) ?? [], derived: derived,
+                                     smtp: smtpPlan)
             let merged = RenderEnvFile.merge(
                 existing: existing, entries: env,
                 header: "# \(app.name): settings and secrets for \(app.id)/compose.yaml, written by `selfhost render`.\n"
@@ -173,6 +207,15 @@ struct RenderBox {
                 beforeStart: setup.beforeStart, afterStart: setup.afterStart,
                 hasBeforeStart: !setup.beforeStart.isEmpty, hasAfterStart: !setup.afterStart.isEmpty, settings: (setup.settings + setup.movedPortLines(m.publishedPorts, host: m.host)).map(oneLine),
                 firstStart: firstStartView(app, gate: gate, setup: setup, passwordFile: passwordFile)))
+            // Mail: filled from the relay, by hand, or none at all.
+            let filled = smtpPlan != nil
+            readmeApps[readmeApps.count - 1].smtpFilled = filled
+            readmeApps[readmeApps.count - 1].smtpVariables = filled ? app.smtp.env.map { "`\($0.name)`" }.joined(separator: ", ") : ""
+            readmeApps[readmeApps.count - 1].smtpKept = (smtpKept[app.id] ?? []).map { "`\($0)`" }.joined(separator: ", ")
+            readmeApps[readmeApps.count - 1].hasSMTPKept = !(smtpKept[app.id] ?? []).isEmpty
+            readmeApps[readmeApps.count - 1].smtpNone = app.smtp.needed == "none"
+            readmeApps[readmeApps.count - 1].smtpByHand = !filled && app.smtp.needed != "none"
+            readmeApps[readmeApps.count - 1].smtpHow = app.smtp.notes.map(oneLine) ?? "See its documentation for its mail settings."
         }
 
         let caddyfile = try templates.render("caddy/Caddyfile", CaddyfileView(
@@ -185,7 +228,9 @@ struct RenderBox {
             swarmSites[i].upstreamPort = Int(parts.last ?? "") ?? 0
         }
         files.append(PlannedFile(path: "caddy/Caddyfile", content: caddyfile, mode: 0o644, kind: .regular))
-        let networks = members.map { CaddyComposeView.Network(key: $0.app.id, name: Self.webNetwork($0.app.id), subnet: $0.webSubnet) }
+        // Caddy's own edge network first: its ports stay there whatever app networks join later.
+        let networks = [CaddyComposeView.Network(key: Self.edgeKey, name: Self.edgeNetwork, subnet: try RenderSubnets.edge(prefix: defaults.webSubnetPrefix))]
+            + members.map { CaddyComposeView.Network(key: $0.app.id, name: Self.webNetwork($0.app.id), subnet: $0.webSubnet) }
         files.append(PlannedFile(path: "caddy/compose.yaml", content: try templates.render("caddy/compose.yaml", CaddyComposeView(
             image: defaults.caddyImage, memLimit: RenderDefaults.memLimit(mb: defaults.caddyMemMB), networks: networks)), mode: 0o644, kind: .regular))
         let appUnits = members.map { "selfhost-\($0.app.id).service" }
@@ -217,7 +262,11 @@ struct RenderBox {
             units: (appUnits + ["selfhost-caddy.service"]).joined(separator: " "), timers: timers.joined(separator: " "),
             hasBeforeStart: readmeApps.contains { !$0.beforeStart.isEmpty },
             hasAfterStart: readmeApps.contains { !$0.afterStart.isEmpty },
-            keep: keep, caddyImage: defaults.caddyImage, backupImage: defaults.backupImage, hosts: members.map(\.host)), multiline: true)
+            keep: keep, caddyImage: defaults.caddyImage, backupImage: defaults.backupImage, hosts: members.map(\.host),
+            smtpRelay: smtpRecord.map { "\($0.provider == "custom" ? "the relay" : $0.provider) at \($0.host):\($0.port) (\($0.port == 465 ? "TLS" : "STARTTLS"))" } ?? "",
+            hasSMTP: smtpRecord != nil, smtpFrom: smtpRecord?.from ?? "",
+            smtpNoMail: { let n = members.filter { $0.app.smtp.needed == "none" }.map(\.app.name); return n.isEmpty ? "none" : n.joined(separator: ", ") }()),
+            multiline: true)
         files.append(PlannedFile(path: "README.md", content: readme, mode: 0o644, kind: .regular))
         if target == .swarm {
             let caddyCompose = files.first { $0.path == "caddy/compose.yaml" }!.content
@@ -308,6 +357,17 @@ struct RenderBox {
     }
 
     static func webNetwork(_ id: String) -> String { "selfhost_\(id)_web" }
+
+    /// Caddy's own network, which no app joins. Docker publishes a container's ports on the network
+    /// that provides its default gateway: among equals, the one whose name sorts first (libnetwork
+    /// orders a sandbox's endpoints by network name). Connecting Caddy to a new app's network whose
+    /// name sorted first (`selfhost_gatus_web` before `selfhost_gitea_web`) moved 80/443 onto it,
+    /// and requests to every site failed while the port mapping moved (found by e2e/test_install.py).
+    /// `selfhost-caddy_edge` sorts before every `selfhost_<app>_web` (`-` before `_`), so the ports
+    /// stay on it.
+    static let edgeNetwork = "selfhost-caddy_edge"
+    /// Its key in caddy/compose.yaml, beside the app ids (render refuses an app called that).
+    static let edgeKey = "caddy-edge"
 
     /// The Compose project of the box's Caddy (`caddy/.env`).
     static let caddyProject = "selfhost-caddy"
@@ -460,11 +520,18 @@ struct RenderBox {
     /// The `.env` entries an app needs: its compose project name, then every variable the compose
     /// file interpolates, valued from the catalog (generated secret, default, or empty and flagged).
     /// Secrets are generated only for keys not `present` in the existing file (those are kept anyway).
-    func envEntries(app: App, referenced: [String], compose: String, template: String, present: Set<String> = [], derived: [String: String] = [:]) throws -> [RenderEnvFile.Entry] {
+    func envEntries(app: App, referenced: [String], compose: String, template: String, present: Set<String> = [], derived: [String: String] = [:],
+                    smtp: RenderSMTP.Plan? = nil) throws -> [RenderEnvFile.Entry] {
         let declared = try declaredEnv(app)
         var entries = [RenderEnvFile.Entry(key: "COMPOSE_PROJECT_NAME", value: "selfhost-\(app.id)",
                                            comment: "Compose project name: prefixes this app's containers, networks and volumes.")]
         for name in referenced where name != "COMPOSE_PROJECT_NAME" {
+            if let smtp, smtp.names.contains(name) {
+                let isSecret = app.smtp.env.first { $0.name == name }?.value.contains("{password}") ?? false
+                entries.append(.init(key: name, value: smtp.values[name] ?? "",
+                                     comment: "Mail through the box's SMTP relay (set by selfhost render --smtp\(isSecret ? "; a secret" : ""))."))
+                continue
+            }
             guard let v = declared.first(where: { $0.name == name }) else {
                 // A catalog error (exit 2), worded and located as `catalog check` reports it.
                 let file = store.file("catalog/apps/\(app.id).yaml")?.displayPath ?? "catalog/apps/\(app.id).yaml"

@@ -41,6 +41,14 @@ public enum RenderCommand {
         /// `--target`: `swarm` also writes stack files for Docker Swarm (`swarm/`). Remembered; `compose` when never given.
         public var target: RenderTarget?
         public var format: OutputFormat
+        /// `--smtp PROVIDER` (a catalog e-mail provider or `custom`) and its settings; the
+        /// credentials come from `smtpCredentials`, the environment or the terminal (`SMTPRelayInput`).
+        public var smtp: String? = nil
+        public var smtpHost: String? = nil
+        public var smtpPort: Int? = nil
+        public var smtpRegion: String? = nil
+        public var smtpFrom: String? = nil
+        public var smtpCredentials: String? = nil
         /// Set by `selfhost upgrade`: these apps' images (by compose service), instead of the ones the
         /// box runs. Without it an app already in the box keeps the images its manifest records.
         var pins: [String: [String: String]] = [:]
@@ -126,6 +134,24 @@ public enum RenderCommand {
         public var notes: [String]
         /// What the box's services ask for (every mem_limit, Caddy, a system reserve).
         public var memory: BoxMemory? = nil
+        /// The box's SMTP relay (this render's `--smtp`, or an earlier one's), never its credentials.
+        public var mail: Mail? = nil
+    }
+
+    /// Which apps send mail through the relay (JSON: `mail`).
+    public struct Mail: Encodable, Sendable, Equatable {
+        public var provider: String
+        public var host: String
+        public var port: Int
+        public var from: String
+        /// Apps whose `.env` holds the relay's settings.
+        public var filledApps: [String]
+        /// Apps that send mail but not from the environment (settings in their UI or database).
+        public var byHandApps: [String]
+        /// Apps that send no mail.
+        public var noMailApps: [String]
+        /// `app` → variables a person had set, kept instead of the relay's values.
+        public var kept: [String: [String]]
     }
 
     public static func run(_ options: Options, store: ResourceStore, context: Context) throws -> ExitStatus {
@@ -158,7 +184,7 @@ public enum RenderCommand {
             }
             hostOverrides[app] = host
         }
-        let givenEmail = try options.email.map(RenderInputValidation.email)
+        let givenEmail = try options.email.map { try RenderInputValidation.email($0) }
         if let k = options.keep, !(1...1000).contains(k) {
             throw SelfhostError.usage("--keep \(k) is out of range", remedy: "keep between 1 and 1000 backups")
         }
@@ -171,6 +197,10 @@ public enum RenderCommand {
         let installArg = try options.installDir.map { try installDirectory($0) }
         let dockerArg = try options.docker.map { try RenderInputValidation.path($0, flag: "--docker") }
         var notes: [String] = []
+        if options.smtp == nil, let flag = [("--smtp-host", options.smtpHost), ("--smtp-port", options.smtpPort.map(String.init)), ("--smtp-region", options.smtpRegion),
+                                            ("--smtp-from", options.smtpFrom), ("--smtp-credentials", options.smtpCredentials)].first(where: { $0.1 != nil })?.0 {
+            throw SelfhostError.usage("\(flag) goes with --smtp PROVIDER", remedy: "e.g. selfhost render … --smtp brevo --smtp-credentials smtp.env")
+        }
         if options.purge && options.remove.isEmpty {
             throw SelfhostError.usage("--purge goes with --remove APP", remedy: "e.g. selfhost render --remove umami --purge --out \(options.out)")
         }
@@ -354,9 +384,17 @@ public enum RenderCommand {
             if let n = d.note { notes.append(n) }
             if d.record != nil { gates[id] = d }
         }
+        // The SMTP relay (credentials last: a prompt comes only once everything else is known good).
+        let relay = try options.smtp.map {
+            try SMTPRelayInput(provider: $0, host: options.smtpHost, port: options.smtpPort, region: options.smtpRegion, from: options.smtpFrom,
+                               credentialsFile: options.smtpCredentials)
+                .resolve(providers: try EmailProviders.load(store), domain: domain, context: context)
+        }
         var box = RenderBox(members: members, outDirectory: URL(fileURLWithPath: out), installDirectory: installDir, docker: docker,
                             adminEmail: email, previousEmail: manifest?.email, backupBase: backupBase, keep: keep, defaults: defaults, templates: templates, store: store)
         box.gates = gates
+        box.smtp = relay
+        box.smtpRecord = relay?.record ?? manifest?.smtp
         let target = options.target ?? manifest?.target ?? .compose
         box.target = target
         // Purging an app's data needs a backup of it from the last day (checked before anything is written).
@@ -390,6 +428,7 @@ public enum RenderCommand {
             .merging(own.records.filter { ids.contains($0.key) }) { _, new in new }
         newManifest.ownApps = ownRecords.isEmpty ? nil : ownRecords
         newManifest.target = target == .compose ? nil : target
+        newManifest.smtp = relay?.record ?? manifest?.smtp
         var images: [String: [String: String]] = [:]
         var history: [String: [RenderManifest.ImageChange]] = [:]
         // A removed app's images and history stay with its data, unless purged.
@@ -527,7 +566,14 @@ public enum RenderCommand {
         }
         let report = Report(out: out, installDir: installDir, dryRun: options.dryRun, docker: docker, apps: apps, hosts: members.map(\.host),
                             files: results, removed: removed, notes: notes,
-                            memory: try BoxMemory.plan(apps: ids, catalog: catalog, store: store))
+                            memory: try BoxMemory.plan(apps: ids, catalog: catalog, store: store),
+                            mail: box.smtpRecord.map { r in
+                                let filled = box.smtpOutcome.apps.sorted()
+                                return Mail(provider: r.provider, host: r.host, port: r.port, from: r.from, filledApps: filled,
+                                            byHandApps: members.filter { $0.app.smtp.needed != "none" && !filled.contains($0.app.id) }.map(\.app.id).sorted(),
+                                            noMailApps: members.filter { $0.app.smtp.needed == "none" }.map(\.app.id).sorted(),
+                                            kept: box.smtpOutcome.kept)
+                            })
         return (report, contents)
     }
 
@@ -644,6 +690,15 @@ public enum RenderCommand {
             if unchanged > 0 {
                 text += "\(changed.isEmpty ? "All \(unchanged)" : "\(unchanged) more") file\(unchanged == 1 ? "" : "s") unchanged"
                     + (report.files.contains { $0.path.hasSuffix("/.env") && $0.action == "unchanged" } ? " (values in .env kept)" : "") + ".\n"
+            }
+            if let mail = report.mail {
+                text += "\nMail goes through \(mail.provider) at \(mail.host):\(mail.port) from \(mail.from): settings written for "
+                    + (mail.filledApps.isEmpty ? "no app" : mail.filledApps.joined(separator: ", "))
+                    + (mail.byHandApps.isEmpty ? "" : "; set by hand in " + mail.byHandApps.joined(separator: ", ") + " (README.md says how)")
+                    + (mail.noMailApps.isEmpty ? "" : "; no mail: " + mail.noMailApps.joined(separator: ", ")) + ".\n"
+                for (app, keys) in mail.kept.sorted(by: { $0.key < $1.key }) {
+                    text += "note: \(app)/.env keeps your \(keys.joined(separator: ", ")) (not the relay's)\n"
+                }
             }
             if let m = report.memory {
                 text += "\nThis box needs ≈ \(Money.plain(m.gib, scale: 1)) GiB of memory (the services' mem_limits \(m.totalMib - m.caddyMib - m.systemReserveMib) MiB + Caddy \(m.caddyMib) MiB + system \(m.systemReserveMib) MiB); `selfhost cost --apps \(report.apps.map(\.id).joined(separator: ","))` prices the plans that hold it.\n"

@@ -42,7 +42,7 @@ enum RenderInputValidation {
     }
 
     /// A plain `local@domain` address, nothing that could break out of a Caddyfile or YAML value.
-    static func email(_ raw: String) throws -> String {
+    static func email(_ raw: String, flag: String = "--email") throws -> String {
         let parts = raw.split(separator: "@", omittingEmptySubsequences: false)
         let localOK = parts.count == 2 && !parts[0].isEmpty && parts[0].count <= 64
             && parts[0].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || ".+-_".contains($0)) }
@@ -50,10 +50,10 @@ enum RenderInputValidation {
         guard localOK else {
             let bad = raw.unicodeScalars.first { !$0.isASCII || $0.properties.generalCategory == .control || " \t\"'{}#:;`$\\".unicodeScalars.contains($0) }
             throw SelfhostError.usage(
-                "--email \(quoted(raw)) is not a plain e-mail address" + (bad.map { " (it contains \(describe($0)))" } ?? ""),
+                "\(flag) \(quoted(raw)) is not a plain e-mail address" + (bad.map { " (it contains \(describe($0)))" } ?? ""),
                 remedy: "use an address such as ops@example.com (letters, digits and . + - _ before the @)")
         }
-        _ = try hostname(String(parts[1]), flag: "--email domain")
+        _ = try hostname(String(parts[1]), flag: "\(flag) domain")
         return raw.lowercased()
     }
 

@@ -45,6 +45,17 @@ struct RenderManifest: Codable, Equatable {
     /// `upgrade --rollback` goes back to.
     var history: [String: [ImageChange]]?
 
+    /// `--smtp`: the box's relay, without its credentials (those are only in the apps' `.env`).
+    var smtp: SMTPRecord?
+
+    struct SMTPRecord: Codable, Equatable {
+        /// A catalog e-mail provider's id, or `custom`.
+        var provider: String
+        var host: String
+        var port: Int
+        var from: String
+    }
+
     /// One `selfhost upgrade` (or rollback) of an app's images.
     struct ImageChange: Codable, Equatable {
         /// `upgrade` or `rollback`.
@@ -59,7 +70,7 @@ struct RenderManifest: Codable, Equatable {
 
     // Explicit keys: a key strategy would also rewrite the dictionary keys (file paths).
     enum CodingKeys: String, CodingKey {
-        case version, apps, files, backupDir = "backup_dir", keep, domain, email, subnets, installDir = "install_dir", docker, gates, ownApps = "own_apps", target, images, history
+        case version, apps, files, backupDir = "backup_dir", keep, domain, email, subnets, installDir = "install_dir", docker, gates, ownApps = "own_apps", target, images, history, smtp
     }
 
     static let relativePath = ".selfhost/manifest.json"

@@ -6,8 +6,21 @@
 /// `<web_subnet_prefix>.N.0/24` (`templates/render/defaults.yaml`, outside Docker's default
 /// address pools 172.17–31.x and 192.168.x, which Docker hands to the apps' other networks).
 /// N is the lowest number free in the box, given in app order; the manifest keeps each app's
-/// subnet, so re-renders never move a network that already exists.
+/// subnet, so re-renders never move a network that already exists. `<prefix>.255.0/24` is Caddy's
+/// own edge network (`RenderBox.edgeNetwork`), never an app's.
 enum RenderSubnets {
+    /// The third number of the edge network's subnet, kept out of the apps' range.
+    static let edgeOctet = 255
+
+    /// Caddy's edge network: `<prefix>.255.0/24`.
+    static func edge(prefix: String) throws -> String {
+        guard let base = parsePrefix(prefix) else {
+            throw SelfhostError.problem("\(RenderDefaults.path): web_subnet_prefix '\(prefix)' is not two numbers 0–255 like 10.231",
+                                        remedy: "fix web_subnet_prefix")
+        }
+        return "\(base).\(edgeOctet).0/24"
+    }
+
     /// `prefix.N.0/24` for every app in `ids`: the manifest's subnet where it has one, else the lowest free N.
     static func assign(ids: [String], previous: [String: String], prefix: String) throws -> [String: String] {
         guard let base = parsePrefix(prefix) else {
@@ -28,7 +41,7 @@ enum RenderSubnets {
         var n = 0
         for id in ids where out[id] == nil {
             while used.contains("\(base).\(n).0/24") { n += 1 }
-            guard n <= 255 else {
+            guard n < edgeOctet else {
                 throw SelfhostError.usage("no free /24 subnet left under \(base).0.0/16 for \(id)'s web network",
                                           remedy: "split the apps into two boxes (render into another --out)")
             }

@@ -180,6 +180,18 @@ struct ReadmeView {
         var publishedPorts: [ComposeView.PublishedPort]
         var requiredSettings: [String]
         var smtpNeeded: Bool
+        /// Mail: `filled` (render wrote the relay into its variables), `by-hand` (it sends mail, but
+        /// not from the environment, or no relay was given), `none` (it sends no mail).
+        var smtpFilled: Bool = false
+        var smtpByHand: Bool = false
+        var smtpNone: Bool = false
+        /// The variables render filled, comma-separated.
+        var smtpVariables: String = ""
+        /// How to give it mail by hand (the catalog's note).
+        var smtpHow: String = ""
+        /// Variables whose value a person had set, kept instead of the relay's.
+        var smtpKept: String = ""
+        var hasSMTPKept: Bool = false
         var notes: [String]
         /// The upstream install guide: first-start steps (admin account, migrations) live there.
         var installDocs: String
@@ -228,4 +240,10 @@ struct ReadmeView {
     var caddyImage: String
     var backupImage: String
     var hosts: [String]
+    /// `--smtp`: the relay, e.g. `Brevo (smtp-relay.brevo.com:587, STARTTLS)`; empty without one.
+    var smtpRelay: String = ""
+    var hasSMTP: Bool = false
+    var smtpFrom: String = ""
+    /// The box's apps that send no mail (catalog `smtp.needed: none`), or `none`.
+    var smtpNoMail: String = "none"
 }

@@ -247,6 +247,15 @@ struct SwarmStack {
                                   ("protocol", Node(port.proto)), ("mode", Node("host"))]))
         }
         svc["ports"] = .sequence(Node.Sequence(long))
+        // The edge network holds a single box's published ports (RenderBox.edgeNetwork); host-mode
+        // ports on a swarm node belong to no network, so the stack leaves it out.
+        if let list = svc["networks"]?.sequence {
+            svc["networks"] = .sequence(Node.Sequence(list.filter { $0.string != RenderBox.edgeKey }))
+        }
+        if var networks = root["networks"]?.mapping {
+            networks[RenderBox.edgeKey] = nil
+            root["networks"] = .mapping(networks)
+        }
         var deploy: [(String, Node)] = [
             // One Caddy: a second edge node would need the certificates on shared storage (each would
             // otherwise run its own ACME account, and HTTP-01 challenges could reach the other node).

@@ -49,7 +49,9 @@ public struct Context: Sendable {
     /// Reads standard input to its end, or to `limit + 1` bytes so a caller can tell "over the limit"
     /// (`selfhost lint -`). Tests inject the bytes; the default is an empty input.
     public var readStandardInput: @Sendable (_ limit: Int) -> Data
-
+    /// Asks the person at the terminal for a secret, without echo; nil when there is no terminal
+    /// (then secrets must come from a file or the environment). Tests inject answers.
+    public var promptSecret: @Sendable (_ prompt: String) -> String? = { _ in nil }
 
     public init(
         stdout: any OutputSink, stderr: any OutputSink, color: Bool = false,
@@ -85,6 +87,14 @@ public struct Context: Sendable {
                 return data
             }
         )
+        .withTerminalPrompt()
+    }
+
+    /// `promptSecret` reading from the controlling terminal (`/dev/tty`) with echo off.
+    func withTerminalPrompt() -> Context {
+        var c = self
+        c.promptSecret = { prompt in TerminalSecret.ask(prompt: prompt) }
+        return c
     }
 
     /// Resolves a user-given path against the working directory.

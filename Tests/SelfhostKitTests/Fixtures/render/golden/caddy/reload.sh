@@ -3,7 +3,9 @@
 # Written by `selfhost render`. A running container joins a network only when recreated or
 # connected, so an app added since Caddy started would answer 502: first connect the running
 # container to every app's web network it is not on yet (creating a missing network with its
-# subnet), then have Caddy read the Caddyfile again. No site drops while this runs.
+# subnet), then have Caddy read the Caddyfile again. No site drops while this runs: the ports stay
+# on Caddy's own edge network, connected first (a Caddy started before render gave it one moves its
+# ports there once, which drops the requests of that moment; after that, never again).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -49,6 +51,7 @@ connect() {
   fi
   echo "connected Caddy to $network"
 }
+connect selfhost-caddy_edge 10.231.255.0/24
 connect selfhost_gitea_web 10.231.0.0/24
 connect selfhost_umami_web 10.231.1.0/24
 
