@@ -129,11 +129,19 @@ def _start_box(box, apps, timeout):
         retried = [a for a in apps if re.search(rf"(^|\s)selfhost-{re.escape(a)}\.service Exec", msg)]
         if not retried or "selfhost-caddy.service Exec" in msg:
             raise
-        for a in retried:
+        units = box.units()
+
+        def again(a):
             try:
-                box.units()[f"selfhost-{a}.service"].run("ExecStart")
+                units[f"selfhost-{a}.service"].run("ExecStart")
             except AssertionError as e2:
-                left_out[a] = f"its unit failed twice; the second time: {str(e2)[-1500:]}"
+                return f"its unit failed twice; the second time: {str(e2)[-1500:]}"
+
+        # In parallel, as the first start ran them (each `up` waits on its own healthchecks).
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(retried))) as pool:
+            for a, why in zip(retried, pool.map(again, retried)):
+                if why:
+                    left_out[a] = why
     try:
         boxdata.wait_ready(box, apps=[a for a in apps if a not in left_out] + ["caddy"], timeout=timeout)
     except AssertionError:
