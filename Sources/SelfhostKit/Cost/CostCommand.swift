@@ -415,8 +415,11 @@ public enum CostCommand {
         }
         let wantedKinds: Set<String> = (servers != nil || egress != nil || (options.saas.isEmpty && options.apps.isEmpty)) ? ["cloud", "vps"] : []
         let saasKinds: Set<String> = options.saas.isEmpty ? [] : ["saas", "service"]
+        // A SaaS listed without prices is shown only when asked for (by bill: ga=@500).
+        let namedSaaS = Set(usages.map(\.product.id))
         let unpriced = catalog.unsourced
             .filter { u in wantedKinds.union(saasKinds).contains(u.kind) }
+            .filter { u in u.kind != "saas" || namedSaaS.contains(u.id) }
             .filter { u in options.providers.isEmpty || u.kind == "saas" ? true : options.providers.contains(u.id) }
             .map { CostReport.Unpriced(id: $0.id, name: $0.name, notes: $0.notes) }
         if options_.contains(where: { $0.lowerBound }) {

@@ -109,11 +109,15 @@ public struct SaaSUsage: Sendable, Hashable {
             self.original = text
             return
         }
+        // A pricing file that says why nothing is priced (Typeform, GA 360 sold by quote) explains
+        // itself; any other catalog entry names the fix.
+        if let unsourced = catalog.unsourced.first(where: { $0.id == name || $0.id == entry?.id }) {
+            let notes = unsourced.notes.joined(separator: " ")
+            let fix = notes.contains("=@AMOUNT") ? "" : " Give your monthly bill instead: \(name)=@AMOUNT"
+            throw SelfhostError.usage("\(unsourced.name) has no sourced prices", remedy: notes + fix)
+        }
         if let entry {
             throw SelfhostError.usage("\(entry.name) has no sourced price table", remedy: "give your monthly bill instead: \(name)=@AMOUNT (e.g. \(name)=@345, in the --currency); priced: \(saasIDs.joined(separator: ", "))")
-        }
-        if let unsourced = catalog.unsourced.first(where: { $0.id == name }) {
-            throw SelfhostError.usage("\(unsourced.name) has no sourced prices", remedy: unsourced.notes.joined(separator: " ") + " Give your monthly bill instead: \(name)=@AMOUNT")
         }
         let known = saasIDs + (saasCatalog?.saasNamesForSuggestions ?? [])
         let hint = Suggestions.didYouMean(name, in: known).map { $0 + " " } ?? ""

@@ -47,8 +47,25 @@ struct CostBigBoxTests {
             #expect(dedicated.lowerBound, "a pre-April-2026 price is a lower bound")
             #expect(dedicated.egressUsd.value == 0, "unmetered 1 Gbit/s port")
         } else {
-            // No sourced dedicated server that big: said, not hidden.
+            // Hetzner's AX102 has no dated monthly price: said, not hidden.
             #expect(r.unmatched.contains { $0.provider == "hetzner-dedicated" })
+        }
+        // At both sizes a dedicated server has a row: OVHcloud's, threads counted as vCPUs, with
+        // its installation fee apart, traffic unmetered, and a lower bound (a 2025 catalog).
+        let ovh = try #require(priced.first { $0.provider == "ovh-dedicated" }, "\(priced.map(\.provider))")
+        let plan = try #require(catalog.provider("ovh-dedicated")?.plans.first { $0.name == ovh.plan })
+        #expect(plan.vcpu >= spec.vcpu && plan.ram >= spec.ramGB)
+        #expect(ovh.setup != nil && ovh.setup!.value > 0)
+        #expect(ovh.egressUsd.value == 0 && ovh.lowerBound)
+        #expect(ovh.plan.hasPrefix(vps == "16vcpu-64gb" ? "SYS-2-SSD-64" : "SYS-6-SSD-128"), "\(ovh.plan)")
+    }
+
+    /// The dedicated server files say how a vCPU maps to a thread.
+    @Test func dedicatedFilesStateThreadsAsVCPUs() throws {
+        let catalog = try PricingCatalog.load(from: .embedded)
+        for id in ["hetzner-dedicated", "ovh-dedicated"] {
+            let p = try #require(catalog.provider(id), "\(id)")
+            #expect(p.notes.contains { $0.contains("hardware threads") }, "\(id)")
         }
     }
 
