@@ -91,6 +91,7 @@ def _healthcheck(engine, container_id):
 @pytest.fixture(scope="module")
 def restored(selfhost, engine, catalog_apps, out_dir, tmp_path_factory):
     r = Results()
+    r.out_dir = out_dir
     root = tmp_path_factory.mktemp("backup")
     skipped = _missing_standins(out_dir)
     candidates = [a for a in catalog_apps if a not in skipped]
@@ -199,6 +200,7 @@ def _batch(r, selfhost, engine, root, apps, tokens, n):
             for app, res in zip(apps_a, pool.map(same_box, apps_a)):
                 r.same_box[app] = res
         r.timings[f"batch{n}_same_box_restore_s"] = round(time.monotonic() - t0)
+        _write_table(r, r.out_dir)   # the first phase's results, before the (long) second one
         r.box = box
         try:
             if not hasattr(r, "retention"):
