@@ -162,7 +162,7 @@ struct OwnAppTests {
         #expect(caddy.contains("request_body") && caddy.contains("50MB"), "max_upload_mb 50")
         #expect(files["systemd/selfhost-shop.service"] != nil && files["systemd/selfhost-shop-backup.timer"] != nil)
         let backup = try #require(files["shop/backup.sh"])
-        #expect(backup.contains("compose exec -T postgres") && backup.contains("pg_dump"), "\(backup)")
+        #expect(backup.contains("service_exec postgres") && backup.contains("pg_dump"), "\(backup)")
         #expect(backup.contains("volume-shop-media.tar.gz") && !backup.contains("shop-redis-data"))
         // Preseeded: no gate for shop; umami (default credentials) keeps its gate.
         #expect(caddy.components(separatedBy: "basicauth {").count == 2, "one gate, umami's: \(caddy)")
