@@ -23,10 +23,8 @@ struct InstallRecord: Codable, Equatable {
     static func read(in box: URL) throws -> InstallRecord? {
         let url = box.appendingPathComponent(relativePath)
         guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
         do {
-            return try decoder.decode(InstallRecord.self, from: data)
+            return try JSONFile.decode(InstallRecord.self, from: data)
         } catch {
             throw SelfhostError.usage("\(url.path) is not a selfhost install record: \(error)",
                                       at: SourceLocation(file: url.path),
@@ -35,10 +33,6 @@ struct InstallRecord: Codable, Equatable {
     }
 
     func write(in box: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        let data = try encoder.encode(self)
-        try AtomicFile.write(String(decoding: data, as: UTF8.self) + "\n", to: box.appendingPathComponent(Self.relativePath))
+        try AtomicFile.write(JSONFile.encode(self), to: box.appendingPathComponent(Self.relativePath))
     }
 }

@@ -80,7 +80,7 @@ struct RenderManifest: Codable, Equatable {
         let url = out.appendingPathComponent(relativePath)
         guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
         do {
-            return try JSONDecoder().decode(RenderManifest.self, from: data)
+            return try JSONFile.decode(RenderManifest.self, from: data)
         } catch {
             throw SelfhostError.usage(
                 "\(url.path) is not a selfhost render manifest: \(error)",
@@ -90,9 +90,6 @@ struct RenderManifest: Codable, Equatable {
     }
 
     func encoded() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        (try? JSONFile.encode(self)) ?? "{}\n"
     }
 }
