@@ -68,9 +68,7 @@ public enum BackupVerifyCommand {
     }
 
     public static func run(_ options: Options, context: Context, machine: Machine) throws -> ExitStatus {
-        guard options.timeout.isFinite, options.timeout >= 5, options.timeout <= 86_400 else {
-            throw SelfhostError.usage("--timeout takes 5 to 86400 seconds, not \(options.timeout)", remedy: "e.g. --timeout 900")
-        }
+        try SecondsOption.check(options.timeout, "--timeout", 5...86_400, example: "900")
         let box = try InstallCommand.locate(options.box, context: context)
         let manifest = try InstallCommand.manifest(box)
         let known = manifest.apps.keys.sorted()

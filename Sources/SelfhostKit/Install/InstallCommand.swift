@@ -61,9 +61,7 @@ public enum InstallCommand {
     }
 
     public static func run(_ options: Options, context: Context, machine: InstallMachine) throws -> ExitStatus {
-        guard options.timeout.isFinite, options.timeout >= 1, options.timeout <= 86_400 else {
-            throw SelfhostError.usage("--timeout takes 1 to 86400 seconds, not \(options.timeout)", remedy: "e.g. --timeout 900")
-        }
+        try SecondsOption.check(options.timeout, "--timeout", 1...86_400, example: "900")
         let box = try locate(options.box, context: context)
         let plan = try plan(box: box, machine: machine)
         let checks = requirements(machine: machine)

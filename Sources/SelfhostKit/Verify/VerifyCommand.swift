@@ -78,9 +78,7 @@ public enum VerifyCommand {
 
     public static func run(_ options: Options, catalog: Catalog, providers: [EmailProvider], store: ResourceStore = .embedded,
                            context: Context, machine: Machine) async throws -> ExitStatus {
-        guard options.interval.isFinite, options.interval >= 0.1, options.interval <= 60 else {
-            throw SelfhostError.usage("--interval takes 0.1 to 60 seconds, not \(options.interval)")
-        }
+        try SecondsOption.check(options.interval, "--interval", 0.1...60)
         guard (1...366).contains(options.maxDrillAgeDays) else {
             throw SelfhostError.usage("--max-drill-age takes 1 to 366 days, not \(options.maxDrillAgeDays)", remedy: "e.g. --max-drill-age 8 (a weekly drill and a day's grace)")
         }

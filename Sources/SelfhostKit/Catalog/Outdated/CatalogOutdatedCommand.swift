@@ -38,9 +38,7 @@ public enum CatalogOutdatedCommand {
     }
 
     public static func run(_ options: Options, catalog: Catalog, context: Context, registry: RegistryClient? = nil) throws -> ExitStatus {
-        guard options.timeout.isFinite, options.timeout >= 0.1, options.timeout <= 120 else {
-            throw SelfhostError.usage("--timeout takes 0.1 to 120 seconds, not \(options.timeout)")
-        }
+        try SecondsOption.check(options.timeout, "--timeout", 0.1...120)
         var apps = catalog.apps.filter(\.isRenderable)
         if !options.apps.isEmpty {
             for id in options.apps where !apps.contains(where: { $0.id == id }) {
