@@ -70,7 +70,7 @@ public enum BackupVerifyCommand {
     public static func run(_ options: Options, context: Context, machine: Machine) throws -> ExitStatus {
         try SecondsOption.check(options.timeout, "--timeout", 5...86_400, example: "900")
         let box = try InstallCommand.locate(options.box, context: context)
-        let manifest = try InstallCommand.manifest(box)
+        let manifest = try RenderManifest.required(in: box)
         let known = manifest.apps.keys.sorted()
         for app in options.apps where !known.contains(app) {
             throw SelfhostError.usage("the box has no app \(app)",

@@ -122,10 +122,7 @@ public enum UpgradeCommand {
         }
         let boxURL = context.url(for: options.box)
         let box = boxURL.path
-        guard let manifest = try RenderManifest.read(in: boxURL) else {
-            throw SelfhostError.usage("\(box) is not a box: no \(RenderManifest.relativePath)", at: SourceLocation(file: box),
-                                      remedy: "give the directory `selfhost render --out` wrote (--box DIR)")
-        }
+        let manifest = try RenderManifest.required(in: boxURL)
         let manifestPath = boxURL.appendingPathComponent(RenderManifest.relativePath).path
         let installDir = manifest.installDir ?? box
         let docker = manifest.docker ?? RenderCommand.defaultDocker

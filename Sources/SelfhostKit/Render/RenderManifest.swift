@@ -89,6 +89,15 @@ struct RenderManifest: Codable, Equatable {
         }
     }
 
+    /// The manifest of the box in `box`, which the command needs: a usage error when there is none.
+    static func required(in box: URL) throws -> RenderManifest {
+        guard let manifest = try read(in: box) else {
+            throw SelfhostError.usage("\(box.path) is not a box: no \(relativePath)", at: SourceLocation(file: box.path),
+                                      remedy: "give the directory `selfhost render --out` wrote (--box DIR)")
+        }
+        return manifest
+    }
+
     func encoded() -> String {
         (try? JSONFile.encode(self)) ?? "{}\n"
     }

@@ -84,9 +84,7 @@ public enum VerifyCommand {
         }
         let boxURL = try InstallCommand.locate(options.box, context: context)
         let inventory = try BoxInventory.read(boxURL)
-        guard let manifest = try RenderManifest.read(in: boxURL) else {
-            throw SelfhostError.usage("\(boxURL.path) is not a box: no \(RenderManifest.relativePath)")
-        }
+        let manifest = try RenderManifest.required(in: boxURL)
 
         // 1. Preflight: the box's hosts and its mail provider's records (usage errors are exit 2, as preflight's).
         let pre = PreflightCommand.Options(domain: nil, box: boxURL.path, serverIPs: options.serverIPs,
