@@ -77,16 +77,8 @@ struct RenderManifest: Codable, Equatable {
 
     /// The manifest in `out`, or nil when there is none (a fresh output directory).
     static func read(in out: URL) throws -> RenderManifest? {
-        let url = out.appendingPathComponent(relativePath)
-        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
-        do {
-            return try JSONFile.decode(RenderManifest.self, from: data)
-        } catch {
-            throw SelfhostError.usage(
-                "\(url.path) is not a selfhost render manifest: \(error)",
-                at: SourceLocation(file: url.path),
-                remedy: "restore it, or render into a new --out directory")
-        }
+        try JSONFile.read(RenderManifest.self, at: out.appendingPathComponent(relativePath), what: "a selfhost render manifest",
+                          remedy: "restore it, or render into a new --out directory")
     }
 
     /// The manifest of the box in `box`, which the command needs: a usage error when there is none.

@@ -18,4 +18,15 @@ enum JSONFile {
         decoder.dateDecodingStrategy = .iso8601
         return try decoder.decode(type, from: data)
     }
+
+    /// The file at `url`, or nil when there is none; one that doesn't decode is refused (exit 2) at
+    /// its path: `<path> is not <what>: <why>`, with `remedy`.
+    static func read<T: Decodable>(_ type: T.Type, at url: URL, what: String, remedy: String) throws -> T? {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        do {
+            return try decode(type, from: data)
+        } catch {
+            throw SelfhostError.usage("\(url.path) is not \(what): \(error)", at: SourceLocation(file: url.path), remedy: remedy)
+        }
+    }
 }

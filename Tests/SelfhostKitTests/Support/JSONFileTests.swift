@@ -37,4 +37,21 @@ struct JSONFileTests {
         #expect(written.hasSuffix("}\n"))
         #expect(BackupVerifyRecord.read(in: dir.path) == record)
     }
+
+    @Test func aMissingFileIsNoneAndABrokenOneIsRefusedAtItsPath() throws {
+        let box = try TestSupport.tempDirectory("selfhost-jsonfile-box")
+        #expect(try RenderManifest.read(in: box) == nil)
+        let url = box.appendingPathComponent(RenderManifest.relativePath)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("{\"version\": ".utf8).write(to: url)
+        do {
+            _ = try RenderManifest.read(in: box)
+            Issue.record("expected a broken manifest to be refused")
+        } catch let e as SelfhostError {
+            #expect(e.status == .usage)
+            #expect(e.message.hasPrefix("\(url.path) is not a selfhost render manifest: "))
+            #expect(e.location?.file == url.path)
+            #expect(e.remedy == "restore it, or render into a new --out directory")
+        }
+    }
 }
