@@ -121,9 +121,7 @@ public enum BackupVerifyCommand {
 
     static func verify(app: String, directory: String, docker: String, timeout: Double, machine: Machine) -> AppResult {
         var result = AppResult(app: app, backup: .init(nil), ok: false, files: [], databases: [], problems: [], seconds: 0)
-        let newest = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { $0.hasSuffix("Z") && $0.first?.isNumber == true }.sorted().last
-        guard let stamp = newest else {
+        guard let stamp = BackupStamp.names(in: directory).last else {
             result.problems.append("no backup in \(directory) yet (sudo systemctl start selfhost-\(app)-backup.service makes one)")
             return result
         }

@@ -10,19 +10,13 @@ enum RenderRemoval {
 
     /// The newest backup in `dir`: a directory named by backup.sh's UTC stamp (`20261201T031500Z`).
     static func newestBackup(in dir: String) -> (name: String, date: Date)? {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return nil }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        var best: (name: String, date: Date)?
-        for name in names where name.count == 16 {
+        for name in BackupStamp.names(in: dir).reversed() where name.count == 16 {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: "\(dir)/\(name)", isDirectory: &isDir), isDir.boolValue,
-                  let date = formatter.date(from: name) else { continue }
-            if best == nil || date > best!.date { best = (name, date) }
+                  let date = BackupStamp.date(name) else { continue }
+            return (name, date)
         }
-        return best
+        return nil
     }
 
     /// The commands, in order: stop and disable its units, Caddy stops serving it, then (purge) its
