@@ -69,16 +69,10 @@ public struct BackupVerifyRecord: Codable, Sendable, Equatable {
     static func read(in appBackupDir: String) -> BackupVerifyRecord? {
         let path = (appBackupDir as NSString).appendingPathComponent(fileName)
         guard let data = FileManager.default.contents(atPath: path), data.count <= InputBudget.backupManifestBytes else { return nil }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return try? decoder.decode(BackupVerifyRecord.self, from: data)
+        return try? JSONFile.decode(BackupVerifyRecord.self, from: data)
     }
 
     func write(in appBackupDir: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        let text = String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
-        try AtomicFile.write(text, to: URL(fileURLWithPath: appBackupDir).appendingPathComponent(Self.fileName), permissions: 0o600)
+        try AtomicFile.write(JSONFile.encode(self), to: URL(fileURLWithPath: appBackupDir).appendingPathComponent(Self.fileName), permissions: 0o600)
     }
 }

@@ -68,11 +68,9 @@ public enum BackupVerifyCommand {
     }
 
     public static func run(_ options: Options, context: Context, machine: Machine) throws -> ExitStatus {
-        guard options.timeout.isFinite, options.timeout >= 5, options.timeout <= 86_400 else {
-            throw SelfhostError.usage("--timeout takes 5 to 86400 seconds, not \(options.timeout)", remedy: "e.g. --timeout 900")
-        }
+        try SecondsOption.check(options.timeout, "--timeout", 5...86_400, example: "900")
         let box = try InstallCommand.locate(options.box, context: context)
-        let manifest = try InstallCommand.manifest(box)
+        let manifest = try RenderManifest.required(in: box)
         let known = manifest.apps.keys.sorted()
         for app in options.apps where !known.contains(app) {
             throw SelfhostError.usage("the box has no app \(app)",
@@ -123,9 +121,7 @@ public enum BackupVerifyCommand {
 
     static func verify(app: String, directory: String, docker: String, timeout: Double, machine: Machine) -> AppResult {
         var result = AppResult(app: app, backup: .init(nil), ok: false, files: [], databases: [], problems: [], seconds: 0)
-        let newest = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { $0.hasSuffix("Z") && $0.first?.isNumber == true }.sorted().last
-        guard let stamp = newest else {
+        guard let stamp = BackupStamp.names(in: directory).last else {
             result.problems.append("no backup in \(directory) yet (sudo systemctl start selfhost-\(app)-backup.service makes one)")
             return result
         }

@@ -61,9 +61,7 @@ public enum InstallCommand {
     }
 
     public static func run(_ options: Options, context: Context, machine: InstallMachine) throws -> ExitStatus {
-        guard options.timeout.isFinite, options.timeout >= 1, options.timeout <= 86_400 else {
-            throw SelfhostError.usage("--timeout takes 1 to 86400 seconds, not \(options.timeout)", remedy: "e.g. --timeout 900")
-        }
+        try SecondsOption.check(options.timeout, "--timeout", 1...86_400, example: "900")
         let box = try locate(options.box, context: context)
         let plan = try plan(box: box, machine: machine)
         let checks = requirements(machine: machine)
@@ -124,7 +122,7 @@ public enum InstallCommand {
             }
         }
         // The server now runs what the box holds: record it, so the next install applies only changes.
-        let hashes = try fileHashes(box: box, manifest: try manifest(box))
+        let hashes = try fileHashes(box: box, manifest: try RenderManifest.required(in: box))
         try InstallRecord(apps: plan.newApps + plan.changedApps + plan.unchangedApps, files: hashes,
                           caddyImage: caddyImage(box), installedAt: context.now()).write(in: box)
 
@@ -200,13 +198,6 @@ public enum InstallCommand {
         return real
     }
 
-    static func manifest(_ box: URL) throws -> RenderManifest {
-        guard let m = try RenderManifest.read(in: box) else {
-            throw SelfhostError.usage("\(box.path) is not a box: no \(RenderManifest.relativePath)")
-        }
-        return m
-    }
-
     /// The box-relative files whose content the install record keeps: what render wrote, and the
     /// `.env` files people fill in (render merges them, so the manifest has no hash of them).
     static func fileHashes(box: URL, manifest: RenderManifest) throws -> [String: String] {
@@ -229,7 +220,7 @@ public enum InstallCommand {
 
     /// Reads everything the planner needs and makes the plan; refuses a box its units don't point at.
     static func plan(box: URL, machine: InstallMachine) throws -> InstallPlan {
-        let manifest = try manifest(box)
+        let manifest = try RenderManifest.required(in: box)
         let systemd = box.appendingPathComponent("systemd")
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: systemd.path)) ?? [])
             .filter { $0.hasPrefix("selfhost-") && ($0.hasSuffix(".service") || $0.hasSuffix(".timer")) }

@@ -21,24 +21,11 @@ struct InstallRecord: Codable, Equatable {
     static let relativePath = ".selfhost/installed.json"
 
     static func read(in box: URL) throws -> InstallRecord? {
-        let url = box.appendingPathComponent(relativePath)
-        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        do {
-            return try decoder.decode(InstallRecord.self, from: data)
-        } catch {
-            throw SelfhostError.usage("\(url.path) is not a selfhost install record: \(error)",
-                                      at: SourceLocation(file: url.path),
-                                      remedy: "delete it: the next install then starts every unit with `enable --now` (running ones are left alone)")
-        }
+        try JSONFile.read(InstallRecord.self, at: box.appendingPathComponent(relativePath), what: "a selfhost install record",
+                          remedy: "delete it: the next install then starts every unit with `enable --now` (running ones are left alone)")
     }
 
     func write(in box: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        let data = try encoder.encode(self)
-        try AtomicFile.write(String(decoding: data, as: UTF8.self) + "\n", to: box.appendingPathComponent(Self.relativePath))
+        try AtomicFile.write(JSONFile.encode(self), to: box.appendingPathComponent(Self.relativePath))
     }
 }

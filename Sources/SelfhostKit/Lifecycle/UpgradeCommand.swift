@@ -110,9 +110,7 @@ public enum UpgradeCommand {
             throw SelfhostError.usage("--rollback goes back to the images before the last upgrade; it takes no --to",
                                       remedy: "e.g. selfhost upgrade umami --rollback --apply --box /srv/selfhost")
         }
-        guard options.timeout.isFinite, (1...3600).contains(options.timeout) else {
-            throw SelfhostError.usage("--timeout takes 1 to 3600 seconds, not \(options.timeout)", remedy: "e.g. --timeout 300")
-        }
+        try SecondsOption.check(options.timeout, "--timeout", 1...3600, example: "300")
         if let to = options.to {
             if options.apps.count != 1 {
                 throw SelfhostError.usage("--to names one app's version, so it needs exactly one app (got \(options.apps.count))",
@@ -124,10 +122,7 @@ public enum UpgradeCommand {
         }
         let boxURL = context.url(for: options.box)
         let box = boxURL.path
-        guard let manifest = try RenderManifest.read(in: boxURL) else {
-            throw SelfhostError.usage("\(box) is not a box: no \(RenderManifest.relativePath)", at: SourceLocation(file: box),
-                                      remedy: "give the directory `selfhost render --out` wrote (--box DIR)")
-        }
+        let manifest = try RenderManifest.required(in: boxURL)
         let manifestPath = boxURL.appendingPathComponent(RenderManifest.relativePath).path
         let installDir = manifest.installDir ?? box
         let docker = manifest.docker ?? RenderCommand.defaultDocker

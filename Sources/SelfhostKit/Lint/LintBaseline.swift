@@ -35,7 +35,7 @@ public struct LintBaseline: Codable, Sendable, Equatable {
     static func load(_ url: URL, shownAs: String) throws -> LintBaseline? {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         do {
-            return try JSONDecoder().decode(LintBaseline.self, from: Data(contentsOf: url))
+            return try JSONFile.decode(LintBaseline.self, from: Data(contentsOf: url))
         } catch {
             throw SelfhostError.usage("\(shownAs) is not a lint baseline: \(error.localizedDescription)",
                                       remedy: "delete it and run with --baseline again to record today's findings")
@@ -43,8 +43,6 @@ public struct LintBaseline: Codable, Sendable, Equatable {
     }
 
     func save(_ url: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try AtomicFile.write(String(decoding: encoder.encode(self), as: UTF8.self) + "\n", to: url)
+        try AtomicFile.write(JSONFile.encode(self), to: url)
     }
 }

@@ -72,9 +72,8 @@ struct RenderAppSetup: Decodable, Equatable {
     /// The app's setup file, or an empty one when it has none.
     static func load(_ appID: String, store: ResourceStore) throws -> RenderAppSetup {
         guard let file = store.file("templates/apps/\(appID)/setup.yaml") else { return RenderAppSetup() }
-        let setup = try YAMLNode.reading(remedy: "fix the file (before_start/after_start: [{command, why}], settings: [text], env_from_render: {KEY: host|url|email|subnet|subnet_json}, moved_port_notes: {PORT: text}, first_login: [text])") {
-            try YAMLNodeDecoder.decode(RenderAppSetup.self, from: file.contents, file: file.displayPath, what: "an app's setup steps")
-        }
+        let setup = try YAMLNodeDecoder.decode(RenderAppSetup.self, from: file, what: "an app's setup steps",
+                                               remedy: "fix the file (before_start/after_start: [{command, why}], settings: [text], env_from_render: {KEY: host|url|email|subnet|subnet_json}, moved_port_notes: {PORT: text}, first_login: [text])")
         for (key, source) in setup.envFromRender where !sources.contains(source) {
             throw SelfhostError.problem("\(file.displayPath): env_from_render \(key): unknown source '\(source)'", remedy: "use host, url, email, subnet or subnet_json")
         }

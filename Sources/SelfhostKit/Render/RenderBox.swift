@@ -493,10 +493,8 @@ struct RenderBox {
         var declared = app.env
         if let extra = store.file("templates/apps/\(app.id)/env.yaml") {
             do {
-                let remedy = "fix the file (a list `env:` shaped like catalog env entries)"
-                let file = try YAMLNode.reading(remedy: remedy) {
-                    try YAMLNodeDecoder.decode(ExtraEnv.self, from: extra.contents, file: extra.displayPath, what: "a list `env:`")
-                }
+                let file = try YAMLNodeDecoder.decode(ExtraEnv.self, from: extra, what: "a list `env:`",
+                                                      remedy: "fix the file (a list `env:` shaped like catalog env entries)")
                 for v in file.env {
                     var secret: App.Secret?
                     if let sv = v.secret {

@@ -38,12 +38,16 @@ struct RenderDefaults: Sendable, Decodable {
     static let path = "templates/render/defaults.yaml"
 
     static func load(_ store: ResourceStore) throws -> RenderDefaults {
+        try settingsFile(RenderDefaults.self, path: path, what: "render's defaults", store: store)
+    }
+
+    /// One of render's own settings files (`templates/render/*.yaml`): shipped with selfhost, so a
+    /// missing one is a broken install, not the user's input.
+    static func settingsFile<T: Decodable>(_ type: T.Type, path: String, what: String, store: ResourceStore) throws -> T {
         guard let file = store.file(path) else {
             throw SelfhostError.problem("\(path) is missing", remedy: "restore it from the repository")
         }
-        return try YAMLNode.reading(remedy: "fix the file") {
-            try YAMLNodeDecoder.decode(RenderDefaults.self, from: file.contents, file: file.displayPath, what: "render's defaults")
-        }
+        return try YAMLNodeDecoder.decode(type, from: file, what: what, remedy: "fix the file")
     }
 
     /// Docker's `m` is MiB; the catalog's MB are 10^6 bytes: round up so the limit is never below the figure.

@@ -77,22 +77,20 @@ struct RenderManifest: Codable, Equatable {
 
     /// The manifest in `out`, or nil when there is none (a fresh output directory).
     static func read(in out: URL) throws -> RenderManifest? {
-        let url = out.appendingPathComponent(relativePath)
-        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
-        do {
-            return try JSONDecoder().decode(RenderManifest.self, from: data)
-        } catch {
-            throw SelfhostError.usage(
-                "\(url.path) is not a selfhost render manifest: \(error)",
-                at: SourceLocation(file: url.path),
-                remedy: "restore it, or render into a new --out directory")
+        try JSONFile.read(RenderManifest.self, at: out.appendingPathComponent(relativePath), what: "a selfhost render manifest",
+                          remedy: "restore it, or render into a new --out directory")
+    }
+
+    /// The manifest of the box in `box`, which the command needs: a usage error when there is none.
+    static func required(in box: URL) throws -> RenderManifest {
+        guard let manifest = try read(in: box) else {
+            throw SelfhostError.usage("\(box.path) is not a box: no \(relativePath)", at: SourceLocation(file: box.path),
+                                      remedy: "give the directory `selfhost render --out` wrote (--box DIR)")
         }
+        return manifest
     }
 
     func encoded() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        (try? JSONFile.encode(self)) ?? "{}\n"
     }
 }

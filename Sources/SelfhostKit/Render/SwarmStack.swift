@@ -37,12 +37,7 @@ struct SwarmStack {
         static let path = "templates/render/swarm.yaml"
 
         static func load(_ store: ResourceStore) throws -> Settings {
-            guard let file = store.file(path) else {
-                throw SelfhostError.problem("\(path) is missing", remedy: "restore it from the repository")
-            }
-            return try YAMLNode.reading(remedy: "fix the file") {
-                try YAMLNodeDecoder.decode(Settings.self, from: file.contents, file: file.displayPath, what: "render's swarm settings")
-            }
+            try RenderDefaults.settingsFile(Settings.self, path: path, what: "render's swarm settings", store: store)
         }
     }
 

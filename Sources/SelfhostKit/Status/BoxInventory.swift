@@ -100,16 +100,9 @@ public struct BackupState: Sendable, Equatable {
     /// Finished backups are `<dir>/<YYYYMMDDTHHMMSSZ>`; `.partial` ones are runs in progress or failed.
     public static func newest(in directory: String) -> BackupState {
         let fm = FileManager.default
-        let entries = ((try? fm.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { $0.hasSuffix("Z") && $0.first?.isNumber == true }
-            .sorted()
-        guard let last = entries.last else { return BackupState(directory: directory) }
+        guard let last = BackupStamp.names(in: directory).last else { return BackupState(directory: directory) }
         let path = (directory as NSString).appendingPathComponent(last)
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        let date = f.date(from: String(last.prefix(16))) ?? (try? fm.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? nil
+        let date = BackupStamp.date(String(last.prefix(16))) ?? (try? fm.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? nil
         var size: Int64 = 0
         if let walker = fm.enumerator(atPath: path) {
             while let name = walker.nextObject() as? String {

@@ -68,9 +68,7 @@ public enum StatusCommand {
 
     static func validate(_ options: Options, context: Context) throws {
         if let w = options.watch {
-            guard w.isFinite, w >= 0.5, w <= 3600 else {
-                throw SelfhostError.usage("--watch takes 0.5 to 3600 seconds, not \(w)", remedy: "e.g. --watch 2")
-            }
+            try SecondsOption.check(w, "--watch", 0.5...3600, example: "2")
             if options.format == .json {
                 throw SelfhostError.usage("--watch redraws a table for people; it has no JSON form",
                                           remedy: "poll `selfhost status --format json` from scripts instead")
@@ -82,9 +80,7 @@ public enum StatusCommand {
         guard options.thresholds.diskPercent.isFinite, (1...100).contains(options.thresholds.diskPercent) else {
             throw SelfhostError.usage("--disk-threshold takes a percentage from 1 to 100, not \(options.thresholds.diskPercent)")
         }
-        guard options.interval.isFinite, options.interval >= 0.1, options.interval <= 60 else {
-            throw SelfhostError.usage("--interval takes 0.1 to 60 seconds, not \(options.interval)")
-        }
+        try SecondsOption.check(options.interval, "--interval", 0.1...60)
     }
 
     /// `--box DIR`, else the working directory when it is a box, else none (every container, by project).

@@ -78,17 +78,13 @@ public enum VerifyCommand {
 
     public static func run(_ options: Options, catalog: Catalog, providers: [EmailProvider], store: ResourceStore = .embedded,
                            context: Context, machine: Machine) async throws -> ExitStatus {
-        guard options.interval.isFinite, options.interval >= 0.1, options.interval <= 60 else {
-            throw SelfhostError.usage("--interval takes 0.1 to 60 seconds, not \(options.interval)")
-        }
+        try SecondsOption.check(options.interval, "--interval", 0.1...60)
         guard (1...366).contains(options.maxDrillAgeDays) else {
             throw SelfhostError.usage("--max-drill-age takes 1 to 366 days, not \(options.maxDrillAgeDays)", remedy: "e.g. --max-drill-age 8 (a weekly drill and a day's grace)")
         }
         let boxURL = try InstallCommand.locate(options.box, context: context)
         let inventory = try BoxInventory.read(boxURL)
-        guard let manifest = try RenderManifest.read(in: boxURL) else {
-            throw SelfhostError.usage("\(boxURL.path) is not a box: no \(RenderManifest.relativePath)")
-        }
+        let manifest = try RenderManifest.required(in: boxURL)
 
         // 1. Preflight: the box's hosts and its mail provider's records (usage errors are exit 2, as preflight's).
         let pre = PreflightCommand.Options(domain: nil, box: boxURL.path, serverIPs: options.serverIPs,

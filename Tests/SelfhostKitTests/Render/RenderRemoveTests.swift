@@ -166,4 +166,26 @@ struct RenderRemoveTests {
         let gone = box.refused { try box.render([], remove: ["gitea"], purge: true) }
         #expect(gone?.message.contains("has no app 'gitea'") == true)
     }
+
+    /// The server commands word for word: for an app in the box, and for one that left it earlier
+    /// (its web network may be gone from Caddy already, so the disconnect may fail).
+    @Test func purgeCommandsWordForWord() {
+        let purge = ["cd /srv/box/caddy && sudo docker network disconnect selfhost_gitea_web \"$(sudo docker compose ps -q caddy)\"",
+                     "sudo docker network rm selfhost_gitea_web", "sudo rm -rf /srv/box/gitea"]
+        #expect(RenderRemoval.commands("gitea", installDir: "/srv/box", docker: "docker", purge: true, copyFirst: true) == [
+            "rsync -a ./ root@SERVER:/srv/box/",
+            "sudo rm -f /srv/box/systemd/selfhost-gitea.service /srv/box/systemd/selfhost-gitea-backup.service /srv/box/systemd/selfhost-gitea-backup.timer",
+            "sudo systemctl disable --now selfhost-gitea.service selfhost-gitea-backup.timer",
+            "cd /srv/box/gitea && sudo docker compose down -v",
+            "sudo rm -f /etc/systemd/system/selfhost-gitea.service /etc/systemd/system/selfhost-gitea-backup.service /etc/systemd/system/selfhost-gitea-backup.timer",
+            "sudo systemctl daemon-reload",
+            "sudo systemctl reload selfhost-caddy.service",
+        ] + purge)
+        #expect(RenderRemoval.commands("gitea", installDir: "/srv/box", docker: "docker", purge: true, copyFirst: true, stillInBox: false) == [
+            "rsync -a ./ root@SERVER:/srv/box/", "cd /srv/box/gitea && sudo docker compose down -v",
+            purge[0] + " 2>/dev/null || true", purge[1], purge[2],
+        ])
+        #expect(RenderRemoval.commands("gitea", installDir: "/srv/box", docker: "docker", purge: false, copyFirst: false, stillInBox: false)
+                == ["cd /srv/box/gitea && sudo docker compose down"])
+    }
 }

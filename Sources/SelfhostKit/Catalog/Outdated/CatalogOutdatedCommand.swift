@@ -38,9 +38,7 @@ public enum CatalogOutdatedCommand {
     }
 
     public static func run(_ options: Options, catalog: Catalog, context: Context, registry: RegistryClient? = nil) throws -> ExitStatus {
-        guard options.timeout.isFinite, options.timeout >= 0.1, options.timeout <= 120 else {
-            throw SelfhostError.usage("--timeout takes 0.1 to 120 seconds, not \(options.timeout)")
-        }
+        try SecondsOption.check(options.timeout, "--timeout", 0.1...120)
         var apps = catalog.apps.filter(\.isRenderable)
         if !options.apps.isEmpty {
             for id in options.apps where !apps.contains(where: { $0.id == id }) {
@@ -78,7 +76,7 @@ public enum CatalogOutdatedCommand {
         var rows: [Row] = []
         for job in jobs {
             let checked = job.app.upstream?.compose.checked ?? job.app.sources.map(\.checked).max()
-            let days = checked.flatMap(Self.date).map { Int(now.timeIntervalSince($0) / 86_400) }
+            let days = checked.flatMap(CalendarDay.parse).map { Int(now.timeIntervalSince($0) / 86_400) }
             var row = Row(app: job.app.id, service: job.service, image: job.ref.display, pinned: job.ref.tag, newest: .init(nil),
                           status: "unknown", problem: .init(nil), complete: false, checked: .init(checked), checkedDaysAgo: .init(days))
             switch results["\(job.ref.registry)/\(job.ref.repository)"] ?? nil {
@@ -117,13 +115,5 @@ public enum CatalogOutdatedCommand {
                                  + "Newer tags are of the same shape as the pin (17-alpine → 18-alpine); read the app's upgrade notes (`selfhost catalog show APP`) before moving.\n")
         }
         return report.outdated + report.unknown > 0 ? .problems : .success
-    }
-
-    static func date(_ text: String) -> Date? {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd"
-        return f.date(from: text)
     }
 }

@@ -11,6 +11,14 @@ public enum YAMLNodeDecoder {
         return try T(from: NodeDecoder(node: node, codingPath: []))
     }
 
+    /// A file of the store decoded as `T`; an error without a remedy of its own gets `remedy`
+    /// (what the file should look like).
+    static func decode<T: Decodable>(_ type: T.Type, from file: ResourceStore.File, what: String, remedy: String) throws -> T {
+        try YAMLNode.reading(remedy: remedy) {
+            try decode(type, from: file.contents, file: file.displayPath, what: what)
+        }
+    }
+
     /// `a.b[2].c` for messages.
     static func path(_ codingPath: [any CodingKey]) -> String {
         var out = ""
