@@ -339,6 +339,9 @@ def test_render_install_verify(server):
     # A fresh box has no backup yet: each restore drill is not yet due (passed, marked pending).
     assert [(i["subject"], i["pending"]) for i in sections["restore"]["items"]] == [(a, True) for a in sorted(APPS)]
     FIGURES["verify_passed_items"] = {n: s["passed"] for n, s in sections.items()}
+    # The text an owner reads says green, and that no drill has proven a backup yet.
+    text = server.selfhost("verify", "--box", BOX, "--server-ip", SERVER_IP, "--resolver", RESOLVER)
+    assert text.returncode == 0 and "All green; 3 restore drills not yet due" in text.stdout, text.stdout + text.stderr
     for a in APPS:
         assert server.sh(f"systemctl is-active selfhost-{a}.service").stdout.strip() == "active"
         assert server.sh(f"systemctl is-enabled selfhost-{a}-backup.timer").stdout.strip() == "enabled"

@@ -190,7 +190,10 @@ public enum VerifyCommand {
                 if let r = i.remedy.value, !i.ok { out += "      fix: \(r)\n" }
             }
         }
-        out += "\n" + (report.ok ? style.green("All green.") : style.red("Not all green: see the ✗ lines above.")) + "\n"
+        // Green with drills not yet due says so: no backup of those apps has been proven to restore.
+        let pending = report.sections.reduce(0) { $0 + $1.pending }
+        let green = pending == 0 ? "All green." : "All green; \(pending) restore drill\(pending == 1 ? "" : "s") not yet due (no backup yet: run `selfhost backup verify` once the first backups exist)."
+        out += "\n" + (report.ok ? style.green(green) : style.red("Not all green: see the ✗ lines above.")) + "\n"
         return out
     }
 }

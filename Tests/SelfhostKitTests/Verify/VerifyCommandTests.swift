@@ -134,6 +134,20 @@ struct VerifyCommandTests {
         }
     }
 
+    @Test("the text's last line: green with drills not yet due says so; proven drills are plain green")
+    func greenLine() {
+        func report(pending: Bool) -> VerifyCommand.Report {
+            let item = VerifyCommand.Item(section: "restore", subject: "umami", ok: true, pending: pending, message: "m", remedy: .init(nil))
+            let restore = VerifyCommand.Section(name: "restore", ok: true, passed: 1, failed: 0, pending: pending ? 1 : 0, items: [item])
+            return VerifyCommand.Report(box: "/srv/box", domain: .init("e2e.test"), ok: true, sections: [restore])
+        }
+        let fresh = VerifyCommand.text(report(pending: true), style: Style(enabled: false))
+        #expect(fresh.hasSuffix("All green; 1 restore drill not yet due (no backup yet: run `selfhost backup verify` once the first backups exist).\n"), "\(fresh)")
+        #expect(fresh.contains("· umami: m") && fresh.contains("ok (1 passed, 1 not yet due)"))
+        let proven = VerifyCommand.text(report(pending: false), style: Style(enabled: false))
+        #expect(proven.hasSuffix("\nAll green.\n") && proven.contains("✓ umami: m"), "\(proven)")
+    }
+
     @Test("bad input and an unusable resolver are exit 2")
     func usage() async throws {
         let (out, _) = try box()
