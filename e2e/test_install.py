@@ -380,17 +380,21 @@ def test_the_relay_reaches_the_apps(server):
 def test_verify_fails_on_a_wrong_or_missing_a_record(server):
     """verify is not green by construction: listmonk's A record pointing elsewhere, then removed,
     each fails preflight (exit 1); put back, all green again."""
-    for records, why in (({**HOSTS, "listmonk": "127.0.0.99"}, "127.0.0.99"), ({k: v for k, v in HOSTS.items() if k != "listmonk"}, None)):
-        server.dns(records)
-        report, p = server.verify(want=(1,))
-        sections = _sections(report)
-        assert report["ok"] is False and sections["status"]["ok"] and sections["restore"]["ok"]
-        failed = [i for i in sections["preflight"]["items"] if not i["ok"]]
-        assert [i["subject"] for i in failed] == [f"dns.a listmonk.{DOMAIN}"], failed
-        assert why is None or why in failed[0]["message"], failed
-    server.dns(HOSTS)
-    report, p = server.verify()
-    assert report["ok"] is True
+    try:
+        for records, why in (({**HOSTS, "listmonk": "127.0.0.99"}, "127.0.0.99"), ({k: v for k, v in HOSTS.items() if k != "listmonk"}, "NXDOMAIN")):
+            server.dns(records)
+            report, p = server.verify(want=(1,))
+            # Exactly the record's check fails. (The other sections report the box as it is: not
+            # asserted here, so a container a load spike makes unhealthy for a moment doesn't hide it.)
+            failed = [i for i in _sections(report)["preflight"]["items"] if not i["ok"]]
+            assert report["ok"] is False and [i["subject"] for i in failed] == [f"dns.a listmonk.{DOMAIN}"], failed
+            assert why in failed[0]["message"], failed
+            FIGURES.setdefault("verify_dns_negative_other_failures", []).extend(
+                i["subject"] for s in report["sections"] if s["name"] != "preflight" for i in s["items"] if not i["ok"])
+    finally:
+        server.dns(HOSTS)
+    report, p = server.verify(want=(0, 1))
+    assert p.returncode == 0 and report["ok"] is True, [i for s in report["sections"] for i in s["items"] if not i["ok"]]
 
 
 def test_a_second_install_changes_nothing(server):
