@@ -3,9 +3,12 @@
 The server is an image FROM local/debian:bookworm with systemd and docker.io (e2e/images/server),
 run with the flags docs/E2E.md gives ("A whole server"), its /var/lib/docker on a volume of its own.
 Compose v2, the images the box's apps need (only those) and the built selfhost binary are copied in.
-Inside it, as a user would: `selfhost render` → `selfhost install` → (after adding an app) render +
-install again. The real unit files, their ordering, daemon-reload, the timers and the backup unit's
-sandbox run under systemd; nothing re-enacts their command lines. The one test-only change is the
+Inside it, as a user would: `selfhost render` → `selfhost install` → `selfhost verify` (three
+commands, every section green), then (after adding an app) render + install again. The world's DNS
+is a knotd inside the server (Debian's `knot`, 127.0.0.1:5300) serving `e2e.test`: each app host's
+A record at the server's address (SERVER_IP, a loopback address where Caddy answers 80/443) and the
+Brevo relay's SPF and DKIM records, for `verify --resolver`. The real unit files, their ordering,
+daemon-reload, the timers and the backup unit's sandbox run under systemd; nothing re-enacts their command lines. The one test-only change is the
 `local_certs` line in the box's Caddyfile (offline: Caddy's own CA instead of ACME).
 
 Environment: E2E_INSTALL_PREFIX (names of the container, its network and volume; default
@@ -34,6 +37,10 @@ BACKUPS = "/var/backups/selfhost"
 DOMAIN = "e2e.test"
 APPS = ["umami", "listmonk", "gitea"]
 ADDED = "gatus"
+# The server's public address as DNS gives it: loopback inside the server, where Caddy's published
+# 80/443 answer; and the knotd that plays the world's DNS for `verify --resolver`.
+SERVER_IP = "127.0.0.10"
+RESOLVER = "127.0.0.1:5300"
 HEALTH_TIMEOUT = int(os.environ.get("E2E_HEALTH_TIMEOUT", "900"))
 FIGURES = {}
 
@@ -154,19 +161,19 @@ class Server:
         self.engine("network", "rm", self.network, check=False)
 
     # the box
-    def render(self, *apps, smtp=()):
+    def render(self, *apps, smtp=(), out=BOX):
         """`selfhost render` inside the server, the rendered Caddyfile put back first (see local_certs)."""
-        self.sh(f"f={BOX}/caddy/Caddyfile; [ -e $f.rendered ] && cp $f.rendered $f || true")
-        p = self.selfhost("render", *apps, "--domain", DOMAIN, "--email", f"ops@{DOMAIN}", "--out", BOX,
+        self.sh(f"f={out}/caddy/Caddyfile; [ -e $f.rendered ] && cp $f.rendered $f || true")
+        p = self.selfhost("render", *apps, "--domain", DOMAIN, "--email", f"ops@{DOMAIN}", "--out", out,
                           "--backup-dir", BACKUPS, *smtp, "--format", "json")
         assert p.returncode == 0, f"render exited {p.returncode}\n{p.stdout[-3000:]}\n{p.stderr[-3000:]}"
-        self.local_certs()
+        self.local_certs(out)
         return json.loads(p.stdout)
 
-    def local_certs(self):
+    def local_certs(self, out=BOX):
         """Test only: Caddy's own CA instead of ACME (offline), in the global block as conftest's Box
         does; the rendered file is kept beside it for the next render."""
-        self.sh(f"f={BOX}/caddy/Caddyfile; cp $f $f.rendered; "
+        self.sh(f"f={out}/caddy/Caddyfile; cp $f $f.rendered; "
                 "python3 - $f <<'EOF'\n"
                 "import os, sys\n"
                 "p = sys.argv[1]; lines = open(p).read().splitlines(keepends=True)\n"
@@ -177,6 +184,61 @@ class Server:
                 "    lines.insert(0, '{\\n\\tlocal_certs\\n}\\n')\n"
                 "open(p + '.tmp', 'w').write(''.join(lines)); os.replace(p + '.tmp', p)\n"
                 "EOF")
+
+    # the world's DNS: Debian's knot package, its own unit
+    serial = 0
+
+    def dns(self, a_records):
+        """Serves, from knotd on RESOLVER, what the world's DNS would answer preflight for this box:
+        `e2e.test` with `a_records` (host label → IPv4), the MX (and its PTR in 127.in-addr.arpa),
+        DMARC, the SPF include and the two DKIM CNAMEs Brevo's domain page asks for
+        (catalog/email-providers/brevo.yaml); a stand-in for Brevo's own zone (its SPF record and the
+        DKIM keys the CNAMEs point at: a 2048-bit test key from the Swift suite's fixtures); and an
+        empty `test.` (the CAA check climbs to it). Every call writes a new serial and reloads;
+        returns once knotd serves it."""
+        Server.serial += 1
+        soa = lambda z: [f"$ORIGIN {z}.", "$TTL 300", f"@ SOA ns.{DOMAIN}. hostmaster.{DOMAIN}. {Server.serial} 3600 600 86400 300",
+                         f"@ NS ns.{DOMAIN}."]
+        dashed = DOMAIN.replace(".", "-")
+        with open(os.path.join(ROOT, "Tests/SelfhostKitTests/Fixtures/preflight/keys/k2048.b64")) as f:
+            key = f.read().strip()
+        zones = {
+            DOMAIN: soa(DOMAIN) + ["ns A 127.0.0.53", f"@ A {SERVER_IP}", "@ MX 10 mx", "mx A 127.0.0.11",
+                                   '@ TXT "v=spf1 mx include:spf.brevo.com ~all"',
+                                   f'_dmarc TXT "v=DMARC1; p=quarantine; rua=mailto:dmarc@{DOMAIN}"',
+                                   f"brevo1._domainkey CNAME b1.{dashed}.dkim.brevo.com.",
+                                   f"brevo2._domainkey CNAME b2.{dashed}.dkim.brevo.com."]
+                              + [f"{label} A {ip}" for label, ip in sorted(a_records.items())],
+            "brevo.com": soa("brevo.com") + ['spf TXT "v=spf1 ip4:127.0.0.12 -all"']
+                         + [f'b{i}.{dashed}.dkim TXT "k=rsa; p={key}"' for i in (1, 2)],
+            "127.in-addr.arpa": soa("127.in-addr.arpa") + [f"11.0.0 PTR mx.{DOMAIN}."],
+            "test": soa("test"),
+        }
+        conf = (f"server:\n    rundir: /run/knot\n    listen: [ {RESOLVER.replace(':', '@')} ]\n"
+                "log:\n  - target: syslog\n    any: info\n"
+                "database:\n    storage: /var/lib/knot\n"
+                "template:\n  - id: default\n    storage: /var/lib/knot\n    file: \"%s.zone\"\n"
+                "zone:\n" + "".join(f"  - domain: {z}\n" for z in zones))
+        first = self.sh("cat /etc/knot/knot.conf").stdout != conf
+        self.sh("cat > /etc/knot/knot.conf", input=conf)
+        for z, lines in zones.items():
+            self.sh(f"cat > /var/lib/knot/{z}.zone.tmp && chown knot:knot /var/lib/knot/{z}.zone.tmp && "
+                    f"mv /var/lib/knot/{z}.zone.tmp /var/lib/knot/{z}.zone", input="\n".join(lines) + "\n")
+        # A new listen address needs a restart (a reload keeps knotd's sockets); new zone contents a reload.
+        self.sh("systemctl restart knot" if first else "systemctl reload knot")
+        port = RESOLVER.rsplit(":", 1)[1]
+        deadline = time.monotonic() + 60
+        while True:
+            p = self.sh(f"knotc zone-read {DOMAIN} @ SOA; ss -Hlun 'sport = :{port}'", check=False)
+            if f" {Server.serial} 3600 " in p.stdout and RESOLVER in p.stdout:
+                return
+            assert time.monotonic() < deadline, f"knotd doesn't serve serial {Server.serial}: {p.stdout}{p.stderr}\n" + \
+                self.sh("systemctl status knot; journalctl -u knot -n 30 --no-pager", check=False).stdout
+            time.sleep(0.5)
+
+    def verify(self, want=(0,)):
+        """`selfhost verify` as the README gives it, asking the server's knotd."""
+        return self.json("verify", "--box", BOX, "--server-ip", SERVER_IP, "--resolver", RESOLVER, want=want, timeout=300)
 
     def auth(self, app):
         p = self.sh(f"cat {BOX}/{app}/gate-password 2>/dev/null", check=False)
@@ -215,12 +277,16 @@ SMTP_USER, SMTP_PASSWORD = "relay@e2e.test", "e2e relay key"
 SMTP = ("--smtp", "brevo", "--smtp-credentials", "/root/smtp.env")
 
 
+HOSTS = {a: SERVER_IP for a in [*APPS, ADDED]}
+
+
 def test_install_refuses_a_server_without_compose(server):
+    """Before Compose is on the server: the plan is right, and install refuses with the hint, changing
+    nothing. (A box of its own, so the box below goes render → install → verify, three commands.)"""
     server.sh(f"umask 077 && printf 'SELFHOST_SMTP_USERNAME=%s\\nSELFHOST_SMTP_PASSWORD=\"%s\"\\n' '{SMTP_USER}' '{SMTP_PASSWORD}' > /root/smtp.env")
-    rendered = server.render(*APPS, smtp=SMTP)
-    FIGURES["mail_filled_apps"] = rendered["mail"]["filled_apps"]
-    assert rendered["mail"]["provider"] == "brevo" and "gitea" in rendered["mail"]["filled_apps"]
-    report, _ = server.json("install", "--box", BOX, "--dry-run")
+    refused = "/srv/refused"
+    server.render(*APPS, smtp=SMTP, out=refused)
+    report, _ = server.json("install", "--box", refused, "--dry-run")
     assert report["dry_run"] and not report["refused"]
     assert report["new_apps"] == sorted(APPS) and report["caddy"] == "start"
     # Apps, then Caddy, then the timers: the order systemd gets them in.
@@ -229,23 +295,53 @@ def test_install_refuses_a_server_without_compose(server):
     assert report["steps"][2]["command"][3:] == [f"selfhost-{a}.service" for a in sorted(APPS)]
     assert report["steps"][3]["command"][3:] == ["selfhost-caddy.service"]
     assert report["steps"][4]["command"][3:] == [f"selfhost-{a}-backup.timer" for a in sorted(APPS)]
-    p = server.selfhost("install", "--box", BOX)
+    p = server.selfhost("install", "--box", refused)
     assert p.returncode == 1, p.stdout + p.stderr
     assert "Compose v2 plugin" in p.stderr and "hint:" in p.stderr
     assert server.sh("ls /etc/systemd/system | grep -c '^selfhost-' || true", check=False).stdout.strip() == "0"
+    server.sh(f"rm -rf {refused}")
 
 
-def test_install_starts_the_box(server):
+def _sections(report):
+    return {s["name"]: s for s in report["sections"]}
+
+
+def test_render_install_verify(server):
+    """The issue's path, three commands: render (mail through Brevo) → install → verify, every
+    section green. Around them only what stands in for the world: Compose on the server, the images
+    (no registry here), and the domain's DNS."""
     server.install_compose()
+    server.dns(HOSTS)
+    rendered = server.render(*APPS, smtp=SMTP)                                                   # 1
+    FIGURES["mail_filled_apps"] = rendered["mail"]["filled_apps"]
+    assert rendered["mail"]["provider"] == "brevo" and "gitea" in rendered["mail"]["filled_apps"]
     t = time.monotonic()
     FIGURES["images_loaded"] = server.load_images(APPS)
     FIGURES["image_load_seconds"] = round(time.monotonic() - t, 1)
     t = time.monotonic()
-    report, p = server.json("install", "--box", BOX, "--timeout", str(HEALTH_TIMEOUT), want=(0, 1))
+    report, p = server.json("install", "--box", BOX, "--timeout", str(HEALTH_TIMEOUT), want=(0, 1))   # 2
     FIGURES["install_seconds"] = round(time.monotonic() - t, 1)
     FIGURES["install_waited_seconds"] = report["waited_seconds"]
     assert p.returncode == 0, json.dumps({k: report[k] for k in ("steps", "waiting", "healthy")}, indent=1)[-6000:]
     assert report["healthy"] is True and all(s["status"] == "ok" for s in report["steps"])
+    t = time.monotonic()
+    verify, p = server.verify(want=(0, 1))                                                            # 3
+    FIGURES["verify_seconds"] = round(time.monotonic() - t, 1)
+    failed = [i for s in verify["sections"] for i in s["items"] if not i["ok"]]
+    assert p.returncode == 0 and verify["ok"] is True, json.dumps(failed, indent=1)[-6000:]
+    sections = _sections(verify)
+    assert list(sections) == ["preflight", "status", "restore"] and all(s["ok"] and s["failed"] == 0 for s in sections.values())
+    # Preflight saw each host's A record at the server and Brevo's records, and the ports answer.
+    passed = {i["subject"] for i in sections["preflight"]["items"] if i["ok"]}
+    for a in APPS:
+        assert f"dns.a {a}.{DOMAIN}" in passed, sorted(passed)
+    assert any(x.startswith("esp.") for x in passed), sorted(passed)
+    # A fresh box has no backup yet: each restore drill is not yet due (passed, marked pending).
+    assert [(i["subject"], i["pending"]) for i in sections["restore"]["items"]] == [(a, True) for a in sorted(APPS)]
+    FIGURES["verify_passed_items"] = {n: s["passed"] for n, s in sections.items()}
+    # The text an owner reads says green, and that no drill has proven a backup yet.
+    text = server.selfhost("verify", "--box", BOX, "--server-ip", SERVER_IP, "--resolver", RESOLVER)
+    assert text.returncode == 0 and "All green; 3 restore drills not yet due" in text.stdout, text.stdout + text.stderr
     for a in APPS:
         assert server.sh(f"systemctl is-active selfhost-{a}.service").stdout.strip() == "active"
         assert server.sh(f"systemctl is-enabled selfhost-{a}-backup.timer").stdout.strip() == "enabled"
@@ -258,19 +354,47 @@ def test_install_starts_the_box(server):
     assert text.returncode == 0 and "Nothing to do" not in text.stdout
 
 
+def _env_of(server, app):
+    cid = server.sh(f"cd {BOX}/{app} && docker compose ps -q app").stdout.split()[0]
+    return dict(e.split("=", 1) for e in json.loads(server.sh(f"docker inspect -f '{{{{json .Config.Env}}}}' {cid}").stdout))
+
+
 def test_the_relay_reaches_the_apps(server):
-    """Gitea's running container has the relay in its own variables; Umami (no mail) has none."""
-    def env_of(app):
-        cid = server.sh(f"cd {BOX}/{app} && docker compose ps -q app").stdout.split()[0]
-        return dict(e.split("=", 1) for e in json.loads(server.sh(f"docker inspect -f '{{{{json .Config.Env}}}}' {cid}").stdout))
-    gitea = env_of("gitea")
+    """Gitea's running container has the relay in its own variables. Listmonk keeps its SMTP servers
+    in its database (Settings → SMTP; no variable reads them), Umami sends no mail: neither gets
+    any, and the README says so for each."""
+    gitea = _env_of(server, "gitea")
     assert gitea["GITEA__mailer__ENABLED"] == "true" and gitea["GITEA__mailer__SMTP_ADDR"] == "smtp-relay.brevo.com"
     assert gitea["GITEA__mailer__SMTP_PORT"] == "587" and gitea["GITEA__mailer__PROTOCOL"] == "smtp+starttls"
     assert gitea["GITEA__mailer__USER"] == SMTP_USER and gitea["GITEA__mailer__PASSWD"] == SMTP_PASSWORD
     assert gitea["GITEA__mailer__FROM"] == f"noreply@{DOMAIN}"
-    assert not [k for k in env_of("umami") if "SMTP" in k or "MAIL" in k]
+    for app in ("umami", "listmonk"):
+        env = _env_of(server, app)
+        assert not [k for k in env if "SMTP" in k or "MAIL" in k], app
+        assert SMTP_PASSWORD not in env.values() and "smtp-relay.brevo.com" not in env.values(), app
     readme = server.sh(f"cat {BOX}/README.md").stdout
     assert "**Gitea** sends mail through the box's relay" in readme and "Apps that send no mail: Umami." in readme
+    assert "**listmonk** needs an outbound SMTP relay" in readme and "render can't set it" in readme
+
+
+def test_verify_fails_on_a_wrong_or_missing_a_record(server):
+    """verify is not green by construction: listmonk's A record pointing elsewhere, then removed,
+    each fails preflight (exit 1); put back, all green again."""
+    try:
+        for records, why in (({**HOSTS, "listmonk": "127.0.0.99"}, "127.0.0.99"), ({k: v for k, v in HOSTS.items() if k != "listmonk"}, "NXDOMAIN")):
+            server.dns(records)
+            report, p = server.verify(want=(1,))
+            # Exactly the record's check fails. (The other sections report the box as it is: not
+            # asserted here, so a container a load spike makes unhealthy for a moment doesn't hide it.)
+            failed = [i for i in _sections(report)["preflight"]["items"] if not i["ok"]]
+            assert report["ok"] is False and [i["subject"] for i in failed] == [f"dns.a listmonk.{DOMAIN}"], failed
+            assert why in failed[0]["message"], failed
+            FIGURES.setdefault("verify_dns_negative_other_failures", []).extend(
+                i["subject"] for s in report["sections"] if s["name"] != "preflight" for i in s["items"] if not i["ok"])
+    finally:
+        server.dns(HOSTS)
+    report, p = server.verify(want=(0, 1))
+    assert p.returncode == 0 and report["ok"] is True, [i for s in report["sections"] for i in s["items"] if not i["ok"]]
 
 
 def test_a_second_install_changes_nothing(server):
@@ -457,7 +581,9 @@ def test_backup_verify_fails_on_a_missing_table(server):
 
 def test_backup_verify_fails_on_a_changed_archive(server):
     backup = _backup(server, "gitea")
+    t = time.monotonic()
     code, r = _verify(server, "gitea")
+    FIGURES["verify_gitea_seconds"] = round(time.monotonic() - t, 1)
     assert code == 0, r["problems"]
     bad = _copy_as_newest(server, backup)
     try:
@@ -475,8 +601,22 @@ def test_backup_verify_fails_on_a_changed_archive(server):
 def test_backup_verify_of_the_whole_box(server):
     _backup(server, "listmonk")
     _backup(server, ADDED)
+    t = time.monotonic()
     report, p = server.json("backup", "verify", "--box", BOX, want=(0, 1))
+    FIGURES["verify_box_seconds"] = round(time.monotonic() - t, 1)
     assert p.returncode == 0 and report["ok"], [(a["app"], a["problems"]) for a in report["apps"]]
     assert sorted(a["app"] for a in report["apps"]) == sorted(APPS + [ADDED])
     for a in APPS:
         assert json.loads(server.sh(f"cat {BACKUPS}/{a}/.verified.json").stdout)["ok"] is True
+
+
+def test_verify_after_the_drills(server):
+    """Every app now has backups and a passed restore drill: verify is green with every drill proven
+    (none pending), gatus included."""
+    t = time.monotonic()
+    report, p = server.verify(want=(0, 1))
+    FIGURES["verify_after_drills_seconds"] = round(time.monotonic() - t, 1)
+    failed = [i for s in report["sections"] for i in s["items"] if not i["ok"]]
+    assert p.returncode == 0 and report["ok"], json.dumps(failed, indent=1)[-4000:]
+    restore = _sections(report)["restore"]
+    assert [(i["subject"], i["ok"], i["pending"]) for i in restore["items"]] == [(a, True, False) for a in sorted(APPS + [ADDED])]

@@ -13,7 +13,9 @@ struct Verify: AsyncParsableCommand {
               2. `selfhost status --check`: every container up and healthy, backups on time,
                  disks not full;
               3. each app's last restore drill, as `selfhost backup verify` recorded it: passed,
-                 and no older than --max-drill-age days.
+                 and no older than --max-drill-age days. An app with no backup yet has nothing
+                 to restore: its drill is "not yet due" (passed, marked pending), so a fresh box
+                 is green; once a backup exists, a missing drill fails.
 
             Examples:
               sudo selfhost verify --box /srv/selfhost --server-ip 203.0.113.10

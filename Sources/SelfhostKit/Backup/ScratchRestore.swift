@@ -97,6 +97,9 @@ struct ScratchRestore {
 
     /// The scratch project's compose file (JSON, which Compose reads as YAML): only `service`, with
     /// the fields that make the database what it was, one volume per mount of it, one internal network.
+    /// Slashes unescaped: Foundation on Linux writes `/` as `\/`, a JSON escape that YAML 1.1 lacks, and
+    /// Compose (go-yaml) refused every scratch project with "found unknown escape character" at the
+    /// volume's target path (found by e2e/test_install.py on the systemd server).
     static func scratchCompose(_ configJSON: Data, service: String) -> Result<String, Failure> {
         guard let root = try? JSONSerialization.jsonObject(with: configJSON) as? [String: Any],
               let services = root["services"] as? [String: Any], let svc = services[service] as? [String: Any] else {
@@ -117,7 +120,7 @@ struct ScratchRestore {
         out["volumes"] = mounts
         out["networks"] = ["scratch"]
         let compose: [String: Any] = ["services": [service: out], "volumes": volumes, "networks": ["scratch": ["internal": true]]]
-        guard let data = try? JSONSerialization.data(withJSONObject: compose, options: [.prettyPrinted, .sortedKeys]) else {
+        guard let data = try? JSONSerialization.data(withJSONObject: compose, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
             return .failure(.step("cannot write the scratch compose file"))
         }
         return .success(String(decoding: data, as: UTF8.self) + "\n")

@@ -41,11 +41,14 @@ public enum VerifyCommand {
         /// The check (a preflight check id, an app, a container).
         public var subject: String
         public var ok: Bool
+        /// Passed because nothing is due yet (a restore drill of an app that has no backup): counted
+        /// as passed, marked so an owner (and a script) can tell "proven" from "not yet due".
+        public var pending: Bool = false
         public var message: String
         public var remedy: Nullable<String>
 
         public static func == (a: Item, b: Item) -> Bool {
-            a.section == b.section && a.subject == b.subject && a.ok == b.ok && a.message == b.message
+            a.section == b.section && a.subject == b.subject && a.ok == b.ok && a.pending == b.pending && a.message == b.message
         }
     }
 
@@ -54,6 +57,8 @@ public enum VerifyCommand {
         public var ok: Bool
         public var passed: Int
         public var failed: Int
+        /// Of `passed`, the items not yet due (`pending`).
+        public var pending: Int
         public var items: [Item]
     }
 
@@ -122,8 +127,7 @@ public enum VerifyCommand {
         for id in manifest.apps.keys.sorted() {
             let dir = "\(backupBase)/\(id)"
             guard let record = BackupVerifyRecord.read(in: dir) else {
-                restore.append(Item(section: "restore", subject: id, ok: false, message: "no restore drill yet (no \(dir)/\(BackupVerifyRecord.fileName))",
-                                    remedy: .init("sudo selfhost backup verify \(id) --box \(boxURL.path)")))
+                restore.append(drillMissing(id, backups: BackupState.newest(in: dir), box: boxURL.path))
                 continue
             }
             let age = context.now().timeIntervalSince(record.verifiedAt) / 86_400
@@ -141,7 +145,8 @@ public enum VerifyCommand {
         }
 
         let sections = [("preflight", preflight), ("status", statusItems), ("restore", restore)].map { name, items in
-            Section(name: name, ok: items.allSatisfy(\.ok), passed: items.filter(\.ok).count, failed: items.filter { !$0.ok }.count, items: items)
+            Section(name: name, ok: items.allSatisfy(\.ok), passed: items.filter(\.ok).count, failed: items.filter { !$0.ok }.count,
+                    pending: items.filter(\.pending).count, items: items)
         }
         let report = Report(box: boxURL.path, domain: .init(manifest.domain), ok: sections.allSatisfy(\.ok), sections: sections)
         switch options.format {
@@ -152,18 +157,39 @@ public enum VerifyCommand {
         return report.ok ? .success : .problems
     }
 
+    /// An app with no restore drill on record. A drill proves that a backup restores: while the app
+    /// has no backup at all there is nothing to prove, so the drill is not yet due (a fresh box is
+    /// green after `render` → `install` → `verify`). That can't hide a box that never backs up:
+    /// `status --check` (the section above) fails an app whose first backup is later than its timer
+    /// allows. Once a backup exists, an unproven one fails — an unverified backup is a hope.
+    static func drillMissing(_ id: String, backups: BackupState, box: String) -> Item {
+        let fix = "sudo selfhost backup verify \(id) --box \(box)"
+        guard let last = backups.lastAt else {
+            return Item(section: "restore", subject: id, ok: true, pending: true,
+                        message: "not yet due: no backup to restore yet (selfhost-\(id)-backup.timer takes the first; `status --check` fails it once overdue)",
+                        remedy: .init(fix))
+        }
+        return Item(section: "restore", subject: id, ok: false,
+                    message: "no restore drill yet, though a backup exists (the newest \(ISO8601DateFormatter().string(from: last))): it has never been proven to restore",
+                    remedy: .init(fix))
+    }
+
     static func text(_ report: Report, style: Style) -> String {
         var out = style.bold("selfhost verify") + " · \(report.box)" + (report.domain.value.map { " · \($0)" } ?? "") + "\n"
         let titles = ["preflight": "Preflight (DNS, mail provider, ports)", "status": "Status (status --check)", "restore": "Restore drills (backup verify)"]
         for s in report.sections {
-            out += "\n" + style.bold(titles[s.name] ?? s.name) + ": " + (s.ok ? style.green("ok") : style.red("\(s.failed) failed")) + " (\(s.passed) passed)\n"
+            out += "\n" + style.bold(titles[s.name] ?? s.name) + ": " + (s.ok ? style.green("ok") : style.red("\(s.failed) failed"))
+                + " (\(s.passed) passed" + (s.pending > 0 ? ", \(s.pending) not yet due" : "") + ")\n"
             // Passed preflight checks are many and dull: listed in JSON, counted here.
             for i in s.items where !i.ok || s.name != "preflight" {
-                out += "  " + (i.ok ? style.green("✓") : style.red("✗")) + " \(i.subject): \(i.message)\n"
+                out += "  " + (i.pending ? "·" : i.ok ? style.green("✓") : style.red("✗")) + " \(i.subject): \(i.message)\n"
                 if let r = i.remedy.value, !i.ok { out += "      fix: \(r)\n" }
             }
         }
-        out += "\n" + (report.ok ? style.green("All green.") : style.red("Not all green: see the ✗ lines above.")) + "\n"
+        // Green with drills not yet due says so: no backup of those apps has been proven to restore.
+        let pending = report.sections.reduce(0) { $0 + $1.pending }
+        let green = pending == 0 ? "All green." : "All green; \(pending) restore drill\(pending == 1 ? "" : "s") not yet due (no backup yet: run `selfhost backup verify` once the first backups exist)."
+        out += "\n" + (report.ok ? style.green(green) : style.red("Not all green: see the ✗ lines above.")) + "\n"
         return out
     }
 }

@@ -29,6 +29,24 @@ struct BackupVerifyTests {
         #expect(ScratchRestore.scratchCompose(Data(Self.config.utf8), service: "nope") == .failure(.step("the backup's compose.yaml has no service nope")))
     }
 
+    /// Compose reads the scratch file as YAML: a JSON-only escape such as `\/` (what Foundation on
+    /// Linux writes for `/`) made go-yaml refuse it ("found unknown escape character").
+    @Test func theScratchFileIsYAMLComposeReads() throws {
+        let text = try ScratchRestore.scratchCompose(Data(Self.config.utf8), service: "db").get()
+        #expect(!text.contains("\\/"), "\(text)")
+        #expect(text.contains("\"target\" : \"/var/lib/postgresql/data\"") || text.contains("\"target\":\"/var/lib/postgresql/data\""), "\(text)")
+        // Compose v2 itself (the plugin binary runs standalone), when this machine has it.
+        let compose = ["/usr/local/lib/docker/cli-plugins/docker-compose", "/usr/libexec/docker/cli-plugins/docker-compose"]
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let compose else { return }
+        let dir = try TestSupport.tempDirectory("scratch-compose")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("compose.json")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let r = ProcessRunner.run(ProcessRequest(compose, ["-p", "scratch", "-f", file.path, "config", "-q"], workingDirectory: dir, timeout: 60, output: .merged))
+        #expect(r.status == 0, "\(r.stdoutText)")
+    }
+
     @Test func countsAreReadFromPsqlLines() {
         #expect(ScratchRestore.parseCounts("public.a|3\npublic.b|0\nnoise\nx.y|z|12\n") == ["public.a": 3, "public.b": 0, "x.y|z": 12])
     }

@@ -76,17 +76,24 @@ struct VerifyCommandTests {
         }
     }
 
-    @Test("a missing or stale drill fails with the command to run; a zone without the provider's records fails preflight")
+    /// A finished backup of `app` (what BackupState counts: `<dir>/<YYYYMMDDTHHMMSSZ>`).
+    func backup(_ backups: URL, _ app: String, stamp: String = "20261201T020000Z") throws {
+        try FileManager.default.createDirectory(at: backups.appendingPathComponent(app).appendingPathComponent(stamp), withIntermediateDirectories: true)
+    }
+
+    @Test("a stale drill, and a backup never drilled, fail with the command to run; a zone without the provider's records fails preflight")
     func staleAndMissing() async throws {
         guard KnotServer.available() else { return }
         let (out, backups) = try box()
         defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
         try drill(backups, "gitea", ok: true, daysAgo: 30)
+        try backup(backups, "umami")
         try await KnotServer.with { knot in
             let (status, text) = try await run(out, resolver: "127.0.0.1:\(knot.port)", format: .text)
             #expect(status == .problems)
             #expect(text.contains("✗ gitea: the last restore drill passed, but") && text.contains("more than 8 d ago"))
-            #expect(text.contains("✗ umami: no restore drill yet") && text.contains("fix: sudo selfhost backup verify umami --box \(out.path)"))
+            #expect(text.contains("✗ umami: no restore drill yet, though a backup exists (the newest 2026-12-01T02:00:00Z)"))
+            #expect(text.contains("fix: sudo selfhost backup verify umami --box \(out.path)"))
             #expect(text.contains("Not all green"))
         }
         // The same box moved to a domain that lacks Brevo's records: the DKIM checks fail.
@@ -100,6 +107,45 @@ struct VerifyCommandTests {
             let items = try #require(try sections(json)["preflight"]?["items"] as? [[String: Any]])
             #expect(items.contains { ($0["subject"] as? String ?? "").hasPrefix("esp.") && $0["ok"] as? Bool == false })
         }
+    }
+
+    @Test("a fresh box's drills are not yet due (no backup to restore): passed, marked pending; a failed drill still fails")
+    func freshBox() async throws {
+        guard KnotServer.available() else { return }
+        let (out, backups) = try box()
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+        try await KnotServer.with { knot in
+            let (_, json) = try await run(out, resolver: "127.0.0.1:\(knot.port)")
+            let restore = try #require(try sections(json)["restore"])
+            #expect(restore["ok"] as? Bool == true && restore["passed"] as? Int == 2 && restore["failed"] as? Int == 0 && restore["pending"] as? Int == 2)
+            let items = try #require(restore["items"] as? [[String: Any]])
+            #expect(items.allSatisfy { $0["pending"] as? Bool == true && ($0["message"] as? String ?? "").hasPrefix("not yet due: no backup to restore yet") }, "\(items)")
+            let (_, text) = try await run(out, resolver: "127.0.0.1:\(knot.port)", format: .text)
+            #expect(text.contains("Restore drills (backup verify): ok (2 passed, 2 not yet due)"))
+            #expect(text.contains("· umami: not yet due: no backup to restore yet (selfhost-umami-backup.timer takes the first"))
+        }
+        // Not yet due covers only "nothing to restore": a failed drill fails even with no backup left.
+        try drill(backups, "umami", ok: false, daysAgo: 0, problems: ["umami.sql.dump: 10 bytes, the backup recorded 20"])
+        try await KnotServer.with { knot in
+            let (status, json) = try await run(out, resolver: "127.0.0.1:\(knot.port)")
+            #expect(status == .problems)
+            let restore = try #require(try sections(json)["restore"])
+            #expect(restore["failed"] as? Int == 1 && restore["pending"] as? Int == 1)
+        }
+    }
+
+    @Test("the text's last line: green with drills not yet due says so; proven drills are plain green")
+    func greenLine() {
+        func report(pending: Bool) -> VerifyCommand.Report {
+            let item = VerifyCommand.Item(section: "restore", subject: "umami", ok: true, pending: pending, message: "m", remedy: .init(nil))
+            let restore = VerifyCommand.Section(name: "restore", ok: true, passed: 1, failed: 0, pending: pending ? 1 : 0, items: [item])
+            return VerifyCommand.Report(box: "/srv/box", domain: .init("e2e.test"), ok: true, sections: [restore])
+        }
+        let fresh = VerifyCommand.text(report(pending: true), style: Style(enabled: false))
+        #expect(fresh.hasSuffix("All green; 1 restore drill not yet due (no backup yet: run `selfhost backup verify` once the first backups exist).\n"), "\(fresh)")
+        #expect(fresh.contains("· umami: m") && fresh.contains("ok (1 passed, 1 not yet due)"))
+        let proven = VerifyCommand.text(report(pending: false), style: Style(enabled: false))
+        #expect(proven.hasSuffix("\nAll green.\n") && proven.contains("✓ umami: m"), "\(proven)")
     }
 
     @Test("bad input and an unusable resolver are exit 2")
