@@ -33,8 +33,8 @@ enum RenderSMTP {
     static func addEnvironment(_ names: [String], service: String, to compose: String, appID: String) throws -> String {
         var lines = compose.components(separatedBy: "\n")
         guard let start = lines.firstIndex(of: "  \(service):") else {
-            throw SelfhostError.problem("catalog smtp.service '\(service)' of \(appID) is not a service of templates/apps/\(appID)/compose.yaml.mustache",
-                                        remedy: "name the service that sends mail (smtp.service), or fix the template")
+            throw SelfhostError.problem("catalog smtp sender '\(service)' of \(appID) (smtp.service or smtp.also_services) is not a service of templates/apps/\(appID)/compose.yaml.mustache",
+                                        remedy: "name the services that send mail (smtp.service, smtp.also_services), or fix the template")
         }
         var end = lines.count
         for i in (start + 1)..<lines.count {
