@@ -82,6 +82,7 @@ public struct App: Sendable, Hashable {
         }
         smtp = try r.required("smtp") { s in
             try SMTP(needed: s.string("needed"), notes: s.stringIfPresent("notes"), service: s.stringIfPresent("service"),
+                     alsoServices: s.strings("also_services"),
                      env: s.list("env") { try SMTP.Variable(name: $0.string("name"), value: $0.string("value")) },
                      source: s.map("source") { try Source(tree: $0) })
         }
@@ -207,6 +208,9 @@ extension App {
         public var notes: String?
         /// The compose service that sends mail (`app` when not given).
         public var service: String?
+        /// Other services of the app that send mail too (background workers, cron), given the same
+        /// variables.
+        public var alsoServices: [String]
         /// The variables `render --smtp` writes into the app's `.env` and passes to `service`, each
         /// a template over the relay's settings (`SMTPRelay.expand`); empty: render can't configure
         /// the app's mail (it has none, or it keeps the settings in its database).
@@ -219,10 +223,14 @@ extension App {
             public var value: String
         }
 
-        public init(needed: String, notes: String?, service: String? = nil, env: [Variable] = [], source: Source? = nil) {
+        /// Every service that gets the mail variables: `service` (default `app`), then `also_services`.
+        public var senders: [String] { [service ?? "app"] + alsoServices }
+
+        public init(needed: String, notes: String?, service: String? = nil, alsoServices: [String] = [], env: [Variable] = [], source: Source? = nil) {
             self.needed = needed
             self.notes = notes
             self.service = service
+            self.alsoServices = alsoServices
             self.env = env
             self.source = source
         }

@@ -28,12 +28,13 @@ enum RenderSMTP {
     }
 
     /// `compose` with `NAME: "${NAME}"` added to `service`'s `environment:` for every name the
-    /// block doesn't set yet. Render's templates write `environment:` as a map at six spaces.
+    /// block neither sets nor already passes under another key (Zulip's `SECRETS_email_password:
+    /// "${ZULIP__EMAIL_PASSWORD}"`). Render's templates write `environment:` as a map at six spaces.
     static func addEnvironment(_ names: [String], service: String, to compose: String, appID: String) throws -> String {
         var lines = compose.components(separatedBy: "\n")
         guard let start = lines.firstIndex(of: "  \(service):") else {
-            throw SelfhostError.problem("catalog smtp.service '\(service)' of \(appID) is not a service of templates/apps/\(appID)/compose.yaml.mustache",
-                                        remedy: "name the service that sends mail (smtp.service), or fix the template")
+            throw SelfhostError.problem("catalog smtp sender '\(service)' of \(appID) (smtp.service or smtp.also_services) is not a service of templates/apps/\(appID)/compose.yaml.mustache",
+                                        remedy: "name the services that send mail (smtp.service, smtp.also_services), or fix the template")
         }
         var end = lines.count
         for i in (start + 1)..<lines.count {
@@ -45,15 +46,17 @@ enum RenderSMTP {
                                         remedy: "add `environment:` to the service in templates/apps/\(appID)/compose.yaml.mustache")
         }
         var setKeys: Set<String> = []
+        var passed = ""
         var i = env + 1
         while i < end, lines[i].hasPrefix("      ") || lines[i].trimmingCharacters(in: .whitespaces).isEmpty || lines[i].trimmingCharacters(in: .whitespaces).hasPrefix("#") {
             let t = lines[i].trimmingCharacters(in: .whitespaces)
             if lines[i].hasPrefix("      "), !lines[i].hasPrefix("       "), let colon = t.firstIndex(of: ":"), !t.hasPrefix("#") {
                 setKeys.insert(String(t[..<colon]))
+                passed += t[colon...] + "\n"
             }
             i += 1
         }
-        let added = names.filter { !setKeys.contains($0) }
+        let added = names.filter { !setKeys.contains($0) && !passed.contains("${\($0)}") }
         guard !added.isEmpty else { return compose }
         let block = ["      # Mail through the box's SMTP relay (`selfhost render --smtp`; the values are in .env)."]
             + added.map { "      \($0): \"${\($0)}\"" }

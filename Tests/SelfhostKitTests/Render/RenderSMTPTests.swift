@@ -203,5 +203,10 @@ struct RenderSMTPTests {
         #expect(SMTPRelay.problem("{host}") == nil && SMTPRelay.problem("{tls:x|y}") == nil)
         #expect(SMTPRelay.problem("{hostname}")?.contains("unknown placeholder {hostname}") == true)
         #expect(SMTPRelay.problem("{tls:x}") != nil && SMTPRelay.problem("{host") != nil)
+        // A DSN URL (Mautic): the user and password percent-encoded, so `@ : / % +` and UTF-8 can't reshape it.
+        let url = SMTPRelay(provider: "custom", host: "h.example", port: 465, username: "me@example.com", password: "p@ss:w/rd %+#$~é", from: "f@example.com")
+        #expect(url.expand("{tls:smtp|smtps}://{username_urlencoded}:{password_urlencoded}@{host}:{port}")
+                    == "smtps://me%40example.com:p%40ss%3Aw%2Frd%20%25%2B%23%24~%C3%A9@h.example:465")
+        #expect(SMTPRelay.problem("{password_urlencoded}") == nil && SMTPRelay.problem("{username_urlencoded}") == nil)
     }
 }
