@@ -205,8 +205,15 @@ extension App {
     public struct SMTP: Sendable, Hashable {
         public var needed: String
         public var notes: String?
-        /// The compose service that sends mail (`app` when not given).
+        /// The compose service that sends mail (`app` when not given), or several separated by commas
+        /// (`app, worker`) when more than one container sends it.
         public var service: String?
+        /// `service` as a list: the services `render --smtp` passes the mail variables to.
+        public var services: [String] {
+            guard let service else { return ["app"] }
+            let names = service.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return names.isEmpty ? ["app"] : names
+        }
         /// The variables `render --smtp` writes into the app's `.env` and passes to `service`, each
         /// a template over the relay's settings (`SMTPRelay.expand`); empty: render can't configure
         /// the app's mail (it has none, or it keeps the settings in its database).

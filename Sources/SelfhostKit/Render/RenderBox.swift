@@ -116,7 +116,9 @@ struct RenderBox {
             // The box's SMTP relay, in the variables this app reads (catalog smtp.env).
             let smtpPlan = RenderSMTP.plan(app: app, relay: smtp, existingEnv: existing)
             if let p = smtpPlan {
-                compose = try RenderSMTP.addEnvironment(p.names, service: app.smtp.service ?? "app", to: compose, appID: app.id)
+                for service in app.smtp.services {
+                    compose = try RenderSMTP.addEnvironment(p.names, service: service, to: compose, appID: app.id)
+                }
             }
             let analysis = try analyseCompose(compose, app: app, template: composeTemplate)
             let setup = try RenderAppSetup.load(app.id, store: store)

@@ -28,7 +28,8 @@ enum RenderSMTP {
     }
 
     /// `compose` with `NAME: "${NAME}"` added to `service`'s `environment:` for every name the
-    /// block doesn't set yet. Render's templates write `environment:` as a map at six spaces.
+    /// block doesn't set yet. Render's templates write `environment:` as a map at six spaces
+    /// (possibly anchored, `environment: &name`).
     static func addEnvironment(_ names: [String], service: String, to compose: String, appID: String) throws -> String {
         var lines = compose.components(separatedBy: "\n")
         guard let start = lines.firstIndex(of: "  \(service):") else {
@@ -40,7 +41,9 @@ enum RenderSMTP {
             let l = lines[i]
             if !l.isEmpty, !l.hasPrefix("   "), !l.trimmingCharacters(in: .whitespaces).hasPrefix("#") { end = i; break }
         }
-        guard let env = lines[start..<end].firstIndex(of: "    environment:") else {
+        // `environment:` as a map, or as a map under a YAML anchor (`environment: &x-env`) that other
+        // services reuse (`environment: *x-env`), so they get the mail settings too.
+        guard let env = lines[start..<end].firstIndex(where: { $0 == "    environment:" || ($0.hasPrefix("    environment: &") && !$0.dropFirst(18).contains(" ")) }) else {
             throw SelfhostError.problem("\(appID)'s \(service) service has no `environment:` map to pass its mail settings in",
                                         remedy: "add `environment:` to the service in templates/apps/\(appID)/compose.yaml.mustache")
         }
