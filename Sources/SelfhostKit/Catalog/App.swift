@@ -82,6 +82,7 @@ public struct App: Sendable, Hashable {
         }
         smtp = try r.required("smtp") { s in
             try SMTP(needed: s.string("needed"), notes: s.stringIfPresent("notes"), service: s.stringIfPresent("service"),
+                     alsoServices: s.strings("also_services"),
                      env: s.list("env") { try SMTP.Variable(name: $0.string("name"), value: $0.string("value")) },
                      source: s.map("source") { try Source(tree: $0) })
         }
@@ -205,15 +206,11 @@ extension App {
     public struct SMTP: Sendable, Hashable {
         public var needed: String
         public var notes: String?
-        /// The compose service that sends mail (`app` when not given), or several separated by commas
-        /// (`app, worker`) when more than one container sends it.
+        /// The compose service that sends mail (`app` when not given).
         public var service: String?
-        /// `service` as a list: the services `render --smtp` passes the mail variables to.
-        public var services: [String] {
-            guard let service else { return ["app"] }
-            let names = service.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            return names.isEmpty ? ["app"] : names
-        }
+        /// Other services of the app that send mail too (background workers, cron), given the same
+        /// variables.
+        public var alsoServices: [String]
         /// The variables `render --smtp` writes into the app's `.env` and passes to `service`, each
         /// a template over the relay's settings (`SMTPRelay.expand`); empty: render can't configure
         /// the app's mail (it has none, or it keeps the settings in its database).
@@ -226,10 +223,14 @@ extension App {
             public var value: String
         }
 
-        public init(needed: String, notes: String?, service: String? = nil, env: [Variable] = [], source: Source? = nil) {
+        /// Every service that gets the mail variables: `service` (default `app`), then `also_services`.
+        public var senders: [String] { [service ?? "app"] + alsoServices }
+
+        public init(needed: String, notes: String?, service: String? = nil, alsoServices: [String] = [], env: [Variable] = [], source: Source? = nil) {
             self.needed = needed
             self.notes = notes
             self.service = service
+            self.alsoServices = alsoServices
             self.env = env
             self.source = source
         }

@@ -240,6 +240,10 @@ struct CatalogChecker {
             if !seen.insert(v.name).inserted { error("smtp.env names '\(v.name)' twice", file, at) }
             if let problem = SMTPRelay.problem(v.value) { error("smtp.env \(v.name): \(problem)", file, at?["value"]) }
         }
+        var senders: Set<String> = []
+        for (i, s) in app.smtp.senders.enumerated() where !senders.insert(s).inserted {
+            error("smtp.also_services names '\(s)' twice (the first sender is smtp.service, default app)", file, sm?["also_services"]?.item(i - 1))
+        }
     }
 
     private mutating func checkFirstStart(_ app: App, _ file: ResourceStore.File, _ node: YAMLNode) {

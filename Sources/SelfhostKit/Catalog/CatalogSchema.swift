@@ -82,7 +82,7 @@ public enum CatalogSchema {
         required("smtp", .map(Schema("smtp", [
             required("needed", .oneOf(["required", "optional", "none"])), optional("notes", .string),
             // The variables the app reads its SMTP relay from (`render --smtp`), with where they were read.
-            optional("service", .string),
+            optional("service", .string), optional("also_services", .list(.string)),
             optional("env", .list(.map(Schema("smtp variable", [required("name", .string), required("value", .string)])))),
             optional("source", .map(source)),
         ]))),

@@ -116,7 +116,7 @@ struct RenderBox {
             // The box's SMTP relay, in the variables this app reads (catalog smtp.env).
             let smtpPlan = RenderSMTP.plan(app: app, relay: smtp, existingEnv: existing)
             if let p = smtpPlan {
-                for service in app.smtp.services {
+                for service in app.smtp.senders {
                     compose = try RenderSMTP.addEnvironment(p.names, service: service, to: compose, appID: app.id)
                 }
             }

@@ -28,8 +28,7 @@ enum RenderSMTP {
     }
 
     /// `compose` with `NAME: "${NAME}"` added to `service`'s `environment:` for every name the
-    /// block doesn't set yet. Render's templates write `environment:` as a map at six spaces
-    /// (possibly anchored, `environment: &name`).
+    /// block doesn't set yet. Render's templates write `environment:` as a map at six spaces.
     static func addEnvironment(_ names: [String], service: String, to compose: String, appID: String) throws -> String {
         var lines = compose.components(separatedBy: "\n")
         guard let start = lines.firstIndex(of: "  \(service):") else {

@@ -18,8 +18,26 @@ struct SMTPRelay: Equatable, Sendable {
     var implicitTLS: Bool { port == 465 }
 
     /// The words a catalog value may use: `{host}`, `{port}`, `{username}`, `{password}`, `{from}`,
-    /// and `{tls:A|B}` (A with STARTTLS, B with implicit TLS).
-    static let placeholders = ["host", "port", "username", "password", "from"]
+    /// `{username_urlencoded}` and `{password_urlencoded}` (for apps that read the relay as a URL,
+    /// e.g. Mautic's `smtp://USER:PASS@HOST:PORT`), and `{tls:A|B}` (A with STARTTLS, B with implicit TLS).
+    static let placeholders = ["host", "port", "username", "password", "from", "username_urlencoded", "password_urlencoded"]
+
+    /// `text` percent-encoded for the user-information part of a URL (RFC 3986 section 3.2.1): every
+    /// byte of its UTF-8 but the unreserved characters (letters, digits, `-._~`) becomes `%XX`, so
+    /// `@`, `:`, `/`, `%`, `+` and `#` in a password can't end or reshape the user information.
+    static func urlEncoded(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                out += String(format: "%%%02X", byte)
+            }
+        }
+        return out
+    }
 
     /// `template` with every placeholder replaced.
     func expand(_ template: String) -> String {
@@ -35,6 +53,8 @@ struct SMTPRelay: Equatable, Sendable {
             case "username": out += username
             case "password": out += password
             case "from": out += from
+            case "username_urlencoded": out += Self.urlEncoded(username)
+            case "password_urlencoded": out += Self.urlEncoded(password)
             default:
                 if word.hasPrefix("tls:") {
                     let choices = word.dropFirst(4).split(separator: "|", omittingEmptySubsequences: false)
