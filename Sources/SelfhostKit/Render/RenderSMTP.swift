@@ -41,7 +41,9 @@ enum RenderSMTP {
             let l = lines[i]
             if !l.isEmpty, !l.hasPrefix("   "), !l.trimmingCharacters(in: .whitespaces).hasPrefix("#") { end = i; break }
         }
-        guard let env = lines[start..<end].firstIndex(of: "    environment:") else {
+        // `environment:` as a map, or as a map under a YAML anchor (`environment: &x-env`) that other
+        // services reuse (`environment: *x-env`), so they get the mail settings too.
+        guard let env = lines[start..<end].firstIndex(where: { $0 == "    environment:" || ($0.hasPrefix("    environment: &") && !$0.dropFirst(18).contains(" ")) }) else {
             throw SelfhostError.problem("\(appID)'s \(service) service has no `environment:` map to pass its mail settings in",
                                         remedy: "add `environment:` to the service in templates/apps/\(appID)/compose.yaml.mustache")
         }
