@@ -73,8 +73,8 @@ if [ "${SELFHOST_SKIP_E2E:-}" != 1 ]; then
     # The modules that have passed on this engine run by default, each in its own pytest run (its
     # own time; a failing module doesn't stop the next); E2E_ALL=1 adds the opt-in ones
     # (docs/E2E.md, "Status of the modules"); E2E_MODULES="a b" runs exactly those.
-    modules=(test_docs test_status test_gate test_resilience test_lifecycle test_apps test_backup)
-    optin=(test_ownapp test_swarm test_install)
+    modules=(test_docs test_status test_gate test_resilience test_lifecycle test_ownapp test_apps test_backup)
+    optin=(test_swarm test_install)
     # test_backup restores every app's backup on the same box; onto a new box (another server) CI
     # restores this subset, which covers each kind of dump and volume (PostgreSQL with and without
     # volumes, MySQL/MariaDB, three databases in one dump set, other service names, volumes only);
