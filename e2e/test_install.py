@@ -273,7 +273,8 @@ def _steps(report):
 
 
 # The box's SMTP relay: Brevo, with credentials given once in a mode-0600 file (never on the command line).
-SMTP_USER, SMTP_PASSWORD = "relay@e2e.test", "e2e relay key"
+# The password has quotes and SQL in it: listmonk's smtp-init must store it as data (psql variables).
+SMTP_USER, SMTP_PASSWORD = "relay@e2e.test", "e2e relay key'); DROP TABLE settings; -- it's"
 SMTP = ("--smtp", "brevo", "--smtp-credentials", "/root/smtp.env")
 
 
@@ -283,7 +284,7 @@ HOSTS = {a: SERVER_IP for a in [*APPS, ADDED]}
 def test_install_refuses_a_server_without_compose(server):
     """Before Compose is on the server: the plan is right, and install refuses with the hint, changing
     nothing. (A box of its own, so the box below goes render → install → verify, three commands.)"""
-    server.sh(f"umask 077 && printf 'SELFHOST_SMTP_USERNAME=%s\\nSELFHOST_SMTP_PASSWORD=\"%s\"\\n' '{SMTP_USER}' '{SMTP_PASSWORD}' > /root/smtp.env")
+    server.sh(f"umask 077 && printf 'SELFHOST_SMTP_USERNAME=%s\\nSELFHOST_SMTP_PASSWORD=\"%s\"\\n' {shlex.quote(SMTP_USER)} {shlex.quote(SMTP_PASSWORD)} > /root/smtp.env")
     refused = "/srv/refused"
     server.render(*APPS, smtp=SMTP, out=refused)
     report, _ = server.json("install", "--box", refused, "--dry-run")
@@ -359,10 +360,19 @@ def _env_of(server, app):
     return dict(e.split("=", 1) for e in json.loads(server.sh(f"docker inspect -f '{{{{json .Config.Env}}}}' {cid}").stdout))
 
 
+def _listmonk_settings(server):
+    """listmonk's `smtp` and `app.from_email` rows, read from its database container in the server."""
+    rows = server.sh(f"cd {BOX}/listmonk && docker compose exec -T db psql -U listmonk -d listmonk -At -F '|' "
+                     "-c \"SELECT key, value FROM settings WHERE key IN ('smtp', 'app.from_email') ORDER BY key\"").stdout
+    got = dict(line.split("|", 1) for line in rows.splitlines() if "|" in line)
+    return json.loads(got["smtp"]), json.loads(got["app.from_email"])
+
+
 def test_the_relay_reaches_the_apps(server):
     """Gitea's running container has the relay in its own variables. Listmonk keeps its SMTP servers
-    in its database (Settings → SMTP; no variable reads them), Umami sends no mail: neither gets
-    any, and the README says so for each."""
+    in its database (Settings → SMTP): its one-shot smtp-init wrote the relay into the `settings` rows
+    before it started (no SMTP variable reaches the app itself). Umami sends no mail: it gets none,
+    and the README says so for each."""
     gitea = _env_of(server, "gitea")
     assert gitea["GITEA__mailer__ENABLED"] == "true" and gitea["GITEA__mailer__SMTP_ADDR"] == "smtp-relay.brevo.com"
     assert gitea["GITEA__mailer__SMTP_PORT"] == "587" and gitea["GITEA__mailer__PROTOCOL"] == "smtp+starttls"
@@ -372,9 +382,57 @@ def test_the_relay_reaches_the_apps(server):
         env = _env_of(server, app)
         assert not [k for k in env if "SMTP" in k or "MAIL" in k], app
         assert SMTP_PASSWORD not in env.values() and "smtp-relay.brevo.com" not in env.values(), app
+    # listmonk: the relay is its one SMTP server, the password stored as given (quotes and all).
+    smtp, sender = _listmonk_settings(server)
+    assert len(smtp) == 1, smtp
+    assert {k: smtp[0][k] for k in ("enabled", "host", "port", "tls_type", "auth_protocol", "username", "password")} == {
+        "enabled": True, "host": "smtp-relay.brevo.com", "port": 587, "tls_type": "STARTTLS", "auth_protocol": "plain",
+        "username": SMTP_USER, "password": SMTP_PASSWORD}
+    assert sender == f"noreply@{DOMAIN}"
+    FIGURES["listmonk_smtp_seeded"] = smtp[0]["host"]
+    for one_shot in ("install", "smtp-init"):
+        state = server.sh(f"cd {BOX}/listmonk && docker compose ps -a --format json {one_shot}").stdout
+        state = [json.loads(line) for line in state.splitlines() if line.strip()]
+        assert [(c["State"], c["ExitCode"]) for c in state] == [("exited", 0)], (one_shot, state)
+    # smtp-init's command line holds neither the password nor SQL with it.
+    cid = server.sh(f"cd {BOX}/listmonk && docker compose ps -a -q smtp-init").stdout.split()[0]
+    args = server.sh(f"docker inspect -f '{{{{json .Config.Cmd}}}}' {cid}").stdout
+    assert SMTP_PASSWORD not in args and "smtp-seed.sql" in args, args
     readme = server.sh(f"cat {BOX}/README.md").stdout
     assert "**Gitea** sends mail through the box's relay" in readme and "Apps that send no mail: Umami." in readme
-    assert "**listmonk** needs an outbound SMTP relay" in readme and "render can't set it" in readme
+    assert "**listmonk** sends mail through the box's relay" in readme and "smtp-init" in readme
+    assert "render can't set it" not in readme
+
+
+def test_a_listmonk_mail_edit_survives_a_re_render_and_restart(server):
+    """The owner sets their own server in Settings → SMTP (written here as listmonk's settings
+    handler does: the `smtp` row replaced) and a sender; then render + install again, and listmonk's
+    unit restarted so its one-shots run once more: smtp-init finds no install defaults and keeps
+    both (UPDATE 0), and the app comes back healthy."""
+    own = [{"enabled": True, "host": "mail.owner.example", "port": 2525, "auth_protocol": "login",
+            "username": "owner", "password": "owner's pass", "hello_hostname": "", "max_conns": 5,
+            "idle_timeout": "15s", "wait_timeout": "5s", "max_msg_retries": 2, "msg_retry_delay": "10ms",
+            "tls_type": "none", "tls_skip_verify": False, "email_headers": [], "from_addresses": []}]
+    sql = ("UPDATE settings SET value = %s::jsonb WHERE key = 'smtp';\n"
+           "UPDATE settings SET value = '\"Owner <news@owner.example>\"' WHERE key = 'app.from_email';\n") % (
+        "'" + json.dumps(own).replace("'", "''") + "'")
+    server.sh(f"cd {BOX}/listmonk && docker compose exec -T db psql -U listmonk -d listmonk -v ON_ERROR_STOP=1 -q", input=sql)
+    assert _listmonk_settings(server) == (own, "Owner <news@owner.example>")
+    before = server.sh(f"cd {BOX}/listmonk && docker compose ps -a -q smtp-init").stdout.split()[0]
+    started = server.sh(f"docker inspect -f '{{{{.State.StartedAt}}}}' {before}").stdout.strip()
+    server.render(*APPS, smtp=SMTP)
+    report, p = server.json("install", "--box", BOX, "--timeout", str(HEALTH_TIMEOUT), want=(0, 1))
+    assert p.returncode == 0 and report["healthy"] is True, json.dumps(report.get("steps"))[-3000:]
+    server.sh("systemctl restart selfhost-listmonk.service", timeout=HEALTH_TIMEOUT)
+    cid = server.sh(f"cd {BOX}/listmonk && docker compose ps -a -q smtp-init").stdout.split()[0]
+    state = json.loads(server.sh(f"docker inspect -f '{{{{json .State}}}}' {cid}").stdout)
+    assert state["StartedAt"] > started and state["Status"] == "exited" and state["ExitCode"] == 0, state
+    assert "UPDATE 0" in server.sh(f"docker logs --since {state['StartedAt']} {cid} 2>&1").stdout
+    assert _listmonk_settings(server) == (own, "Owner <news@owner.example>")
+    FIGURES["listmonk_owner_edit_kept"] = True
+    # Back to healthy before the next test: install (nothing changed) waits for every container.
+    report, p = server.json("install", "--box", BOX, "--timeout", str(HEALTH_TIMEOUT), want=(0, 1))
+    assert p.returncode == 0 and report["healthy"] is True and report["steps"] == [], json.dumps(report.get("waiting"))[-3000:]
 
 
 def test_verify_fails_on_a_wrong_or_missing_a_record(server):

@@ -117,8 +117,11 @@ def render_all(selfhost, box):
     ids = sorted(a["id"] for a in apps if a.get("renderable", a.get("install", {}).get("renderable")))
     if not ids:
         die("`selfhost catalog list --format json` lists no renderable app")
-    run([selfhost, "render", *ids, "--domain", "e2e.test", "--out", box, "--docker", DOCKER,
-         "--backup-dir", os.path.join(box, "backups")], stdout=subprocess.DEVNULL)
+    # With --smtp: some apps render services only then (listmonk's install and smtp-init one-shots),
+    # and their images' stand-ins must know those services. The credentials are dummies.
+    subprocess.run([selfhost, "render", *ids, "--domain", "e2e.test", "--out", box, "--docker", DOCKER,
+                    "--backup-dir", os.path.join(box, "backups"), "--smtp", "brevo"], stdout=subprocess.DEVNULL,
+                   check=True, env=dict(ENV, SELFHOST_SMTP_USERNAME="standin@e2e.test", SELFHOST_SMTP_PASSWORD="standin"))
     return ids
 
 

@@ -98,8 +98,14 @@ public struct BoxMemory: Sendable, Encodable, Equatable {
         var out: [(String, String)] = []
         var inServices = false
         var current: String?
+        var inSMTP = false
         for raw in template.split(separator: "\n", omittingEmptySubsequences: false) {
             let line = String(raw)
+            // `{{#smtp}}`: one-shots only `render --smtp` writes (listmonk's install and smtp-init),
+            // which exit before the app starts: they hold no memory while the box runs.
+            if line == "{{#smtp}}" { inSMTP = true; continue }
+            if line == "{{/smtp}}" { inSMTP = false; continue }
+            if inSMTP { continue }
             if line.hasPrefix("services:") { inServices = true; current = nil; continue }
             if line.hasPrefix("{{") { continue }  // a Mustache section or partial line, not YAML
             if let first = line.first, first != " ", first != "#" { inServices = false; current = nil; continue }

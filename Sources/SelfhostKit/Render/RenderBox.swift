@@ -109,12 +109,13 @@ struct RenderBox {
                         remedy: "use registry/name:tag (`selfhost catalog check` lists every such entry)")
                 }
             }
-            let view = composeView(m)
-            var compose = try templates.render(composeTemplate, view)
             let envPath = "\(app.id)/.env"
             var existing = try readIfPresent(outDirectory.appendingPathComponent(envPath))
             // The box's SMTP relay, in the variables this app reads (catalog smtp.env).
             let smtpPlan = RenderSMTP.plan(app: app, relay: smtp, existingEnv: existing)
+            var view = composeView(m)
+            view.smtp = smtpPlan != nil
+            var compose = try templates.render(composeTemplate, view)
             if let p = smtpPlan {
                 for service in app.smtp.senders {
                     compose = try RenderSMTP.addEnvironment(p.names, service: service, to: compose, appID: app.id)
@@ -218,6 +219,7 @@ struct RenderBox {
             readmeApps[readmeApps.count - 1].smtpNone = app.smtp.needed == "none"
             readmeApps[readmeApps.count - 1].smtpByHand = !filled && app.smtp.needed != "none"
             readmeApps[readmeApps.count - 1].smtpHow = app.smtp.notes.map(oneLine) ?? "See its documentation for its mail settings."
+            readmeApps[readmeApps.count - 1].smtpSeeded = filled && (app.smtp.service ?? "app") != "app" && app.smtp.notes != nil
         }
 
         let caddyfile = try templates.render("caddy/Caddyfile", CaddyfileView(

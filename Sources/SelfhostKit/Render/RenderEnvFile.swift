@@ -25,7 +25,11 @@ struct RenderEnvFile {
             guard let eq = l.firstIndex(of: "=") else { continue }
             let key = l[..<eq].trimmingCharacters(in: .whitespaces)
             var value = String(l[l.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
-            if value.count >= 2, let q = value.first, q == "'" || q == "\"", value.last == q { value = String(value.dropFirst().dropLast()) }
+            if value.count >= 2, let q = value.first, q == "'" || q == "\"", value.last == q {
+                value = String(value.dropFirst().dropLast())
+                // Double quotes: undo `quote`'s escapes (\\, \" and \$), as Compose reads them.
+                if q == "\"" { value = unescape(value) }
+            }
             if !key.isEmpty { values[key] = value }
         }
         return values
@@ -62,6 +66,25 @@ struct RenderEnvFile {
         }) else { return nil }
         lines[i] = "\(key)=\(quote(new))"
         return lines.joined(separator: "\n")
+    }
+
+    /// A double-quoted value with the escapes `quote` writes undone (`\\`, `\"`, `\$`); any other
+    /// backslash is kept as written.
+    static func unescape(_ value: String) -> String {
+        var out = ""
+        var escaped = false
+        for c in value {
+            if escaped {
+                if !"\\\"$".contains(c) { out.append("\\") }
+                out.append(c)
+                escaped = false
+            } else if c == "\\" {
+                escaped = true
+            } else {
+                out.append(c)
+            }
+        }
+        return escaped ? out + "\\" : out
     }
 
     /// A value as `.env` files need it: bare when plain, single-quoted (literal, no interpolation)

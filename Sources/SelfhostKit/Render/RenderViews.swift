@@ -50,6 +50,9 @@ struct ComposeView {
     var companion: [String: CompanionPart]
     /// A small pinned image for one-shot helper services (volume ownership fixes).
     var helperImage: String
+    /// `render --smtp` reaches this app (RenderSMTP.plan): a template whose app keeps its mail
+    /// settings in its database renders the one-shot that seeds them only then (listmonk's smtp-init).
+    var smtp: Bool = false
 }
 
 /// `templates/caddy/Caddyfile.mustache`.
@@ -189,6 +192,9 @@ struct ReadmeView {
         var smtpVariables: String = ""
         /// How to give it mail by hand (the catalog's note).
         var smtpHow: String = ""
+        /// The relay goes to a service other than the app (catalog `smtp.service`, e.g. listmonk's
+        /// smtp-init that seeds its database): the README adds the catalog's note on how.
+        var smtpSeeded: Bool = false
         /// Variables whose value a person had set, kept instead of the relay's.
         var smtpKept: String = ""
         var hasSMTPKept: Bool = false

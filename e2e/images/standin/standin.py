@@ -183,6 +183,13 @@ def check_postgres(t, c=None):
         with conn.cursor() as cur:
             cur.execute("SELECT 1")
             cur.fetchone()
+        # init_sql: what the app's own install writes into its database, for the rows a box
+        # touches (listmonk's settings); run in one transaction after the login, written so that a
+        # second run changes nothing (the app's idempotent install).
+        if (c or {}).get("init_sql"):
+            with conn:
+                with conn.cursor() as cur:
+                    cur.execute(c["init_sql"])
     finally:
         conn.close()
 
