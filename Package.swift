@@ -40,12 +40,10 @@ let package = Package(
             name: "CResolv",
             linkerSettings: [.linkedLibrary("resolv")]
         ),
-        // libcurl (libcurl4-openssl-dev): the HTTP layer, TCP and Unix sockets (the Docker Engine API).
-        // Typed wrappers because curl_easy_setopt is variadic. Linked dynamically: see README.
-        .target(
-            name: "CCurl",
-            linkerSettings: [.linkedLibrary("curl")]
-        ),
+        // libcurl (libcurl4-openssl-dev headers at build time): the HTTP layer, TCP and Unix sockets
+        // (the Docker Engine API). Typed wrappers because curl_easy_setopt is variadic. Not linked:
+        // dlopen()ed on first use (glibc >= 2.34 has dlopen in libc), so start-up doesn't map it.
+        .target(name: "CCurl"),
         // Build-time tool: turns catalog/ and templates/ into Swift string literals,
         // so the binary carries its data and works when copied anywhere.
         .executableTarget(

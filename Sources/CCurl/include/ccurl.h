@@ -1,7 +1,12 @@
 #ifndef CCURL_H
 #define CCURL_H
-// libcurl (libcurl4-openssl-dev) for Swift: curl_easy_setopt and curl_easy_getinfo are variadic,
-// which Swift can't call, so each option type gets a typed wrapper. One request at a time per handle.
+// libcurl for Swift, loaded lazily. <curl/curl.h> (libcurl4-openssl-dev) is used for the types and
+// constants only: the binary doesn't link libcurl. The first call dlopen()s libcurl.so.4 (once per
+// process) and resolves the functions below, so the commands that never touch the network don't pay
+// for mapping libcurl and its ~30 dependencies at start-up. When the library can't be loaded every
+// call fails cleanly (CURLE_FAILED_INIT, NULL) and `ccurl_load_error` says why.
+// curl_easy_setopt and curl_easy_getinfo are variadic, which Swift can't call, so each option type
+// gets a typed wrapper. One request at a time per handle.
 #include <curl/curl.h>
 #include <stddef.h>
 
@@ -18,7 +23,24 @@ typedef struct {
     void *chunk_ctx;
 } ccurl_buffers;
 
+/// The library the process loads: "libcurl.so.4", or $SELFHOST_LIBCURL when set (for tests).
+/// Loads it on the first call (thread-safe, once); returns 1 when loaded, 0 otherwise.
+int ccurl_loaded(void);
+/// Why loading failed (dlopen's or dlsym's message), or NULL when loaded. Static storage.
+const char *ccurl_load_error(void);
+/// Tries to load `name` and resolve every function, without touching the process's libcurl:
+/// returns 1 if it could, else 0 with the reason in `error` (size `error_len`). For tests and diagnostics.
+int ccurl_check_library(const char *name, char *error, size_t error_len);
+
 CURLcode ccurl_global_init(void);
+CURL *ccurl_easy_init(void);
+CURLcode ccurl_easy_perform(CURL *h);
+void ccurl_easy_cleanup(CURL *h);
+/// Never NULL: libcurl's text, or a fixed one when libcurl isn't loaded.
+const char *ccurl_easy_strerror(CURLcode code);
+struct curl_slist *ccurl_slist_append(struct curl_slist *list, const char *line);
+void ccurl_slist_free_all(struct curl_slist *list);
+
 CURLcode ccurl_setopt_long(CURL *h, CURLoption opt, long value);
 CURLcode ccurl_setopt_string(CURL *h, CURLoption opt, const char *value);
 CURLcode ccurl_setopt_pointer(CURL *h, CURLoption opt, void *value);

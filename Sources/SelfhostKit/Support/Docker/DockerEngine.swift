@@ -92,6 +92,8 @@ public struct DockerEngine: Sendable {
         case .transport(.timedOut(let s)):
             return ("the Docker Engine at \(socket) did not answer within \(Int(s.rounded(.up))) s",
                     "the engine may be overloaded or hung: `sudo systemctl status docker`, `journalctl -u docker`")
+        case .transport(.libcurlMissing(let why)):
+            return ("libcurl4 is not installed (\(why)), so the Docker Engine API can't be reached", CurlLibrary.remedy)
         case .transport(let e):
             return ("the Docker Engine API failed: \(e.message)", "check `docker info`")
         case .status(let code, let message):

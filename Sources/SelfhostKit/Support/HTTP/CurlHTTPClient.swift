@@ -55,8 +55,10 @@ public struct CurlHTTPClient: HTTPClient {
     }
 
     static func error(_ code: CURLcode, message: String, osErrno: Int32, request: HTTPRequest, overflowed: Bool) -> HTTPError {
-        let detail = message.isEmpty ? String(cString: curl_easy_strerror(code)) : message
+        let detail = message.isEmpty ? String(cString: ccurl_easy_strerror(code)) : message
         switch code {
+        case CURLE_FAILED_INIT where !CurlLibrary.isLoaded:
+            return .libcurlMissing(CurlLibrary.loadError ?? detail)
         case CURLE_OPERATION_TIMEDOUT:
             return .timedOut(seconds: request.timeout)
         case CURLE_WRITE_ERROR where overflowed, CURLE_FILESIZE_EXCEEDED:

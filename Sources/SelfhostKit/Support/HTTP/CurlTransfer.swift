@@ -37,11 +37,11 @@ struct CurlTransfer {
     /// applied after it; `headers` lines, when given, become `CURLOPT_HTTPHEADER`.
     static func perform(bodyLimit: Int, headersLimit: Int, resolve: [String] = [], headers: [String]? = nil,
                         wantsCertificate: Bool = false, configure: (Options) -> CURLcode?) -> Outcome {
-        guard initialized, let handle = curl_easy_init() else {
-            return Outcome(code: CURLE_FAILED_INIT, message: "libcurl could not start", osErrno: 0, overflowed: false,
+        guard initialized, let handle = ccurl_easy_init() else {
+            return Outcome(code: CURLE_FAILED_INIT, message: CurlLibrary.loadFailure ?? "libcurl could not start", osErrno: 0, overflowed: false,
                            responseCode: 0, body: Data(), rawHeaders: "", certificate: nil)
         }
-        defer { curl_easy_cleanup(handle) }
+        defer { ccurl_easy_cleanup(handle) }
         var buffers = ccurl_buffers()
         buffers.body_limit = max(0, bodyLimit)
         buffers.headers_limit = max(0, headersLimit)
@@ -49,22 +49,22 @@ struct CurlTransfer {
         var headerList: UnsafeMutablePointer<curl_slist>?
         var resolveList: UnsafeMutablePointer<curl_slist>?
         defer {
-            curl_slist_free_all(headerList)
-            curl_slist_free_all(resolveList)
+            ccurl_slist_free_all(headerList)
+            ccurl_slist_free_all(resolveList)
         }
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let options = Options(handle: handle)
         let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { errorBuf in
             if let stop = configure(options) { return stop }
             if let headers {
-                for line in headers { headerList = curl_slist_append(headerList, line) }
+                for line in headers { headerList = ccurl_slist_append(headerList, line) }
                 options.set(CURLOPT_HTTPHEADER, list: headerList)
             }
-            for pin in resolve { resolveList = curl_slist_append(resolveList, pin) }
+            for pin in resolve { resolveList = ccurl_slist_append(resolveList, pin) }
             if resolveList != nil { options.set(CURLOPT_RESOLVE, list: resolveList) }
             options.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuf.baseAddress))
             _ = ccurl_capture(handle, &buffers)
-            return curl_easy_perform(handle)
+            return ccurl_easy_perform(handle)
         }
         let buffered = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         var osErrno = 0
@@ -72,7 +72,7 @@ struct CurlTransfer {
         var status = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         return Outcome(
-            code: code, message: buffered.isEmpty && code != CURLE_OK ? String(cString: curl_easy_strerror(code)) : buffered,
+            code: code, message: buffered.isEmpty && code != CURLE_OK ? String(cString: ccurl_easy_strerror(code)) : buffered,
             osErrno: Int32(osErrno), overflowed: buffers.overflowed != 0, responseCode: status,
             body: buffers.body.map { Data(bytes: $0, count: buffers.body_len) } ?? Data(),
             rawHeaders: buffers.headers.map { String(decoding: Data(bytes: $0, count: buffers.headers_len), as: UTF8.self) } ?? "",

@@ -84,6 +84,8 @@ public enum HTTPError: Error, Equatable, Sendable {
     case tls(String)
     case invalidURL(String)
     case failed(String)
+    /// libcurl.so.4 could not be loaded (dlopen's reason): the HTTP layer can't work at all.
+    case libcurlMissing(String)
 
     public var message: String {
         switch self {
@@ -95,6 +97,7 @@ public enum HTTPError: Error, Equatable, Sendable {
         case .tls(let m): return "TLS: \(m)"
         case .invalidURL(let m): return "invalid URL: \(m)"
         case .failed(let m): return m
+        case .libcurlMissing(let why): return CurlLibrary.missingMessage(why)
         }
     }
 }
